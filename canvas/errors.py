@@ -1,0 +1,75 @@
+"""Errors a user can cause. Each carries a message fit to show as it is, in a page or the CLI.
+
+Programming errors are not caught at the edge; these are.
+"""
+
+from __future__ import annotations
+
+from pydantic import ValidationError
+
+
+class CanvasError(Exception):
+    """Base of every error a user can cause; ``str(error)`` is the message to show."""
+
+
+class InvalidInput(CanvasError):
+    """A form field or imported value is not acceptable; ``field`` names it."""
+
+    def __init__(self, message: str, *, field: str | None = None):
+        super().__init__(message)
+        self.field = field
+
+
+class CanvasNotFound(CanvasError):
+    pass
+
+
+class NameTaken(InvalidInput):
+    pass
+
+
+class StaleCanvas(CanvasError):
+    """The canvas changed since the user loaded it: their save would overwrite someone's work."""
+
+    def __init__(self, *, canvas_name: str, expected: int, current: int):
+        super().__init__(
+            f"“{canvas_name}” was changed elsewhere (it is now at version {current}, you were "
+            f"editing version {expected}). Your change was not saved, so nothing was overwritten: "
+            "reload to see the latest version, then make your change again."
+        )
+        self.expected = expected
+        self.current = current
+
+
+class DatabaseUnavailable(CanvasError):
+    pass
+
+
+class NothingToUndo(CanvasError):
+    pass
+
+
+_FIELD_LABELS = {
+    "name": "Name",
+    "description": "Description",
+    "currency": "Currency",
+    "text": "Note text",
+    "colour": "Colour",
+    "estimated_size": "Estimated size",
+    "block": "Block",
+    "segment_id": "Segment",
+}
+
+
+def describe_validation_error(error: ValidationError) -> InvalidInput:
+    """Turn pydantic's report into one readable sentence per field, naming the field."""
+    parts = []
+    first_field = None
+    for item in error.errors():
+        field = ".".join(str(p) for p in item.get("loc", ()))
+        first_field = first_field or field
+        label = _FIELD_LABELS.get(field, field.replace("_", " ").capitalize() or "Value")
+        message = item.get("msg", "is not valid")
+        message = message.removeprefix("Value error, ")
+        parts.append(f"{label}: {message}")
+    return InvalidInput("; ".join(parts), field=first_field)

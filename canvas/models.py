@@ -1,0 +1,178 @@
+"""SQLModel models: one family of classes per entity (Base, table, Create, Update).
+
+Validation lives on the Create/Update models; table models are what the storage module reads
+and writes. Limits are constants so the UI can show them before the user hits them.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+from datetime import datetime, timezone
+from typing import Annotated
+
+from pydantic import AfterValidator
+from sqlalchemy import Column, Text
+from sqlmodel import Field, SQLModel
+
+from canvas.blocks import DEFAULT_NOTE_COLOUR, Block
+
+NOTE_MAX_CHARS = 280
+CANVAS_NAME_MAX_CHARS = 80
+CANVAS_DESCRIPTION_MAX_CHARS = 2000
+SEGMENT_NAME_MAX_CHARS = 60
+SEGMENT_DESCRIPTION_MAX_CHARS = 500
+SEGMENT_SIZE_MAX = 10_000_000_000  # more customers than people on earth is a typo
+CURRENCIES = ("EUR", "USD", "GBP", "CHF", "SEK", "NOK", "DKK", "PLN", "CAD", "AUD", "JPY", "INR")
+
+_HEX_COLOUR = re.compile(r"^#[0-9A-Fa-f]{6}$")
+
+
+def new_id() -> str:
+    """A short random id: safe to put in a share link, not guessable, not sequential."""
+    return secrets.token_hex(6)
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def _clean_text(value: str | None, *, what: str, max_chars: int, required: bool) -> str:
+    text = (value or "").strip()
+    if required and not text:
+        raise ValueError(f"{what} cannot be empty")
+    if len(text) > max_chars:
+        raise ValueError(
+            f"{what} is {len(text)} characters long; the limit is {max_chars}. "
+            "Shorten it or split it in two."
+        )
+    return text
+
+
+def _check_colour(value: str) -> str:
+    if not _HEX_COLOUR.match(value or ""):
+        raise ValueError(f"{value!r} is not a colour like #1F77B4")
+    return value.upper()
+
+
+def _text_type(what: str, max_chars: int, *, required: bool):
+    return Annotated[str, AfterValidator(
+        lambda v: _clean_text(v, what=what, max_chars=max_chars, required=required)
+    )]
+
+
+def _check_currency(value: str) -> str:
+    code = (value or "").strip().upper()
+    if code not in CURRENCIES:
+        raise ValueError(f"{value!r} is not a supported currency; use one of {', '.join(CURRENCIES)}")
+    return code
+
+
+def _check_size(value: int | None) -> int | None:
+    if value is not None and not 0 <= value <= SEGMENT_SIZE_MAX:
+        raise ValueError(f"The estimated size must be between 0 and {SEGMENT_SIZE_MAX:,} customers")
+    return value
+
+
+CanvasName = _text_type("The canvas name", CANVAS_NAME_MAX_CHARS, required=True)
+CanvasDescription = _text_type("The description", CANVAS_DESCRIPTION_MAX_CHARS, required=False)
+Currency = Annotated[str, AfterValidator(_check_currency)]
+SegmentName = _text_type("The segment name", SEGMENT_NAME_MAX_CHARS, required=True)
+SegmentDescription = _text_type("The segment description", SEGMENT_DESCRIPTION_MAX_CHARS, required=False)
+SegmentSize = Annotated[int | None, AfterValidator(_check_size)]
+NoteText = _text_type("The note", NOTE_MAX_CHARS, required=True)
+Colour = Annotated[str, AfterValidator(_check_colour)]
+
+
+# --- Canvas -----------------------------------------------------------------------------------
+
+class CanvasBase(SQLModel):
+    name: str = Field(max_length=CANVAS_NAME_MAX_CHARS)
+    description: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    currency: str = Field(default="EUR", max_length=3)
+
+
+class Canvas(CanvasBase, table=True):
+    id: str = Field(default_factory=new_id, primary_key=True, max_length=32)
+    # Bumped by every change; a save based on an older version is refused (optimistic locking).
+    version: int = Field(default=1)
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+    # Set when the canvas is in the trash; cleared on restore.
+    deleted_at: datetime | None = Field(default=None, index=True)
+
+
+class CanvasCreate(SQLModel):
+    name: CanvasName
+    description: CanvasDescription = ""
+    currency: Currency = "EUR"
+
+
+class CanvasUpdate(SQLModel):
+    name: CanvasName | None = None
+    description: CanvasDescription | None = None
+    currency: Currency | None = None
+
+
+# --- Segment ----------------------------------------------------------------------------------
+
+class Segment(SQLModel, table=True):
+    id: str = Field(default_factory=new_id, primary_key=True, max_length=32)
+    canvas_id: str = Field(foreign_key="canvas.id", index=True, ondelete="CASCADE")
+    name: str = Field(max_length=SEGMENT_NAME_MAX_CHARS)
+    description: str = Field(default="", max_length=SEGMENT_DESCRIPTION_MAX_CHARS)
+    colour: str = Field(default="#1F77B4", max_length=7)
+    estimated_size: int | None = Field(default=None, description="Customers in the segment")
+    position: int = 0
+
+
+class SegmentCreate(SQLModel):
+    name: SegmentName
+    description: SegmentDescription = ""
+    colour: Colour = "#1F77B4"
+    estimated_size: SegmentSize = None
+
+
+class SegmentUpdate(SQLModel):
+    name: SegmentName | None = None
+    description: SegmentDescription | None = None
+    colour: Colour | None = None
+    estimated_size: SegmentSize = None
+
+
+# --- Note -------------------------------------------------------------------------------------
+
+class Note(SQLModel, table=True):
+    id: str = Field(default_factory=new_id, primary_key=True, max_length=32)
+    canvas_id: str = Field(foreign_key="canvas.id", index=True, ondelete="CASCADE")
+    block: str = Field(max_length=32)  # a Block value; plain text so new blocks need no enum migration
+    text: str = Field(max_length=NOTE_MAX_CHARS)
+    colour: str = Field(default=DEFAULT_NOTE_COLOUR, max_length=7)
+    segment_id: str | None = Field(default=None, foreign_key="segment.id", ondelete="SET NULL")
+    position: int = 0
+
+
+class NoteCreate(SQLModel):
+    block: Block
+    text: NoteText
+    colour: Colour = DEFAULT_NOTE_COLOUR
+    segment_id: str | None = None
+
+
+class NoteUpdate(SQLModel):
+    text: NoteText | None = None
+    colour: Colour | None = None
+    segment_id: str | None = None
+
+
+# --- History (undo) ---------------------------------------------------------------------------
+
+class CanvasSnapshot(SQLModel, table=True):
+    """The whole canvas as it was before one change, so that change can be undone."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    canvas_id: str = Field(foreign_key="canvas.id", index=True, ondelete="CASCADE")
+    version: int  # the canvas version this snapshot captures
+    label: str = Field(max_length=120)  # what the change did, in the user's words
+    document: str = Field(sa_column=Column(Text, nullable=False))
+    created_at: datetime = Field(default_factory=utcnow)

@@ -1,0 +1,106 @@
+"""HTML for the board's sticky notes and segment cards. Pure functions, no Streamlit.
+
+Every piece of user text goes through ``escape_text`` here, and nowhere else builds HTML from
+user text, so the board cannot be made to run a script by a note or a canvas name.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+from canvas.models import Note, Segment
+
+# Static styles for the board; injected once per page run. Holds no user text.
+BOARD_CSS = """
+<style>
+.block-container { padding-top: 3.2rem; }
+.bmc-notes { display: flex; flex-direction: column; gap: 6px; }
+.bmc-note {
+  border-radius: 3px; padding: 6px 8px; font-size: 0.86rem; line-height: 1.25;
+  box-shadow: 0 1px 2px rgba(0,0,0,.18); color: #1d1d1d; overflow-wrap: anywhere;
+  border-left: 5px solid transparent;
+}
+.bmc-tag {
+  display: inline-block; margin-top: 3px; font-size: 0.7rem; font-weight: 600;
+  padding: 0 5px; border-radius: 8px; color: #fff;
+}
+.bmc-segment { border-radius: 4px; padding: 7px 9px; color: #1d1d1d; border-left: 6px solid; }
+.bmc-segment b { font-size: 0.92rem; }
+.bmc-segment .bmc-size { font-size: 0.75rem; opacity: .75; }
+.bmc-segment .bmc-desc { font-size: 0.8rem; margin-top: 2px; }
+.bmc-empty { color: #888; font-size: 0.8rem; font-style: italic; }
+.bmc-block-title { font-weight: 700; font-size: 0.95rem; margin-bottom: 0; }
+.bmc-block-title .bmc-num { color: #888; font-weight: 600; margin-right: 4px; }
+.bmc-saved { color: #2e7d32; font-size: 0.85rem; }
+h1.bmc-title { font-size: 1.9rem; padding: 0 0 0.1rem 0; margin: 0; }
+p.bmc-description { color: #555; margin: 0 0 0.4rem 0; }
+</style>
+"""
+
+
+# HTML's special characters and those Streamlit's Markdown would act on (emphasis, links,
+# headings, code, LaTeX, tables), all as numeric entities in one pass.
+_ENTITIES = str.maketrans({c: f"&#{ord(c)};" for c in "&<>\"'\\`*_{}[]()#+-.!|$~:"})
+
+
+def escape_text(text: str) -> str:
+    """User text made inert for ``st.markdown(..., unsafe_allow_html=True)``: HTML and Markdown."""
+    return text.translate(_ENTITIES)
+
+
+def title_html(name: str, description: str) -> str:
+    """The canvas name and description as the page heading."""
+    desc = f'<p class="bmc-description">{escape_text(description)}</p>' if description else ""
+    return f'<h1 class="bmc-title">{escape_text(name)}</h1>{desc}'
+
+
+def tint(colour: str, amount: float = 0.78) -> str:
+    """``colour`` mixed with white (``amount`` 0-1 of white): a sticky-note pastel of it."""
+    red, green, blue = (int(colour[i:i + 2], 16) for i in (1, 3, 5))
+    mix = [round(c + (255 - c) * amount) for c in (red, green, blue)]
+    return "#{:02X}{:02X}{:02X}".format(*mix)
+
+
+def note_colour(note: Note, segments: Mapping[str, Segment]) -> tuple[str, str]:
+    """(background, border) of a note: a tagged note takes its segment's colour."""
+    segment = segments.get(note.segment_id or "")
+    if segment is not None:
+        return tint(segment.colour), segment.colour
+    return note.colour, note.colour
+
+
+def notes_html(notes: Iterable[Note], segments: Mapping[str, Segment], *, empty: str = "No notes yet") -> str:
+    parts = []
+    for note in notes:
+        background, border = note_colour(note, segments)
+        segment = segments.get(note.segment_id or "")
+        tag = (
+            f'<br><span class="bmc-tag" style="background:{segment.colour}">{escape_text(segment.name)}</span>'
+            if segment is not None else ""
+        )
+        parts.append(
+            f'<div class="bmc-note" style="background:{background};border-left-color:{border}">'
+            f"{escape_text(note.text)}{tag}</div>"
+        )
+    if not parts:
+        return f'<div class="bmc-empty">{escape_text(empty)}</div>'
+    return '<div class="bmc-notes">' + "".join(parts) + "</div>"
+
+
+def segments_html(segments: Iterable[Segment], *, currency_size_label: str = "customers") -> str:
+    parts = []
+    for segment in segments:
+        size = (
+            f' <span class="bmc-size">· ~{segment.estimated_size:,} {currency_size_label}</span>'
+            if segment.estimated_size is not None else ""
+        )
+        description = (
+            f'<div class="bmc-desc">{escape_text(segment.description)}</div>' if segment.description else ""
+        )
+        parts.append(
+            f'<div class="bmc-segment" style="background:{tint(segment.colour)};border-color:{segment.colour}">'
+            f"<b>{escape_text(segment.name)}</b>{size}{description}</div>"
+        )
+    if not parts:
+        return '<div class="bmc-empty">No segments yet: who are you creating value for?</div>'
+    return '<div class="bmc-notes">' + "".join(parts) + "</div>"

@@ -1,0 +1,145 @@
+"""Streamlit helpers shared by the pages: the only module of ``canvas`` that imports Streamlit.
+
+Holds the engine (one per process), the current canvas taken from the URL, the sidebar canvas
+picker, and the plumbing that turns a user's action into a store call with the version the user
+was looking at, with any mistake shown as a message instead of a traceback.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import streamlit as st
+from sqlalchemy import Engine
+from sqlmodel import Session
+
+from canvas import store
+from canvas.demo import ensure_demo
+from canvas.errors import CanvasError, CanvasNotFound, DatabaseUnavailable
+from canvas.models import Canvas
+from canvas.render import BOARD_CSS
+
+# Keys shared by every page; set up in app.py. Page-only keys carry the page's prefix.
+SEEN_VERSIONS = "seen_versions"  # canvas id -> the version the user last saw
+FLASH = "flash"  # messages to show on the next run: list of (kind, text)
+SHARED_DEFAULTS: dict[str, Any] = {SEEN_VERSIONS: {}, FLASH: []}
+
+
+@st.cache_resource(show_spinner=False)
+def _engine(url: str) -> Engine:
+    engine = store.make_engine(url)
+    with Session(engine) as session:
+        ensure_demo(session=session)
+    return engine
+
+
+def engine() -> Engine:
+    """The process-wide engine; on a database error, the page shows the message and stops."""
+    try:
+        return _engine(store.database_url())
+    except DatabaseUnavailable as error:
+        st.error(f"**The database is not available.** {error}", icon="🛑")
+        st.stop()
+        raise  # st.stop() raises; this keeps type checkers informed
+
+
+@contextmanager
+def session() -> Iterator[Session]:
+    """One Session for one unit of work (a page run or an action)."""
+    with Session(engine(), expire_on_commit=False) as db:
+        yield db
+
+
+def inject_css() -> None:
+    st.markdown(BOARD_CSS, unsafe_allow_html=True)  # static CSS, no user text
+
+
+# --- The current canvas -----------------------------------------------------------------------
+
+def current_canvas(db: Session) -> Canvas | None:
+    """The canvas named by ``?canvas=`` (or the most recent one, then put in the URL).
+
+    Shows a message and returns None when the id is unknown or there is no canvas at all.
+    """
+    canvas_id = st.query_params.get("canvas")
+    if canvas_id:
+        try:
+            return store.get_canvas(session=db, canvas_id=canvas_id)
+        except CanvasNotFound as error:
+            st.error(str(error), icon="🔎")
+            return None
+    canvases = store.list_canvases(session=db)
+    if not canvases:
+        st.info("There is no canvas yet. Create one in the **Library**, or run `python -m canvas demo`.")
+        return None
+    st.query_params["canvas"] = canvases[0].id
+    return canvases[0]
+
+
+def open_canvas(canvas_id: str) -> None:
+    """Make ``canvas_id`` the current canvas (callback-safe)."""
+    st.query_params["canvas"] = canvas_id
+
+
+def remember_version(canvas: Canvas) -> None:
+    """Record the version the user is looking at; actions are checked against it."""
+    st.session_state[SEEN_VERSIONS][canvas.id] = canvas.version
+
+
+def seen_version(canvas_id: str) -> int:
+    return st.session_state[SEEN_VERSIONS].get(canvas_id, -1)
+
+
+def canvas_picker(db: Session, current: Canvas | None, *, where: Any = None) -> None:
+    """A select box that switches the current canvas (and the URL); in ``where`` or the sidebar."""
+    canvases = store.list_canvases(session=db)
+    if not canvases:
+        return
+    ids = [c.id for c in canvases]
+    names = {c.id: c.name for c in canvases}
+    index = ids.index(current.id) if current is not None and current.id in ids else None
+
+    def switch() -> None:
+        chosen = st.session_state.get("nav_canvas_picker")
+        if chosen:
+            open_canvas(chosen)
+
+    (where or st.sidebar).selectbox(
+        "Canvas", ids, index=index, format_func=names.__getitem__, key="nav_canvas_picker",
+        on_change=switch, placeholder="Choose a canvas", label_visibility="collapsed" if where else "visible",
+    )
+
+
+# --- Actions ----------------------------------------------------------------------------------
+
+def flash(kind: str, text: str) -> None:
+    st.session_state[FLASH].append((kind, text))
+
+
+def show_flash() -> None:
+    """Show the messages left by the actions of this run, then forget them."""
+    for kind, text in st.session_state[FLASH]:
+        if kind == "error":
+            st.error(text, icon="⚠️")
+        else:
+            st.toast(text, icon="✅")
+    st.session_state[FLASH] = []
+
+
+def act(action: Callable[[Session], Any], *, done: str | None = None) -> Any:
+    """Run one user action in its own unit of work; a user mistake becomes a message.
+
+    For use in widget callbacks, which run before the page script: the message is shown by
+    ``show_flash`` when the page draws.
+    """
+    try:
+        with session() as db:
+            result = action(db)
+    except CanvasError as error:
+        flash("error", str(error))
+        return None
+    if done:
+        flash("success", done)
+    return result

@@ -1,0 +1,246 @@
+"""The canvas board: the nine blocks laid out as on the printed canvas, with sticky notes."""
+
+import streamlit as st
+
+from canvas import store, ui
+from canvas.blocks import BLOCKS, BOARD_BOTTOM, BOARD_TOP, NOTE_COLOURS, SEGMENT_PALETTE, Block
+from canvas.models import (
+    NOTE_MAX_CHARS,
+    SEGMENT_DESCRIPTION_MAX_CHARS,
+    SEGMENT_NAME_MAX_CHARS,
+    NoteCreate,
+    NoteUpdate,
+    SegmentCreate,
+    SegmentUpdate,
+)
+from canvas.render import escape_text, notes_html, segments_html, title_html
+
+TOP_HEIGHT = 590  # px: a single top-row block; stacked blocks share it
+BOTTOM_HEIGHT = 250
+COLOUR_NAMES = {hex_: name for name, hex_ in NOTE_COLOURS.items()}
+
+ui.inject_css()
+
+
+# --- Actions (widget callbacks: they run before the page is drawn) -----------------------------
+
+def add_note(canvas_id: str, block: Block) -> None:
+    prefix = f"board_add_{block.value}"
+
+    def action(db):
+        store.add_note(
+            session=db, canvas_id=canvas_id, expected_version=ui.seen_version(canvas_id),
+            data=store.parse(
+                NoteCreate, block=block, text=st.session_state[f"{prefix}_text"],
+                colour=NOTE_COLOURS[st.session_state[f"{prefix}_colour"]],
+                segment_id=st.session_state[f"{prefix}_segment"],
+            ),
+        )
+        st.session_state[f"{prefix}_text"] = ""  # only once saved: a refused note keeps its text
+
+    ui.act(action, done=f"Note added to {BLOCKS[block].title}")
+
+
+def edit_note(canvas_id: str, note_id: str, command: str) -> None:
+    prefix = f"board_note_{note_id}"
+    expected = ui.seen_version(canvas_id)
+
+    def action(db):
+        if command == "save":
+            store.update_note(
+                session=db, canvas_id=canvas_id, expected_version=expected, note_id=note_id,
+                data=store.parse(
+                    NoteUpdate, text=st.session_state[f"{prefix}_text"],
+                    colour=st.session_state[f"{prefix}_colour"],
+                    segment_id=st.session_state[f"{prefix}_segment"],
+                ),
+            )
+        elif command == "delete":
+            store.delete_note(session=db, canvas_id=canvas_id, expected_version=expected, note_id=note_id)
+        else:
+            store.move_note(session=db, canvas_id=canvas_id, expected_version=expected, note_id=note_id,
+                            offset=-1 if command == "up" else 1)
+
+    ui.act(action, done={"save": "Note saved", "delete": "Note deleted (Undo brings it back)"}.get(command))
+
+
+def add_segment(canvas_id: str) -> None:
+    def action(db):
+        store.add_segment(
+            session=db, canvas_id=canvas_id, expected_version=ui.seen_version(canvas_id),
+            data=store.parse(
+                SegmentCreate, name=st.session_state["board_add_segment_name"],
+                description=st.session_state["board_add_segment_description"],
+                colour=st.session_state["board_add_segment_colour"],
+                estimated_size=st.session_state["board_add_segment_size"],
+            ),
+        )
+        for field in ("name", "description"):
+            st.session_state[f"board_add_segment_{field}"] = ""
+        st.session_state["board_add_segment_size"] = None
+        del st.session_state["board_add_segment_colour"]  # the next free palette colour
+
+    ui.act(action, done="Segment added")
+
+
+def edit_segment(canvas_id: str, segment_id: str, command: str) -> None:
+    prefix = f"board_segment_{segment_id}"
+    expected = ui.seen_version(canvas_id)
+
+    def action(db):
+        if command == "save":
+            store.update_segment(
+                session=db, canvas_id=canvas_id, expected_version=expected, segment_id=segment_id,
+                data=store.parse(
+                    SegmentUpdate, name=st.session_state[f"{prefix}_name"],
+                    description=st.session_state[f"{prefix}_description"],
+                    colour=st.session_state[f"{prefix}_colour"],
+                    estimated_size=st.session_state[f"{prefix}_size"],
+                ),
+            )
+        elif command == "delete":
+            store.delete_segment(session=db, canvas_id=canvas_id, expected_version=expected, segment_id=segment_id)
+        else:
+            store.move_segment(session=db, canvas_id=canvas_id, expected_version=expected,
+                               segment_id=segment_id, offset=-1 if command == "up" else 1)
+
+    ui.act(action, done={"save": "Segment saved", "delete": "Segment deleted (Undo brings it back)"}.get(command))
+
+
+def undo(canvas_id: str) -> None:
+    label = ui.act(lambda db: store.undo(session=db, canvas_id=canvas_id, expected_version=ui.seen_version(canvas_id)))
+    if label:
+        ui.flash("success", f"Undone: {label}")
+
+
+# --- Drawing ----------------------------------------------------------------------------------
+
+def segment_choice(board: store.Board):
+    """Options and labels for a 'tag with a segment' select box."""
+    options = [None] + [s.id for s in board.segments]
+    names = {s.id: s.name for s in board.segments}
+    return options, lambda sid: "— none —" if sid is None else names.get(sid, "(deleted segment)")
+
+
+def note_forms(board: store.Board, block: Block) -> None:
+    canvas_id = board.canvas.id
+    prefix = f"board_add_{block.value}"
+    options, label = segment_choice(board)
+    row = st.container(horizontal=True, gap="small")
+    with row.popover("Add", icon=":material/add:", help=f"Add a note to {BLOCKS[block].title}"):
+        with st.form(prefix, border=False):
+            st.text_area("Note", key=f"{prefix}_text", max_chars=NOTE_MAX_CHARS, height=90,
+                         placeholder=BLOCKS[block].questions[0])
+            st.selectbox("Colour", list(NOTE_COLOURS), key=f"{prefix}_colour")
+            st.selectbox("Customer segment", options, format_func=label, key=f"{prefix}_segment",
+                         help="A tagged note takes its segment's colour.")
+            st.form_submit_button("Add note", type="primary", on_click=add_note, args=(canvas_id, block))
+    notes = board.notes[block]
+    with row.popover("Edit", icon=":material/edit:", disabled=not notes, help="Edit, reorder or delete a note"):
+        if not notes:
+            return
+        picked = st.selectbox(
+            "Note", range(len(notes)), key=f"board_pick_{block.value}",
+            format_func=lambda i: f"{i + 1}. {notes[i].text[:40]}",
+        )
+        note = notes[min(picked or 0, len(notes) - 1)]
+        note_prefix = f"board_note_{note.id}"
+        colours = dict(COLOUR_NAMES)
+        colours.setdefault(note.colour, "Custom")
+        with st.form(note_prefix, border=False):
+            st.text_area("Text", value=note.text, key=f"{note_prefix}_text", max_chars=NOTE_MAX_CHARS, height=90)
+            st.selectbox("Colour", list(colours), index=list(colours).index(note.colour),
+                         format_func=colours.__getitem__, key=f"{note_prefix}_colour")
+            st.selectbox("Customer segment", options, format_func=label, key=f"{note_prefix}_segment",
+                         index=options.index(note.segment_id) if note.segment_id in options else 0)
+            save, up, down, delete = st.columns(4, gap="small")
+            args = (canvas_id, note.id)
+            save.form_submit_button("Save", type="primary", on_click=edit_note, args=(*args, "save"))
+            up.form_submit_button("↑", help="Move up", on_click=edit_note, args=(*args, "up"))
+            down.form_submit_button("↓", help="Move down", on_click=edit_note, args=(*args, "down"))
+            delete.form_submit_button("🗑", help="Delete", on_click=edit_note, args=(*args, "delete"))
+
+
+def segment_forms(board: store.Board) -> None:
+    canvas_id = board.canvas.id
+    used = {s.colour for s in board.segments}
+    next_colour = next((c for c in SEGMENT_PALETTE if c not in used), SEGMENT_PALETTE[0])
+    row = st.container(horizontal=True, gap="small")
+    with row.popover("Add", icon=":material/add:", help="Add a customer segment"):
+        with st.form("board_add_segment", border=False):
+            st.text_input("Segment name", key="board_add_segment_name", max_chars=SEGMENT_NAME_MAX_CHARS,
+                          placeholder="e.g. Office teams")
+            st.text_area("Who they are", key="board_add_segment_description", height=70,
+                         max_chars=SEGMENT_DESCRIPTION_MAX_CHARS)
+            st.color_picker("Colour", value=next_colour, key="board_add_segment_colour")
+            st.number_input("Estimated size (customers)", min_value=0, step=100, value=None,
+                            key="board_add_segment_size")
+            st.form_submit_button("Add segment", type="primary", on_click=add_segment, args=(canvas_id,))
+    segments = board.segments
+    with row.popover("Edit", icon=":material/edit:", disabled=not segments,
+                     help="Edit, reorder or delete a segment"):
+        if not segments:
+            return
+        picked = st.selectbox("Segment", range(len(segments)), key="board_pick_segment",
+                              format_func=lambda i: segments[i].name)
+        segment = segments[min(picked or 0, len(segments) - 1)]
+        prefix = f"board_segment_{segment.id}"
+        with st.form(prefix, border=False):
+            st.text_input("Segment name", value=segment.name, key=f"{prefix}_name", max_chars=SEGMENT_NAME_MAX_CHARS)
+            st.text_area("Who they are", value=segment.description, key=f"{prefix}_description", height=70,
+                         max_chars=SEGMENT_DESCRIPTION_MAX_CHARS)
+            st.color_picker("Colour", value=segment.colour, key=f"{prefix}_colour")
+            st.number_input("Estimated size (customers)", min_value=0, step=100, value=segment.estimated_size,
+                            key=f"{prefix}_size")
+            save, up, down, delete = st.columns(4, gap="small")
+            args = (canvas_id, segment.id)
+            save.form_submit_button("Save", type="primary", on_click=edit_segment, args=(*args, "save"))
+            up.form_submit_button("↑", help="Move up", on_click=edit_segment, args=(*args, "up"))
+            down.form_submit_button("↓", help="Move down", on_click=edit_segment, args=(*args, "down"))
+            delete.form_submit_button("🗑", help="Delete (its notes stay, untagged)", on_click=edit_segment,
+                                      args=(*args, "delete"))
+
+
+def draw_block(board: store.Board, block: Block, height: int) -> None:
+    info = BLOCKS[block]
+    with st.container(border=True, height=height, key=f"board_block_{block.value}"):
+        st.markdown(f"{info.icon} **{info.title}**", help="\n".join(f"- {q}" for q in info.questions))
+        if block == Block.CUSTOMER_SEGMENTS:
+            segment_forms(board)
+            st.markdown(segments_html(board.segments), unsafe_allow_html=True)  # escape_text inside
+        else:
+            note_forms(board, block)
+            st.markdown(notes_html(board.notes[block], board.segments_by_id), unsafe_allow_html=True)  # escape_text inside
+
+
+# --- Page -------------------------------------------------------------------------------------
+
+heading, status = st.columns([3, 1], vertical_alignment="bottom")
+with ui.session() as db:
+    canvas = ui.current_canvas(db)
+    ui.canvas_picker(db, canvas, where=status)
+    board = store.load_board(session=db, canvas_id=canvas.id) if canvas is not None else None
+if board is None:
+    st.stop()
+ui.remember_version(board.canvas)
+ui.show_flash()
+
+heading.markdown(title_html(board.canvas.name, board.canvas.description), unsafe_allow_html=True)  # escape_text inside
+with status:
+    saved_at = board.canvas.updated_at.strftime("%d %b %Y, %H:%M UTC")
+    saved, undo_slot = st.columns([3, 2], vertical_alignment="center")
+    saved.caption(f":green[:material/cloud_done: All changes saved] · v{board.canvas.version}",
+                  help=f"Every change is saved as you make it. Last saved {saved_at}.")
+    undo_slot.button(
+        "Undo", icon=":material/undo:", key="board_undo", on_click=undo, args=(board.canvas.id,),
+        disabled=board.last_change is None, use_container_width=True,
+        help=f"Undo: {escape_text(board.last_change)}" if board.last_change else "Nothing to undo",
+    )
+
+for column, blocks in zip(st.columns(len(BOARD_TOP), gap="small"), BOARD_TOP):
+    with column:
+        for block in blocks:
+            draw_block(board, block, TOP_HEIGHT if len(blocks) == 1 else (TOP_HEIGHT - 16) // 2)
+for column, block in zip(st.columns(len(BOARD_BOTTOM), gap="small"), BOARD_BOTTOM):
+    with column:
+        draw_block(board, block, BOTTOM_HEIGHT)

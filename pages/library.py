@@ -1,0 +1,115 @@
+"""The library: every saved canvas, a new one, and the trash."""
+
+import streamlit as st
+
+from canvas import store, ui
+from canvas.models import CANVAS_NAME_MAX_CHARS, CURRENCIES, CanvasCreate, CanvasUpdate
+from canvas.render import escape_text
+
+
+def create() -> None:
+    def action(db):
+        canvas = store.create_canvas(
+            session=db,
+            data=store.parse(
+                CanvasCreate, name=st.session_state["lib_new_name"],
+                description=st.session_state["lib_new_description"],
+                currency=st.session_state["lib_new_currency"],
+            ),
+        )
+        st.session_state["lib_new_name"] = ""
+        st.session_state["lib_new_description"] = ""
+        ui.open_canvas(canvas.id)
+        return canvas
+
+    canvas = ui.act(action)
+    if canvas:
+        ui.flash("success", f"Created “{canvas.name}”: open it on the board")
+
+
+def rename(canvas_id: str) -> None:
+    ui.act(
+        lambda db: store.update_canvas(
+            session=db, canvas_id=canvas_id, expected_version=ui.seen_version(canvas_id),
+            data=store.parse(
+                CanvasUpdate, name=st.session_state[f"lib_name_{canvas_id}"],
+                description=st.session_state[f"lib_description_{canvas_id}"],
+            ),
+        ),
+        done="Canvas details saved",
+    )
+
+
+def duplicate(canvas_id: str) -> None:
+    copy = ui.act(lambda db: store.duplicate_canvas(session=db, canvas_id=canvas_id))
+    if copy:
+        ui.flash("success", f"Duplicated as “{copy.name}”")
+
+
+def trash(canvas_id: str) -> None:
+    ui.act(lambda db: store.trash_canvas(session=db, canvas_id=canvas_id), done="Moved to the trash")
+    if st.query_params.get("canvas") == canvas_id:
+        del st.query_params["canvas"]
+
+
+def restore(canvas_id: str) -> None:
+    ui.act(lambda db: store.restore_canvas(session=db, canvas_id=canvas_id), done="Restored from the trash")
+
+
+def purge(canvas_id: str) -> None:
+    ui.act(lambda db: store.purge_canvas(session=db, canvas_id=canvas_id), done="Deleted for good")
+
+
+with ui.session() as db:
+    canvases = store.list_canvases(session=db)
+    trashed = store.list_canvases(session=db, trashed=True)
+ui.show_flash()
+
+st.title("Library")
+st.caption("Every saved canvas. Changes save as you make them; deleted canvases wait in the trash.")
+
+with st.expander("New canvas", icon=":material/add:", expanded=not canvases):
+    with st.form("lib_new", border=False):
+        st.text_input("Name", key="lib_new_name", max_chars=CANVAS_NAME_MAX_CHARS, placeholder="e.g. Acme 2027")
+        st.text_area("Description", key="lib_new_description", height=70)
+        st.selectbox("Currency", CURRENCIES, key="lib_new_currency")
+        st.form_submit_button("Create canvas", type="primary", on_click=create)
+
+for canvas in canvases:
+    ui.remember_version(canvas)
+    with st.container(border=True, key=f"lib_canvas_{canvas.id}"):
+        info, actions = st.columns([3, 2], vertical_alignment="center")
+        info.markdown(
+            f"**{escape_text(canvas.name)}**  \n"
+            f":gray[{escape_text(canvas.description[:160]) or 'No description'} · "
+            f"changed {canvas.updated_at:%d %b %Y %H:%M} UTC · v{canvas.version}]",
+            unsafe_allow_html=True,  # escape_text on every user string
+        )
+        with actions:
+            open_, edit, copy, delete = st.columns(4, gap="small")
+            open_.page_link("pages/board.py", label="Open", icon=":material/open_in_new:",
+                            query_params={"canvas": canvas.id})
+            with edit.popover("Rename", icon=":material/edit:"):
+                with st.form(f"lib_edit_{canvas.id}", border=False):
+                    st.text_input("Name", value=canvas.name, key=f"lib_name_{canvas.id}",
+                                  max_chars=CANVAS_NAME_MAX_CHARS)
+                    st.text_area("Description", value=canvas.description, key=f"lib_description_{canvas.id}")
+                    st.form_submit_button("Save", type="primary", on_click=rename, args=(canvas.id,))
+            copy.button("Duplicate", icon=":material/content_copy:", key=f"lib_dup_{canvas.id}",
+                        on_click=duplicate, args=(canvas.id,))
+            delete.button("Trash", icon=":material/delete:", key=f"lib_trash_{canvas.id}",
+                          on_click=trash, args=(canvas.id,))
+
+if trashed:
+    st.subheader("Trash")
+    for canvas in trashed:
+        with st.container(border=True, key=f"lib_trashed_{canvas.id}"):
+            info, back, gone = st.columns([4, 1, 1], vertical_alignment="center")
+            info.markdown(
+                f"~~{escape_text(canvas.name)}~~ :gray[deleted {canvas.deleted_at:%d %b %Y %H:%M} UTC]",
+                unsafe_allow_html=True,  # escape_text on the user string
+            )
+            back.button("Restore", icon=":material/restore_from_trash:", key=f"lib_restore_{canvas.id}",
+                        on_click=restore, args=(canvas.id,))
+            gone.button("Delete for good", key=f"lib_purge_{canvas.id}", on_click=purge, args=(canvas.id,),
+                        help="Cannot be undone")
