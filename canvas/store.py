@@ -436,15 +436,27 @@ def delete_segment(*, session: Session, canvas_id: str, expected_version: int, s
 
 def move_segment(*, session: Session, canvas_id: str, expected_version: int, segment_id: str, offset: int) -> None:
     segment = _segment(session, canvas_id, segment_id)
+    if not _moves(list_segments(session=session, canvas_id=canvas_id), segment_id, offset):
+        return
     with changing(session, canvas_id=canvas_id, expected_version=expected_version,
                  label=f"Move segment “{segment.name}”"):
         _reorder(list_segments(session=session, canvas_id=canvas_id), segment_id, offset, session)
 
 
+def _target(items: list[Any], item_id: str, offset: int) -> tuple[int, int]:
+    index = next(i for i, item in enumerate(items) if item.id == item_id)
+    return index, max(0, min(len(items) - 1, index + offset))
+
+
+def _moves(items: list[Any], item_id: str, offset: int) -> bool:
+    """Whether moving would change anything (moving the first item up is not a change)."""
+    index, target = _target(items, item_id, offset)
+    return index != target
+
+
 def _reorder(items: list[Any], item_id: str, offset: int, session: Session) -> None:
     """Move one item ``offset`` places within ``items`` and renumber positions 0..n-1."""
-    index = next(i for i, item in enumerate(items) if item.id == item_id)
-    target = max(0, min(len(items) - 1, index + offset))
+    index, target = _target(items, item_id, offset)
     items.insert(target, items.pop(index))
     for position, item in enumerate(items):
         if item.position != position:
@@ -515,14 +527,16 @@ def delete_note(*, session: Session, canvas_id: str, expected_version: int, note
 def move_note(*, session: Session, canvas_id: str, expected_version: int, note_id: str, offset: int) -> None:
     """Move a note ``offset`` places up (negative) or down (positive) within its block."""
     note = _note(session, canvas_id, note_id)
+
+    def siblings() -> list[Note]:
+        return list(session.exec(
+            select(Note).where(Note.canvas_id == canvas_id, Note.block == note.block).order_by(Note.position, Note.id)
+        ).all())
+
+    if not _moves(siblings(), note_id, offset):
+        return
     with changing(session, canvas_id=canvas_id, expected_version=expected_version, label="Reorder notes"):
-        siblings = list(
-            session.exec(
-                select(Note).where(Note.canvas_id == canvas_id, Note.block == note.block)
-                .order_by(Note.position, Note.id)
-            ).all()
-        )
-        _reorder(siblings, note_id, offset, session)
+        _reorder(siblings(), note_id, offset, session)
 
 
 # --- Undo -------------------------------------------------------------------------------------

@@ -139,11 +139,11 @@ def note_forms(board: store.Board, block: Block) -> None:
     with row.popover("Edit", icon=":material/edit:", disabled=not notes, help="Edit, reorder or delete a note"):
         if not notes:
             return
-        picked = st.selectbox(
-            "Note", range(len(notes)), key=f"board_pick_{block.value}",
-            format_func=lambda i: f"{i + 1}. {notes[i].text[:40]}",
-        )
-        note = notes[min(picked or 0, len(notes) - 1)]
+        by_id = {n.id: n for n in notes}
+        # Keyed by note id, not position, so the selection follows a note as it moves.
+        picked = st.selectbox("Note", list(by_id), key=f"board_pick_{block.value}",
+                              format_func=lambda nid: by_id[nid].text[:40])
+        note = by_id.get(picked, notes[0])
         note_prefix = f"board_note_{note.id}"
         colours = dict(COLOUR_NAMES)
         colours.setdefault(note.colour, "Custom")
@@ -181,9 +181,10 @@ def segment_forms(board: store.Board) -> None:
                      help="Edit, reorder or delete a segment"):
         if not segments:
             return
-        picked = st.selectbox("Segment", range(len(segments)), key="board_pick_segment",
-                              format_func=lambda i: segments[i].name)
-        segment = segments[min(picked or 0, len(segments) - 1)]
+        by_id = {s.id: s for s in segments}
+        picked = st.selectbox("Segment", list(by_id), key="board_pick_segment",
+                              format_func=lambda sid: by_id[sid].name)
+        segment = by_id.get(picked, segments[0])
         prefix = f"board_segment_{segment.id}"
         with st.form(prefix, border=False):
             st.text_input("Segment name", value=segment.name, key=f"{prefix}_name", max_chars=SEGMENT_NAME_MAX_CHARS)

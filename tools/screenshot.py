@@ -1,6 +1,6 @@
-"""Screenshot pages of a running app in headless Chromium, to look at them as a user would.
+"""Screenshot pages of the app in headless Chromium, to look at them as a user would.
 
-    python tools/screenshot.py http://localhost:8501/ out.png [--width 1440] [--height 900]
+    python -m tools.screenshot http://localhost:8501/ out.png [--width 1440] [--height 900] [--full]
 """
 
 from __future__ import annotations
@@ -9,18 +9,7 @@ import argparse
 
 from playwright.sync_api import sync_playwright
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]
-
-
-def wait_for_app(page, timeout_ms: int = 30_000) -> None:
-    """Wait until the app is connected and its script has finished running."""
-    page.wait_for_selector("[data-testid='stApp'][data-test-connection-state='CONNECTED']", timeout=timeout_ms)
-    page.wait_for_selector("[data-test-script-state='notRunning']", timeout=timeout_ms)
-    page.wait_for_timeout(300)
+from tools.browser import launch, wait_for_app
 
 
 def main() -> None:
@@ -31,8 +20,8 @@ def main() -> None:
     parser.add_argument("--height", type=int, default=900)
     parser.add_argument("--full", action="store_true", help="the whole page, not just the viewport")
     args = parser.parse_args()
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    with sync_playwright() as playwright:
+        browser = launch(playwright)
         page = browser.new_page(viewport={"width": args.width, "height": args.height})
         page.goto(args.url)
         wait_for_app(page)

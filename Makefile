@@ -1,0 +1,21 @@
+# The two commands of the README's quick start: `make run` and `make test`.
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8501
+
+.PHONY: run test setup setup-test bench screenshots
+
+run: setup  ## set up and start the app on http://localhost:$(PORT)
+	$(PY) -m streamlit run app.py --server.port $(PORT)
+
+test: setup-test  ## set up and run the whole test suite
+	$(PY) -m pytest
+
+setup:
+	@scripts/setup.sh
+
+setup-test:
+	@scripts/setup.sh --test
+
+bench: setup-test  ## run the benchmarks (prints figures; see docs/benchmarks.md)
+	@for script in bench/bench_*.py; do echo "== $$script"; $(PY) $$script || exit 1; done

@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Set up a fresh machine for the app (default) or for the test suite (--test).
+# Idempotent: a second run only checks. Needs python3 (3.11+); --test also needs Debian's
+# Chromium, installed here with apt-get when missing (as root, or through sudo).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+mode=${1:-app}
+venv=.venv
+python=${PYTHON:-python3}
+
+if [[ ! -x $venv/bin/python ]]; then
+  echo "setup: creating the virtual environment in $venv"
+  "$python" -m venv "$venv"
+fi
+
+requirements=requirements.txt
+[[ $mode == --test ]] && requirements=requirements-dev.txt
+stamp="$venv/.installed-$(cat "$requirements" requirements.txt constraints.txt 2>/dev/null | sha1sum | cut -c1-12)-${requirements%.txt}"
+if [[ ! -f $stamp ]]; then
+  echo "setup: installing Python packages from $requirements"
+  constraint_args=()
+  [[ -f constraints.txt ]] && constraint_args=(-c constraints.txt)
+  "$venv/bin/pip" install --quiet --disable-pip-version-check -r "$requirements" "${constraint_args[@]}"
+  touch "$stamp"
+fi
+
+if [[ $mode == --test ]] && ! command -v chromium >/dev/null 2>&1; then
+  echo "setup: installing Chromium (Debian package) for the browser tests"
+  sudo_cmd=()
+  [[ $(id -u) -ne 0 ]] && sudo_cmd=(sudo)
+  export DEBIAN_FRONTEND=noninteractive
+  "${sudo_cmd[@]}" apt-get update -qq
+  "${sudo_cmd[@]}" apt-get install -y -qq chromium fonts-noto-color-emoji >/dev/null
+fi

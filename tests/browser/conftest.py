@@ -1,0 +1,34 @@
+"""Fixtures for the real-browser tests: the app under `streamlit run`, and a Chromium page."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from tools.browser import launch, running_app, wait_for_app
+
+playwright_api = pytest.importorskip("playwright.sync_api")
+
+
+@pytest.fixture
+def app_url(database_url: str) -> Iterator[str]:
+    with running_app(database_url) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def browser():
+    with playwright_api.sync_playwright() as playwright:
+        browser = launch(playwright)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1440, "height": 1000})
+    page = context.new_page()
+    page.wait_for_app = lambda: wait_for_app(page)  # type: ignore[attr-defined]
+    yield page
+    context.close()

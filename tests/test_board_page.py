@@ -1,0 +1,161 @@
+"""The board and library pages under Streamlit's AppTest, on a temporary database."""
+
+from __future__ import annotations
+
+import pytest
+from sqlmodel import Session
+from streamlit.testing.v1 import AppTest
+
+from canvas import store
+from canvas.blocks import Block
+from canvas.demo import DEMO_CANVAS_ID
+from canvas.models import CanvasCreate, NoteCreate
+from tests.conftest import ROOT
+
+TIMEOUT = 30  # pages import Plotly and the database layer: the 3 s default is too short
+
+
+def board(query: dict[str, str] | None = None) -> AppTest:
+    app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
+    for key, value in (query or {}).items():
+        app.query_params[key] = value
+    return app.run()
+
+
+def markdown_text(app: AppTest) -> str:
+    return "\n".join(m.value for m in app.markdown)
+
+
+def add_form_submit(app: AppTest, block: Block, text: str, segment: str | None = None) -> AppTest:
+    prefix = f"board_add_{block.value}"
+    app.text_area(key=f"{prefix}_text").input(text)
+    if segment is not None:
+        app.selectbox(key=f"{prefix}_segment").set_value(segment)
+    button = next(b for b in app.button if b.label == "Add note" and prefix in str(b.form_id))
+    return button.click().run()
+
+
+@pytest.fixture
+def app(database_url) -> AppTest:
+    return board()
+
+
+def test_first_start_shows_the_demo_canvas_as_a_board(app):
+    assert not app.exception
+    assert app.query_params["canvas"] == DEMO_CANVAS_ID
+    text = markdown_text(app)
+    assert "Kettle &#38; Crema &#40;demo&#41;" in text
+    for title in ("Key Partners", "Key Activities", "Key Resources", "Value Propositions",
+                  "Customer Relationships", "Channels", "Customer Segments", "Cost Structure", "Revenue Streams"):
+        assert f"**{title}**" in text
+    assert "Home brewers" in text and "Named account manager" in text
+
+
+def test_adding_a_tagged_note_saves_it(app, engine):
+    app = add_form_submit(app, Block.KEY_PARTNERS, "Local bakeries", segment="seg-office")
+    assert not app.exception and not app.error
+    assert "Local bakeries" in markdown_text(app)
+    with Session(engine) as session:
+        notes = store.load_board(session=session, canvas_id=DEMO_CANVAS_ID).notes[Block.KEY_PARTNERS]
+        assert (notes[-1].text, notes[-1].segment_id) == ("Local bakeries", "seg-office")
+    assert app.text_area(key="board_add_key_partners_text").value == ""
+
+
+def test_an_empty_note_gets_a_message_and_nothing_is_saved(app, engine):
+    app = add_form_submit(app, Block.CHANNELS, "   ")
+    assert not app.exception
+    assert [e.value for e in app.error] == ["Note text: The note cannot be empty"]
+    with Session(engine) as session:
+        assert store.get_canvas(session=session, canvas_id=DEMO_CANVAS_ID).version == 1
+
+
+def test_a_stale_board_refuses_the_save_and_keeps_the_text(app, engine):
+    with Session(engine) as other_person:
+        store.add_note(session=other_person, canvas_id=DEMO_CANVAS_ID, expected_version=1,
+                       data=store.parse(NoteCreate, block=Block.CHANNELS, text="Someone else's"))
+    app = add_form_submit(app, Block.CHANNELS, "My idea")
+    assert not app.exception
+    assert "changed elsewhere" in app.error[0].value
+    assert app.text_area(key="board_add_channels_text").value == "My idea"  # not lost
+    with Session(engine) as session:
+        texts = [n.text for n in store.load_board(session=session, canvas_id=DEMO_CANVAS_ID).notes[Block.CHANNELS]]
+    assert "My idea" not in texts and "Someone else's" in texts
+
+
+def test_undo_button_reverts_the_last_change(app, engine):
+    app = add_form_submit(app, Block.CHANNELS, "Temporary")
+    assert "Temporary" in markdown_text(app)
+    app = app.button(key="board_undo").click().run()
+    assert "Temporary" not in markdown_text(app)
+    assert any("Undone" in t.value for t in app.toast)
+
+
+def test_edit_note_reorder_and_delete(app, engine):
+    app.selectbox(key="board_pick_channels").set_value("demo-note-17")
+    app = app.run()
+    [save] = [b for b in app.button if b.label == "Save" and "board_note_demo-note-17" in str(b.form_id)]
+    app.text_area(key="board_note_demo-note-17_text").input("Instagram, TikTok and brewing guides")
+    app = save.click().run()
+    assert "Instagram, TikTok and brewing guides" in markdown_text(app)
+    up = next(b for b in app.button if b.label == "↑" and "board_note_demo-note-17" in str(b.form_id))
+    app = up.click().run()
+    with Session(engine) as session:
+        channels = store.load_board(session=session, canvas_id=DEMO_CANVAS_ID).notes[Block.CHANNELS]
+        assert channels[0].id == "demo-note-17"
+    delete = next(b for b in app.button if b.label == "🗑" and "board_note_demo-note-17" in str(b.form_id))
+    app = delete.click().run()
+    assert "Instagram, TikTok" not in markdown_text(app)
+
+
+def test_add_segment_from_the_segments_block(app, engine):
+    app.text_input(key="board_add_segment_name").input("Cafés")
+    app.number_input(key="board_add_segment_size").set_value(80)
+    app = next(b for b in app.button if b.label == "Add segment").click().run()
+    assert not app.error
+    assert "Caf" in markdown_text(app)
+    with Session(engine) as session:
+        names = [s.name for s in store.list_segments(session=session, canvas_id=DEMO_CANVAS_ID)]
+    assert names[-1] == "Cafés"
+
+
+def test_unknown_canvas_id_in_the_url(database_url):
+    app = board({"canvas": "does-not-exist"})
+    assert not app.exception
+    assert "no canvas with id “does-not-exist”" in app.error[0].value
+
+
+def test_two_canvases_switch_by_url(database_url, engine):
+    with Session(engine) as session:
+        other = store.create_canvas(session=session, data=store.parse(CanvasCreate, name="Side project"))
+        store.add_note(session=session, canvas_id=other.id, expected_version=1,
+                       data=store.parse(NoteCreate, block=Block.KEY_ACTIVITIES, text="Only on the side project"))
+    app = board({"canvas": other.id})
+    assert "Side project" in markdown_text(app) and "Only on the side project" in markdown_text(app)
+    app = board({"canvas": DEMO_CANVAS_ID})
+    assert "Only on the side project" not in markdown_text(app)
+
+
+def test_hostile_note_text_is_escaped(app):
+    app = add_form_submit(app, Block.CHANNELS, "<script>alert('x')</script> **loud**")
+    html = markdown_text(app)
+    assert "<script>" not in html and "**loud**" not in html
+    assert "&#60;script&#62;" in html
+
+
+def test_library_creates_renames_and_trashes(database_url, engine):
+    app = board()
+    app.switch_page("pages/library.py").run()
+    app.text_input(key="lib_new_name").input("Kettle & Crema (demo)")
+    app = next(b for b in app.button if b.label == "Create canvas").click().run()
+    assert "already exists" in app.error[0].value
+    app.text_input(key="lib_new_name").input("Second venture")
+    app = next(b for b in app.button if b.label == "Create canvas").click().run()
+    assert not app.error
+    with Session(engine) as session:
+        created = next(c for c in store.list_canvases(session=session) if c.name == "Second venture")
+    app = app.button(key=f"lib_trash_{created.id}").click().run()
+    with Session(engine) as session:
+        assert [c.id for c in store.list_canvases(session=session, trashed=True)] == [created.id]
+    app = app.button(key=f"lib_restore_{created.id}").click().run()
+    with Session(engine) as session:
+        assert store.list_canvases(session=session, trashed=True) == []
