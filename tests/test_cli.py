@@ -23,6 +23,7 @@ def test_demo_then_list(database_url, capsys):
     assert main(["demo"]) == 0
     assert "Demo canvas ready" in capsys.readouterr().out
     assert main(["demo"]) == 0  # re-creating is safe
+    capsys.readouterr()
     assert main(["list", "--json"]) == 0
     [canvas] = json.loads(capsys.readouterr().out)
     assert canvas["id"] == "demo-kettle-crema" and canvas["version"] == 2
