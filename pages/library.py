@@ -77,39 +77,36 @@ with st.expander("New canvas", icon=":material/add:", expanded=not canvases):
 
 for canvas in canvases:
     ui.remember_version(canvas)
-    with st.container(border=True, key=f"lib_canvas_{canvas.id}"):
-        info, actions = st.columns([3, 2], vertical_alignment="center")
-        info.markdown(
-            f"**{escape_text(canvas.name)}**  \n"
-            f":gray[{escape_text(canvas.description[:160]) or 'No description'} · "
-            f"changed {canvas.updated_at:%d %b %Y %H:%M} UTC · v{canvas.version}]",
-            unsafe_allow_html=True,  # escape_text on every user string
-        )
-        with actions:
-            open_, edit, copy, delete = st.columns(4, gap="small")
-            open_.page_link("pages/board.py", label="Open", icon=":material/open_in_new:",
-                            query_params={"canvas": canvas.id})
-            with edit.popover("Rename", icon=":material/edit:"):
-                with st.form(f"lib_edit_{canvas.id}", border=False):
-                    st.text_input("Name", value=canvas.name, key=f"lib_name_{canvas.id}",
-                                  max_chars=CANVAS_NAME_MAX_CHARS)
-                    st.text_area("Description", value=canvas.description, key=f"lib_description_{canvas.id}")
-                    st.form_submit_button("Save", type="primary", on_click=rename, args=(canvas.id,))
-            copy.button("Duplicate", icon=":material/content_copy:", key=f"lib_dup_{canvas.id}",
-                        on_click=duplicate, args=(canvas.id,))
-            delete.button("Trash", icon=":material/delete:", key=f"lib_trash_{canvas.id}",
-                          on_click=trash, args=(canvas.id,))
+    with st.container(border=True, key=f"lib_canvas_{canvas.id}", horizontal=True, vertical_alignment="center"):
+        with st.container(width="stretch", gap=None):
+            st.markdown(f"**{escape_text(canvas.name)}**", unsafe_allow_html=True)  # escape_text on user text
+            st.caption(
+                f"{escape_text(canvas.description[:160]) or 'No description'}  \n"
+                f"Changed {canvas.updated_at:%d %b %Y %H:%M} UTC · version {canvas.version}",
+                unsafe_allow_html=True,  # escape_text on user text
+            )
+        st.page_link("pages/board.py", label="Open", icon=":material/open_in_new:",
+                     query_params={"canvas": canvas.id})
+        with st.popover("Rename", icon=":material/edit:"):
+            with st.form(f"lib_edit_{canvas.id}", border=False):
+                st.text_input("Name", value=canvas.name, key=f"lib_name_{canvas.id}",
+                              max_chars=CANVAS_NAME_MAX_CHARS)
+                st.text_area("Description", value=canvas.description, key=f"lib_description_{canvas.id}")
+                st.form_submit_button("Save", type="primary", on_click=rename, args=(canvas.id,))
+        st.button("Duplicate", icon=":material/content_copy:", key=f"lib_dup_{canvas.id}",
+                  on_click=duplicate, args=(canvas.id,))
+        st.button("Trash", icon=":material/delete:", key=f"lib_trash_{canvas.id}",
+                  on_click=trash, args=(canvas.id,), help="Move to the trash; it can be restored")
 
 if trashed:
     st.subheader("Trash")
     for canvas in trashed:
-        with st.container(border=True, key=f"lib_trashed_{canvas.id}"):
-            info, back, gone = st.columns([4, 1, 1], vertical_alignment="center")
-            info.markdown(
-                f"~~{escape_text(canvas.name)}~~ :gray[deleted {canvas.deleted_at:%d %b %Y %H:%M} UTC]",
-                unsafe_allow_html=True,  # escape_text on the user string
+        with st.container(border=True, key=f"lib_trashed_{canvas.id}", horizontal=True, vertical_alignment="center"):
+            st.markdown(
+                f"~~{escape_text(canvas.name)}~~ · deleted {canvas.deleted_at:%d %b %Y %H:%M} UTC",
+                unsafe_allow_html=True, width="stretch",  # escape_text on the user string
             )
-            back.button("Restore", icon=":material/restore_from_trash:", key=f"lib_restore_{canvas.id}",
-                        on_click=restore, args=(canvas.id,))
-            gone.button("Delete for good", key=f"lib_purge_{canvas.id}", on_click=purge, args=(canvas.id,),
-                        help="Cannot be undone")
+            st.button("Restore", icon=":material/restore_from_trash:", key=f"lib_restore_{canvas.id}",
+                      on_click=restore, args=(canvas.id,))
+            st.button("Delete for good", key=f"lib_purge_{canvas.id}", on_click=purge, args=(canvas.id,),
+                      help="Cannot be undone")
