@@ -134,3 +134,63 @@ DEFAULT_NOTE_COLOUR = NOTE_COLOURS["Yellow"]
 SEGMENT_PALETTE: tuple[str, ...] = (
     "#1F77B4", "#E4572E", "#2CA58D", "#8E44AD", "#F2A541", "#D81E5B", "#3D5A80", "#6A994E",
 )
+
+
+# --- Customer Relationships (DOMAIN.md) --------------------------------------------------------
+
+@dataclass(frozen=True)
+class RelationshipType:
+    key: str
+    label: str
+    what: str
+    example: str
+    personal: float  # 1 = fully personal, 0 = fully automated: the spectrum the overview charts
+
+
+RELATIONSHIP_TYPES: dict[str, RelationshipType] = {
+    t.key: t
+    for t in (
+        RelationshipType("dedicated_personal_assistance", "Dedicated personal assistance",
+                         "A named representative for one customer.", "Key account manager, private banker", 1.0),
+        RelationshipType("personal_assistance", "Personal assistance",
+                         "Human interaction when the customer needs it.", "Retail staff, call centre, hospitality", 0.8),
+        RelationshipType("co_creation", "Co-creation",
+                         "Customers create value with the company.", "Reviews, user-made content, open innovation", 0.6),
+        RelationshipType("communities", "Communities",
+                         "Customers exchange knowledge with each other.", "User forums, support communities", 0.45),
+        RelationshipType("self_service", "Self-service",
+                         "No direct relationship; customers help themselves.", "Most e-commerce, FAQ, knowledge base", 0.15),
+        RelationshipType("automated_services", "Automated services",
+                         "Self-service driven by the customer's own data.", "Recommendations, chatbots", 0.0),
+    )
+}
+
+LIFECYCLE_STAGES: dict[str, str] = {
+    "onboarding": "Onboarding: confidence and clarity",
+    "usage": "Usage: value realisation",
+    "support": "Support: trust and fairness",
+    "renewal": "Renewal: outcomes and results",
+    "expansion": "Expansion: growth opportunities",
+}
+
+KEY_QUESTIONS: dict[str, str] = {
+    "expectation": "What type of relationship does this segment expect?",
+    "cost": "How costly is the relationship to maintain?",
+    "integration": "How is it integrated with the rest of the business model?",
+    "focus": "Are we focused on acquisition, retention or upselling?",
+    "competitors": "What relationship do competitors offer?",
+    "loyalty": "How can we strengthen customer loyalty?",
+}
+
+# Target metrics a founder sets per segment: key -> (label, unit, lowest, highest).
+# Rates are fractions 0-1 in data (shown as %); NPS is -100..100; CSAT a fraction of 4-5 answers.
+TARGETS: dict[str, tuple[str, str, float, float]] = {
+    "retention_rate": ("Monthly retention rate", "rate", 0.0, 1.0),
+    "churn_rate": ("Monthly churn rate", "rate", 0.0, 1.0),
+    "repeat_purchase_rate": ("Repeat purchase rate", "rate", 0.0, 1.0),
+    "nps": ("NPS", "score", -100.0, 100.0),
+    "csat": ("CSAT", "rate", 0.0, 1.0),
+    "clv": ("Customer lifetime value", "money", 0.0, 1e9),
+    "cac": ("Customer acquisition cost", "money", 0.0, 1e9),
+}
+COST_MAX = 1e9  # per customer or fixed per month; anything above is a typo

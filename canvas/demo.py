@@ -65,6 +65,77 @@ _NOTES: list[tuple[Block, str, str | None, str]] = [
 ]
 
 
+_RELATIONSHIPS = [
+    {
+        "segment_id": _HOME,
+        "types": ["automated_services", "communities", "self_service"],
+        "primary_type": "automated_services",
+        "focus": {"acquisition": 30, "retention": 50, "upselling": 20},
+        "cost": {"per_customer_month": 1.8, "fixed_month": 2500.0},
+        "channel_note_ids": ["demo-note-16", "demo-note-17"],
+        "lifecycle": {
+            "onboarding": "Taste quiz, a welcome brew guide and a first bag matched to the answers.",
+            "usage": "Monthly tasting notes; rate each bag so the next one fits better.",
+            "support": "Chat answers within an hour; a bag you don't like is replaced.",
+            "renewal": "Pause instead of cancel; a 6-month 'your coffee year' recap.",
+            "expansion": "Grinder and brewer add-ons; gift a month to a friend.",
+        },
+        "competitors": "Big subscription brands: discounts and a fixed catalogue, no taste matching.",
+        "answers": {
+            "expectation": "Low-touch but personal-feeling: good picks without having to ask.",
+            "cost": "About 1.80 € per subscriber a month, plus community moderation.",
+            "integration": "Taste data feeds roasting plans and the monthly curation.",
+            "focus": "Retention first: most profit comes from subscribers in their second year.",
+            "competitors": "Discounts and fixed catalogues; nobody matches taste.",
+            "loyalty": "Community cuppings and farm stories; rewards for ratings.",
+        },
+        "targets": {"retention_rate": 0.93, "churn_rate": 0.07, "repeat_purchase_rate": 0.6,
+                    "nps": 40.0, "csat": 0.8, "clv": 220.0, "cac": 40.0},
+    },
+    {
+        "segment_id": _OFFICE,
+        "types": ["dedicated_personal_assistance", "personal_assistance"],
+        "primary_type": "dedicated_personal_assistance",
+        "focus": {"acquisition": 25, "retention": 45, "upselling": 30},
+        "cost": {"per_customer_month": 45.0, "fixed_month": 4000.0},
+        "channel_note_ids": ["demo-note-18"],
+        "lifecycle": {
+            "onboarding": "On-site tasting and machine check in the first week.",
+            "usage": "Monthly delivery tuned to consumption; barista training for office managers.",
+            "support": "Named account manager; same-day response.",
+            "renewal": "Quarterly review of consumption and satisfaction.",
+            "expansion": "Add sites and teams; events catering.",
+        },
+        "competitors": "Vending operators: cheap machines, poor coffee, call-centre support.",
+        "answers": {
+            "expectation": "A named contact who makes office coffee someone else's problem.",
+            "cost": "45 € per office a month of account-manager time, plus the team.",
+            "integration": "Account managers plan roasting volumes with production.",
+            "focus": "Retention and upselling more sites.",
+            "competitors": "Vending operators with call-centre support.",
+            "loyalty": "Quarterly reviews and tailored blends.",
+        },
+        "targets": {"retention_rate": 0.97, "churn_rate": 0.03, "repeat_purchase_rate": 0.9,
+                    "nps": 50.0, "csat": 0.85, "clv": 6000.0, "cac": 450.0},
+    },
+    {
+        "segment_id": _GIFT,
+        "types": ["self_service"],
+        "primary_type": "self_service",
+        "focus": {"acquisition": 80, "retention": 10, "upselling": 10},
+        "cost": {"per_customer_month": 0.5, "fixed_month": 300.0},
+        "channel_note_ids": ["demo-note-19"],
+        "lifecycle": {"onboarding": "Gift finder on the web shop; a printed farm story in every box."},
+        "competitors": "Department-store gift sets.",
+        "answers": {
+            "expectation": "A quick, reliable purchase that arrives on time.",
+            "cost": "Almost nothing: FAQ and order tracking.",
+        },
+        "targets": {},
+    },
+]
+
+
 def demo_document() -> dict[str, Any]:
     """The demo canvas in the canvas document format."""
     positions: dict[Block, int] = {}
@@ -85,6 +156,8 @@ def demo_document() -> dict[str, Any]:
         },
         "segments": [dict(s, position=i) for i, s in enumerate(_SEGMENTS)],
         "notes": notes,
+        "relationships": _RELATIONSHIPS,
+        "dismissed_findings": [],
     }
 
 

@@ -11,7 +11,7 @@ from typing import Any
 
 from sqlmodel import Session, select
 
-from canvas.models import Canvas, Note, Segment
+from canvas.models import Canvas, DismissedFinding, Note, Relationship, Segment
 
 FORMAT_NAME = "business-model-canvas"
 FORMAT_VERSION = 1
@@ -24,6 +24,12 @@ def canvas_document(session: Session, canvas: Canvas) -> dict[str, Any]:
     ).all()
     notes = session.exec(
         select(Note).where(Note.canvas_id == canvas.id).order_by(Note.block, Note.position, Note.id)
+    ).all()
+    relationships = {
+        r.segment_id: r for r in session.exec(select(Relationship).where(Relationship.canvas_id == canvas.id)).all()
+    }
+    dismissed = session.exec(
+        select(DismissedFinding).where(DismissedFinding.canvas_id == canvas.id).order_by(DismissedFinding.id)
     ).all()
     return {
         "format": FORMAT_NAME,
@@ -56,6 +62,45 @@ def canvas_document(session: Session, canvas: Canvas) -> dict[str, Any]:
             }
             for n in notes
         ],
+        "relationships": [relationship_entry(relationships[s.id]) for s in segments if s.id in relationships],
+        "dismissed_findings": [
+            {"rule_id": d.rule_id, "segment_id": d.segment_id or None, "reason": d.reason} for d in dismissed
+        ],
+    }
+
+
+def relationship_entry(r: Relationship) -> dict[str, Any]:
+    return {
+        "segment_id": r.segment_id,
+        "types": list(r.types),
+        "primary_type": r.primary_type,
+        "focus": {"acquisition": r.focus_acquisition, "retention": r.focus_retention, "upselling": r.focus_upselling},
+        "cost": {"per_customer_month": r.cost_per_customer_month, "fixed_month": r.cost_fixed_month},
+        "channel_note_ids": list(r.channel_note_ids),
+        "lifecycle": dict(r.lifecycle),
+        "competitors": r.competitors,
+        "answers": dict(r.answers),
+        "targets": dict(r.targets),
+    }
+
+
+def relationship_fields(entry: dict[str, Any]) -> dict[str, Any]:
+    """A document's relationship entry as the fields of ``RelationshipDesign`` / ``Relationship``."""
+    focus = entry.get("focus", {})
+    cost = entry.get("cost", {})
+    return {
+        "types": list(entry.get("types", [])),
+        "primary_type": entry.get("primary_type"),
+        "focus_acquisition": focus.get("acquisition", 34),
+        "focus_retention": focus.get("retention", 33),
+        "focus_upselling": focus.get("upselling", 33),
+        "cost_per_customer_month": cost.get("per_customer_month", 0.0),
+        "cost_fixed_month": cost.get("fixed_month", 0.0),
+        "channel_note_ids": list(entry.get("channel_note_ids", [])),
+        "lifecycle": dict(entry.get("lifecycle", {})),
+        "competitors": entry.get("competitors", ""),
+        "answers": dict(entry.get("answers", {})),
+        "targets": dict(entry.get("targets", {})),
     }
 
 
@@ -67,8 +112,9 @@ def replace_contents(session: Session, canvas: Canvas, document: dict[str, Any],
     """
     from canvas.models import new_id  # local: keeps the import graph one-way
 
-    for note in session.exec(select(Note).where(Note.canvas_id == canvas.id)).all():
-        session.delete(note)
+    for model in (DismissedFinding, Relationship, Note):
+        for row in session.exec(select(model).where(model.canvas_id == canvas.id)).all():
+            session.delete(row)
     session.flush()
     for segment in session.exec(select(Segment).where(Segment.canvas_id == canvas.id)).all():
         session.delete(segment)
@@ -94,10 +140,12 @@ def replace_contents(session: Session, canvas: Canvas, document: dict[str, Any],
             )
         )
     session.flush()
+    note_ids: dict[str, str] = {}
     for item in document.get("notes", []):
+        note_ids[item["id"]] = item["id"] if keep_ids else new_id()
         session.add(
             Note(
-                id=item["id"] if keep_ids else new_id(),
+                id=note_ids[item["id"]],
                 canvas_id=canvas.id,
                 block=item["block"],
                 text=item["text"],
@@ -106,4 +154,17 @@ def replace_contents(session: Session, canvas: Canvas, document: dict[str, Any],
                 position=item.get("position", 0),
             )
         )
+    session.flush()
+    for entry in document.get("relationships", []):
+        if entry["segment_id"] not in segment_ids:
+            continue  # a design for a segment the document does not hold
+        fields = relationship_fields(entry)
+        fields["channel_note_ids"] = [note_ids[n] for n in fields["channel_note_ids"] if n in note_ids]
+        session.add(Relationship(segment_id=segment_ids[entry["segment_id"]], canvas_id=canvas.id, **fields))
+    for item in document.get("dismissed_findings", []):
+        segment_id = item.get("segment_id") or ""
+        session.add(DismissedFinding(
+            canvas_id=canvas.id, rule_id=item["rule_id"], reason=item.get("reason", ""),
+            segment_id=segment_ids.get(segment_id, "") if segment_id else "",
+        ))
     session.flush()

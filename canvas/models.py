@@ -12,7 +12,7 @@ from datetime import datetime, timezone
 from typing import Annotated
 
 from pydantic import AfterValidator
-from sqlalchemy import Column, Text
+from sqlalchemy import JSON, Column, Text
 from sqlmodel import Field, SQLModel
 
 from canvas.blocks import DEFAULT_NOTE_COLOUR, Block
@@ -175,4 +175,37 @@ class CanvasSnapshot(SQLModel, table=True):
     version: int  # the canvas version this snapshot captures
     label: str = Field(max_length=120)  # what the change did, in the user's words
     document: str = Field(sa_column=Column(Text, nullable=False))
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+# --- Customer Relationships -------------------------------------------------------------------
+
+class Relationship(SQLModel, table=True):
+    """How the business relates to one customer segment (DOMAIN.md, Customer Relationships)."""
+
+    segment_id: str = Field(primary_key=True, foreign_key="segment.id", ondelete="CASCADE", max_length=32)
+    canvas_id: str = Field(foreign_key="canvas.id", index=True, ondelete="CASCADE")
+    types: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    primary_type: str | None = Field(default=None, max_length=40)
+    # The focus split, in whole percent; always sums to 100.
+    focus_acquisition: int = 34
+    focus_retention: int = 33
+    focus_upselling: int = 33
+    cost_per_customer_month: float = 0.0  # in the canvas currency
+    cost_fixed_month: float = 0.0
+    channel_note_ids: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    lifecycle: dict[str, str] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    competitors: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    answers: dict[str, str] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    targets: dict[str, float] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+
+
+class DismissedFinding(SQLModel, table=True):
+    """A coach finding the founder dismissed, with their reason."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    canvas_id: str = Field(foreign_key="canvas.id", index=True, ondelete="CASCADE")
+    rule_id: str = Field(max_length=60)
+    segment_id: str = Field(default="", max_length=32)  # "" for a finding about the whole canvas
+    reason: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
     created_at: datetime = Field(default_factory=utcnow)

@@ -25,6 +25,7 @@ from sqlmodel import Session, SQLModel, create_engine, delete, select
 
 from canvas.blocks import Block
 from canvas.document import canvas_document, replace_contents
+from canvas.relationships import RelationshipDesign
 from canvas.errors import (
     CanvasNotFound,
     DatabaseUnavailable,
@@ -39,9 +40,11 @@ from canvas.models import (
     CanvasCreate,
     CanvasSnapshot,
     CanvasUpdate,
+    DismissedFinding,
     Note,
     NoteCreate,
     NoteUpdate,
+    Relationship,
     Segment,
     SegmentCreate,
     SegmentUpdate,
@@ -327,7 +330,7 @@ def purge_canvas(*, session: Session, canvas_id: str) -> None:
     canvas = get_canvas(session=session, canvas_id=canvas_id, include_trashed=True)
     if canvas.deleted_at is None:
         raise InvalidInput("Only a canvas in the trash can be deleted for good: move it to the trash first.")
-    for model in (Note, Segment, CanvasSnapshot):
+    for model in (DismissedFinding, Relationship, Note, Segment, CanvasSnapshot):
         session.exec(delete(model).where(model.canvas_id == canvas_id))
     session.delete(canvas)
     session.commit()
@@ -342,6 +345,8 @@ class Board:
     canvas: Canvas
     segments: list[Segment]
     notes: dict[Block, list[Note]] = field(default_factory=dict)
+    relationships: dict[str, Relationship] = field(default_factory=dict)  # by segment id
+    dismissed: list[DismissedFinding] = field(default_factory=list)
     last_change: str | None = None  # label of the change that undo would revert
 
     @property
@@ -370,9 +375,15 @@ def load_board(*, session: Session, canvas_id: str) -> Board:
         .order_by(CanvasSnapshot.id.desc())
         .limit(1)
     ).first()
+    relationships = {
+        r.segment_id: r for r in session.exec(select(Relationship).where(Relationship.canvas_id == canvas_id)).all()
+    }
+    dismissed = list(session.exec(
+        select(DismissedFinding).where(DismissedFinding.canvas_id == canvas_id).order_by(DismissedFinding.id)
+    ).all())
     return Board(
         canvas=canvas, segments=list_segments(session=session, canvas_id=canvas_id), notes=notes,
-        last_change=last,
+        relationships=relationships, dismissed=dismissed, last_change=last,
     )
 
 
@@ -431,6 +442,9 @@ def delete_segment(*, session: Session, canvas_id: str, expected_version: int, s
     with changing(session, canvas_id=canvas_id, expected_version=expected_version,
                  label=f"Delete segment “{segment.name}”"):
         session.exec(update(Note).where(Note.segment_id == segment_id).values(segment_id=None))
+        session.exec(delete(Relationship).where(Relationship.segment_id == segment_id))
+        session.exec(delete(DismissedFinding).where(DismissedFinding.segment_id == segment_id,
+                                                    DismissedFinding.canvas_id == canvas_id))
         session.delete(_segment(session, canvas_id, segment_id))
 
 
@@ -537,6 +551,48 @@ def move_note(*, session: Session, canvas_id: str, expected_version: int, note_i
         return
     with changing(session, canvas_id=canvas_id, expected_version=expected_version, label="Reorder notes"):
         _reorder(siblings(), note_id, offset, session)
+
+
+# --- Relationships and the coach -------------------------------------------------------------
+
+def save_relationship(*, session: Session, canvas_id: str, expected_version: int, segment_id: str,
+                      design: RelationshipDesign) -> Relationship:
+    """Store the relationship design of one segment (replacing the previous one)."""
+    segment = _segment(session, canvas_id, segment_id)
+    channel_ids = set(session.exec(
+        select(Note.id).where(Note.canvas_id == canvas_id, Note.block == Block.CHANNELS.value)
+    ).all())
+    missing = [n for n in design.channel_note_ids if n not in channel_ids]
+    if missing:
+        raise InvalidInput("A channel picked for this relationship is no longer on the canvas. Reload and pick again.",
+                           field="channel_note_ids")
+    with changing(session, canvas_id=canvas_id, expected_version=expected_version,
+                  label=f"Edit relationship with “{segment.name}”"):
+        relationship = session.get(Relationship, segment_id) or Relationship(segment_id=segment_id, canvas_id=canvas_id)
+        relationship.sqlmodel_update(design.model_dump())
+        session.add(relationship)
+    return session.get(Relationship, segment_id)
+
+
+def dismiss_finding(*, session: Session, canvas_id: str, expected_version: int, rule_id: str,
+                    segment_id: str | None, reason: str) -> None:
+    """Hide one coach finding on this canvas, keeping the founder's reason."""
+    reason = reason.strip()
+    if not reason:
+        raise InvalidInput("Say why you dismiss this finding: the reason is kept with the canvas.", field="reason")
+    if len(reason) > 500:
+        raise InvalidInput(f"The reason is {len(reason)} characters; the limit is 500.", field="reason")
+    with changing(session, canvas_id=canvas_id, expected_version=expected_version, label=f"Dismiss “{rule_id}”"):
+        session.add(DismissedFinding(canvas_id=canvas_id, rule_id=rule_id, segment_id=segment_id or "", reason=reason))
+
+
+def restore_finding(*, session: Session, canvas_id: str, expected_version: int, dismissed_id: int) -> None:
+    dismissed = session.get(DismissedFinding, dismissed_id)
+    if dismissed is None or dismissed.canvas_id != canvas_id:
+        raise InvalidInput("That dismissed finding is no longer on this canvas. Reload the page.")
+    with changing(session, canvas_id=canvas_id, expected_version=expected_version,
+                  label=f"Bring back “{dismissed.rule_id}”"):
+        session.delete(session.get(DismissedFinding, dismissed_id))
 
 
 # --- Undo -------------------------------------------------------------------------------------

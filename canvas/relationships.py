@@ -1,0 +1,160 @@
+"""The Customer Relationships design of one segment: validation, the focus split, costs.
+
+``RelationshipDesign`` is what a form or an imported document supplies; it validates every field
+and names the field in its messages. The table model is ``models.Relationship``.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from canvas.blocks import COST_MAX, KEY_QUESTIONS, LIFECYCLE_STAGES, RELATIONSHIP_TYPES, TARGETS
+
+FOCUS_KEYS = ("acquisition", "retention", "upselling")
+TEXT_MAX_CHARS = 1000
+
+
+def normalise_focus(acquisition: float, retention: float, upselling: float) -> tuple[dict[str, int], str | None]:
+    """Whole percentages that sum to 100, keeping the proportions the user gave.
+
+    Returns the split and, when it had to change it, a sentence saying what was changed. All
+    zeros become an even split. Largest-remainder rounding keeps the sum exact.
+    """
+    given = {"acquisition": acquisition, "retention": retention, "upselling": upselling}
+    for key, value in given.items():
+        if value is None or not math.isfinite(value) or value < 0:
+            raise ValueError(f"The {key} share must be a percentage of 0 or more, not {value!r}")
+    total = sum(given.values())
+    if total == 0:
+        split = {"acquisition": 34, "retention": 33, "upselling": 33}
+        return split, "The focus was all zero, so it was split evenly (34/33/33)."
+    raw = {k: v * 100 / total for k, v in given.items()}
+    split = {k: math.floor(v) for k, v in raw.items()}
+    for key in sorted(raw, key=lambda k: raw[k] - split[k], reverse=True)[: 100 - sum(split.values())]:
+        split[key] += 1
+    if all(abs(split[k] - given[k]) < 1e-9 for k in given):
+        return split, None
+    shown = "/".join(f"{given[k]:g}" for k in FOCUS_KEYS)
+    return split, (
+        f"The focus split added up to {total:g} %, not 100 %, so it was scaled to "
+        f"{split['acquisition']} % acquisition, {split['retention']} % retention, "
+        f"{split['upselling']} % upselling (from {shown})."
+    )
+
+
+class RelationshipDesign(BaseModel):
+    """One segment's relationship design, validated. Money is per month in the canvas currency."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    types: list[str] = Field(default_factory=list)
+    primary_type: str | None = None
+    focus_acquisition: int = 34
+    focus_retention: int = 33
+    focus_upselling: int = 33
+    cost_per_customer_month: float = 0.0
+    cost_fixed_month: float = 0.0
+    channel_note_ids: list[str] = Field(default_factory=list)
+    lifecycle: dict[str, str] = Field(default_factory=dict)
+    competitors: str = ""
+    answers: dict[str, str] = Field(default_factory=dict)
+    targets: dict[str, float] = Field(default_factory=dict)
+
+    @field_validator("types")
+    @classmethod
+    def _types(cls, value: list[str]) -> list[str]:
+        unknown = [t for t in value if t not in RELATIONSHIP_TYPES]
+        if unknown:
+            raise ValueError(
+                f"unknown relationship type {unknown[0]!r}; use one of {', '.join(RELATIONSHIP_TYPES)}"
+            )
+        return list(dict.fromkeys(value))  # no duplicates, order kept
+
+    @field_validator("cost_per_customer_month", "cost_fixed_month")
+    @classmethod
+    def _cost(cls, value: float) -> float:
+        if not math.isfinite(value) or value < 0:
+            raise ValueError("a cost cannot be negative")
+        if value > COST_MAX:
+            raise ValueError(f"{value:,.0f} a month looks like a typo; the limit is {COST_MAX:,.0f}")
+        return float(value)
+
+    @field_validator("lifecycle")
+    @classmethod
+    def _lifecycle(cls, value: dict[str, str]) -> dict[str, str]:
+        return _known_texts(value, LIFECYCLE_STAGES, "lifecycle stage")
+
+    @field_validator("answers")
+    @classmethod
+    def _answers(cls, value: dict[str, str]) -> dict[str, str]:
+        return _known_texts(value, KEY_QUESTIONS, "key question")
+
+    @field_validator("competitors")
+    @classmethod
+    def _competitors(cls, value: str) -> str:
+        return _limited(value.strip(), "competitors")
+
+    @field_validator("targets")
+    @classmethod
+    def _targets(cls, value: dict[str, float]) -> dict[str, float]:
+        checked = {}
+        for key, target in value.items():
+            if key not in TARGETS:
+                raise ValueError(f"unknown target {key!r}; use one of {', '.join(TARGETS)}")
+            if target is None:
+                continue
+            label, unit, low, high = TARGETS[key]
+            if not math.isfinite(target) or not low <= target <= high:
+                shown = {"rate": "0 % and 100 %", "score": "-100 and 100"}.get(unit, f"{low:g} and {high:,.0f}")
+                raise ValueError(f"{label} must be between {shown}, not {target:g}")
+            checked[key] = float(target)
+        return checked
+
+    @model_validator(mode="after")
+    def _primary_and_focus(self) -> RelationshipDesign:
+        if self.primary_type is not None and self.primary_type not in self.types:
+            if self.primary_type not in RELATIONSHIP_TYPES:
+                raise ValueError(f"unknown primary relationship type {self.primary_type!r}")
+            self.types = [self.primary_type, *self.types]
+        if self.primary_type is None and self.types:
+            self.primary_type = self.types[0]
+        focus = (self.focus_acquisition, self.focus_retention, self.focus_upselling)
+        if any(f < 0 for f in focus) or sum(focus) != 100:
+            raise ValueError(
+                f"the focus split must be three percentages that sum to 100, not {'/'.join(map(str, focus))}"
+            )
+        return self
+
+    def total_cost_month(self, customers: int | None) -> float:
+        """Fixed cost plus cost per customer times the segment's customers, per month."""
+        return self.cost_fixed_month + self.cost_per_customer_month * (customers or 0)
+
+    @classmethod
+    def from_form(cls, **values: Any) -> tuple[RelationshipDesign, str | None]:
+        """Build from form values, fixing a focus split that does not sum to 100 (and saying so)."""
+        split, note = normalise_focus(
+            values.pop("focus_acquisition", 34), values.pop("focus_retention", 33),
+            values.pop("focus_upselling", 33),
+        )
+        design = cls(**values, **{f"focus_{k}": v for k, v in split.items()})
+        return design, note
+
+
+def _limited(text: str, what: str) -> str:
+    if len(text) > TEXT_MAX_CHARS:
+        raise ValueError(f"the {what} text is {len(text)} characters; the limit is {TEXT_MAX_CHARS}")
+    return text
+
+
+def _known_texts(value: dict[str, str], known: dict[str, str], what: str) -> dict[str, str]:
+    cleaned = {}
+    for key, text in value.items():
+        if key not in known:
+            raise ValueError(f"unknown {what} {key!r}; use one of {', '.join(known)}")
+        text = _limited((text or "").strip(), f"{key} {what}")
+        if text:
+            cleaned[key] = text
+    return cleaned
