@@ -16,7 +16,7 @@ fi
 
 requirements=requirements.txt
 [[ $mode == --test ]] && requirements=requirements-dev.txt
-stamp="$venv/.installed-$(cat "$requirements" requirements.txt constraints.txt 2>/dev/null | sha1sum | cut -c1-12)-${requirements%.txt}"
+stamp="$venv/.installed-$(cat "$requirements" requirements.txt constraints.txt | sha1sum | cut -c1-12)-${requirements%.txt}"
 if [[ ! -f $stamp ]]; then
   echo "setup: installing Python packages from $requirements"
   constraint_args=()
