@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Set up a fresh machine for the app (default) or for the test suite (--test).
 # Idempotent: a second run only checks. Needs python3 (3.11+); --test also needs Debian's
-# Chromium, installed here with apt-get when missing (as root, or through sudo).
+# Chromium and PostgreSQL, installed here with apt-get when missing (as root, or through sudo).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -25,11 +25,17 @@ if [[ ! -f $stamp ]]; then
   touch "$stamp"
 fi
 
-if [[ $mode == --test ]] && ! command -v chromium >/dev/null 2>&1; then
-  echo "setup: installing Chromium (Debian package) for the browser tests"
-  sudo_cmd=()
-  [[ $(id -u) -ne 0 ]] && sudo_cmd=(sudo)
-  export DEBIAN_FRONTEND=noninteractive
-  "${sudo_cmd[@]}" apt-get update -qq
-  "${sudo_cmd[@]}" apt-get install -y -qq chromium fonts-noto-color-emoji >/dev/null
+if [[ $mode == --test ]]; then
+  # Debian's Chromium drives the browser tests; PostgreSQL's server runs the storage tests.
+  packages=()
+  command -v chromium >/dev/null 2>&1 || packages+=(chromium fonts-noto-color-emoji)
+  compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || packages+=(postgresql)
+  if ((${#packages[@]})); then
+    echo "setup: installing ${packages[*]} (Debian packages) for the tests"
+    sudo_cmd=()
+    [[ $(id -u) -ne 0 ]] && sudo_cmd=(sudo)
+    export DEBIAN_FRONTEND=noninteractive
+    "${sudo_cmd[@]}" apt-get update -qq
+    "${sudo_cmd[@]}" apt-get install -y -qq "${packages[@]}" >/dev/null
+  fi
 fi

@@ -29,6 +29,16 @@ from canvas.models import (
 )
 
 
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def database_url(request, tmp_path, monkeypatch):
+    """Every storage test runs on SQLite and on PostgreSQL."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'canvas.db'}"
+        monkeypatch.setenv(store.DATABASE_URL_ENV, url)
+        return url
+    return request.getfixturevalue("postgres_url")
+
+
 def new_canvas(session: Session, name: str = "Acme"):
     return store.create_canvas(session=session, data=store.parse(CanvasCreate, name=name))
 

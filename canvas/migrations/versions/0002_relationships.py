@@ -41,7 +41,7 @@ def upgrade() -> None:
         sa.Column("rule_id", sa.String(length=60), nullable=False),
         sa.Column("segment_id", sa.String(length=32), nullable=False),
         sa.Column("reason", sa.Text(), nullable=False),
-        sa.Column("created_at", sa.DateTime(), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
     )
     op.create_index("ix_dismissedfinding_canvas_id", "dismissedfinding", ["canvas_id"])
 
