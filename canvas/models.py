@@ -209,3 +209,24 @@ class DismissedFinding(SQLModel, table=True):
     segment_id: str = Field(default="", max_length=32)  # "" for a finding about the whole canvas
     reason: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
     created_at: datetime = Field(default_factory=utcnow)
+
+
+# --- Customer data ------------------------------------------------------------------------------
+
+DATASET_KINDS = ("transactions", "surveys", "spend", "customers")
+
+
+class Dataset(SQLModel, table=True):
+    """A confirmed upload of customer data, linked to a canvas. The rows live in a Parquet file."""
+
+    id: str = Field(default_factory=new_id, primary_key=True, max_length=32)
+    canvas_id: str = Field(foreign_key="canvas.id", index=True, ondelete="CASCADE")
+    kind: str = Field(max_length=20)  # one of DATASET_KINDS; one dataset of each kind per canvas
+    filename: str = Field(max_length=255)
+    path: str = Field(max_length=500)  # relative to the data folder
+    rows: int = 0
+    mapping: dict[str, str | None] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    # Raw segment value in the file -> canvas segment id ("" = Unassigned).
+    segment_links: dict[str, str] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    report: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    created_at: datetime = Field(default_factory=utcnow)

@@ -40,6 +40,8 @@ from canvas.models import (
     CanvasCreate,
     CanvasSnapshot,
     CanvasUpdate,
+    DATASET_KINDS,
+    Dataset,
     DismissedFinding,
     Note,
     NoteCreate,
@@ -54,6 +56,7 @@ from canvas.models import (
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 DEFAULT_DATABASE_URL = f"sqlite:///{DATA_DIR / 'canvas.db'}"
 DATABASE_URL_ENV = "CANVAS_DATABASE_URL"
+DATA_DIR_ENV = "CANVAS_DATA_DIR"
 UNDO_DEPTH = 50
 M = TypeVar("M")
 
@@ -330,10 +333,13 @@ def purge_canvas(*, session: Session, canvas_id: str) -> None:
     canvas = get_canvas(session=session, canvas_id=canvas_id, include_trashed=True)
     if canvas.deleted_at is None:
         raise InvalidInput("Only a canvas in the trash can be deleted for good: move it to the trash first.")
-    for model in (DismissedFinding, Relationship, Note, Segment, CanvasSnapshot):
+    files = [d.path for d in session.exec(select(Dataset).where(Dataset.canvas_id == canvas_id)).all()]
+    for model in (Dataset, DismissedFinding, Relationship, Note, Segment, CanvasSnapshot):
         session.exec(delete(model).where(model.canvas_id == canvas_id))
     session.delete(canvas)
     session.commit()
+    for path in files:
+        (data_dir() / path).unlink(missing_ok=True)
 
 
 # --- Board ------------------------------------------------------------------------------------
@@ -617,3 +623,97 @@ def undo(*, session: Session, canvas_id: str, expected_version: int) -> str:
         session.rollback()
         raise
     return label
+
+
+# --- Customer data ------------------------------------------------------------------------------
+
+def data_dir() -> Path:
+    """Where dataset files live: ``CANVAS_DATA_DIR`` or ``data/``."""
+    return Path(os.environ.get(DATA_DIR_ENV, "").strip() or DATA_DIR)
+
+
+def list_datasets(*, session: Session, canvas_id: str) -> dict[str, Dataset]:
+    """The canvas's datasets by kind (at most one of each kind)."""
+    rows = session.exec(select(Dataset).where(Dataset.canvas_id == canvas_id).order_by(Dataset.created_at)).all()
+    return {row.kind: row for row in rows}
+
+
+def save_dataset(*, session: Session, canvas_id: str, kind: str, frame: Any, filename: str,
+                 mapping: dict[str, str | None], report: dict[str, Any],
+                 segment_links: dict[str, str] | None = None) -> Dataset:
+    """Store a confirmed dataset for the canvas, replacing its previous dataset of that kind.
+
+    The rows go to a Parquet file first (written to a temporary name, then renamed); the record
+    is committed after; if the commit fails the new file is removed, so there is never a record
+    without its file, nor a half-written file under a real name.
+    """
+    get_canvas(session=session, canvas_id=canvas_id)
+    if kind not in DATASET_KINDS:
+        raise InvalidInput(f"Unknown kind of data {kind!r}; use one of {', '.join(DATASET_KINDS)}.")
+    _check_links(session, canvas_id, segment_links or {})
+    dataset = Dataset(canvas_id=canvas_id, kind=kind, filename=filename[:255], rows=len(frame),
+                      mapping=mapping, report=report, segment_links=segment_links or {}, path="")
+    dataset.path = f"datasets/{canvas_id}/{dataset.id}.parquet"
+    target = data_dir() / dataset.path
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = target.with_suffix(".parquet.partial")
+    frame.to_parquet(partial, index=False)
+    os.replace(partial, target)
+    previous = list_datasets(session=session, canvas_id=canvas_id).get(kind)
+    try:
+        if previous is not None:
+            session.delete(previous)
+        session.add(dataset)
+        session.commit()
+    except BaseException:
+        session.rollback()
+        target.unlink(missing_ok=True)
+        raise
+    if previous is not None:
+        (data_dir() / previous.path).unlink(missing_ok=True)
+    session.refresh(dataset)
+    return dataset
+
+
+def load_dataset(dataset: Dataset) -> Any:
+    """The dataset's rows as a DataFrame."""
+    import pandas as pd
+
+    path = data_dir() / dataset.path
+    if not path.exists():
+        raise InvalidInput(
+            f"The data file of “{dataset.filename}” is missing from {data_dir()}. Upload the file again."
+        )
+    return pd.read_parquet(path)
+
+
+def _check_links(session: Session, canvas_id: str, links: dict[str, str]) -> None:
+    segment_ids = {s.id for s in list_segments(session=session, canvas_id=canvas_id)}
+    unknown = sorted({v for v in links.values() if v and v not in segment_ids})
+    if unknown:
+        raise InvalidInput("A segment picked for the data is no longer on this canvas. Reload and link again.",
+                           field="segment_links")
+
+
+def link_dataset_segments(*, session: Session, canvas_id: str, dataset_id: str,
+                          segment_links: dict[str, str]) -> Dataset:
+    """Change which canvas segment each of the dataset's segment values belongs to."""
+    dataset = session.get(Dataset, dataset_id)
+    if dataset is None or dataset.canvas_id != canvas_id:
+        raise InvalidInput("That dataset is no longer linked to this canvas. Reload the page.")
+    _check_links(session, canvas_id, segment_links)
+    dataset.segment_links = dict(segment_links)
+    session.add(dataset)
+    session.commit()
+    session.refresh(dataset)
+    return dataset
+
+
+def delete_dataset(*, session: Session, canvas_id: str, dataset_id: str) -> None:
+    dataset = session.get(Dataset, dataset_id)
+    if dataset is None or dataset.canvas_id != canvas_id:
+        raise InvalidInput("That dataset is no longer linked to this canvas. Reload the page.")
+    path = data_dir() / dataset.path
+    session.delete(dataset)
+    session.commit()
+    path.unlink(missing_ok=True)

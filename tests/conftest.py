@@ -14,6 +14,14 @@ from canvas import store
 ROOT = Path(__file__).resolve().parent.parent
 
 
+@pytest.fixture(autouse=True)
+def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Dataset files of each test go to its own folder, never into the repository's data/."""
+    folder = tmp_path / "data"
+    monkeypatch.setenv(store.DATA_DIR_ENV, str(folder))
+    return folder
+
+
 @pytest.fixture
 def database_url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
     """A SQLite file of this test's own, also set as CANVAS_DATABASE_URL for code that reads it."""

@@ -308,3 +308,35 @@ def test_undo_history_is_bounded(session, monkeypatch):
     assert texts(session, canvas) == ["Note 0", "Note 1", "Note 2"]
     with pytest.raises(NothingToUndo):
         store.undo(session=session, canvas_id=canvas.id, expected_version=canvas.version)
+
+
+# --- datasets ---------------------------------------------------------------------------------
+
+def test_datasets_are_stored_replaced_and_deleted(session, data_dir):
+    import pandas as pd
+
+    canvas = new_canvas(session)
+    first = pd.DataFrame({"customer_id": ["a", "b"], "amount": [1.0, 2.0]})
+    saved = store.save_dataset(session=session, canvas_id=canvas.id, kind="transactions", frame=first,
+                               filename="orders.csv", mapping={"customer_id": "Kunde"}, report={"rows_read": 2})
+    assert (data_dir / saved.path).exists()
+    assert store.load_dataset(saved).equals(first)
+    second = store.save_dataset(session=session, canvas_id=canvas.id, kind="transactions", frame=first.head(1),
+                                filename="orders2.csv", mapping={}, report={})
+    assert list(store.list_datasets(session=session, canvas_id=canvas.id)) == ["transactions"]
+    assert not (data_dir / saved.path).exists()  # the replaced file is gone
+    assert store.list_datasets(session=session, canvas_id=canvas.id)["transactions"].filename == "orders2.csv"
+    store.delete_dataset(session=session, canvas_id=canvas.id, dataset_id=second.id)
+    assert store.list_datasets(session=session, canvas_id=canvas.id) == {}
+    assert not (data_dir / second.path).exists()
+
+
+def test_dataset_links_must_name_segments_of_the_canvas(session):
+    import pandas as pd
+
+    canvas = new_canvas(session)
+    with pytest.raises(InvalidInput, match="no longer on this canvas"):
+        store.save_dataset(session=session, canvas_id=canvas.id, kind="transactions",
+                           frame=pd.DataFrame({"x": [1]}), filename="f.csv", mapping={}, report={},
+                           segment_links={"Offices": "not-a-segment"})
+    assert store.list_datasets(session=session, canvas_id=canvas.id) == {}
