@@ -1,9 +1,10 @@
 """Customer-relationship metrics from transactions, survey responses and acquisition spend.
 
 Every function here is pure: DataFrames in, numbers or DataFrames out, no Streamlit and no
-database. Work is vectorised over integer codes (customers are factorised once, periods are
-integer ordinals, sets of (customer, period) pairs are sorted int64 keys), so one million
-transactions take well under a second per figure.
+database. Work is vectorised over integer codes: customers are factorised and rows sorted by
+customer and day once, periods are integer ordinals, and sets of (customer, period) pairs are
+int64 keys that come out of that sort already ordered, so no figure loops over customers or
+rows (one million transactions: the whole report in about a second).
 
 Definitions follow ``DOMAIN.md`` exactly. The edge cases it leaves open are decided here:
 
@@ -20,12 +21,16 @@ Definitions follow ``DOMAIN.md`` exactly. The edge cases it leaves open are deci
   revenue (or a base that refunds made zero or negative), CAC with no new customer or no spend
   row for the period, NPS/CSAT with no response. Report dicts turn NaN into ``None``.
 * **Windows.** ``start``/``end``/``as_of`` are calendar days, inclusive. ``as_of`` (default:
-  the last transaction's day) is when the data end; rows after it are ignored. ``end``
-  defaults to ``as_of``. Scalar figures (orders, customers, revenue, ...) use the exact window;
-  period series (retention, cohorts, NRR/GRR, CAC) are widened back to the start of the period
-  that holds ``start``, so that every period is whole at its start, and a period cut short by
-  ``end`` is flagged ``partial``. A customer's first order (their cohort, whether they are new
-  for CAC) is looked up in all history up to ``end``, not only inside the window.
+  the last transaction's day, or ``end`` when that is later) is when the data end; rows after
+  it are ignored. ``end`` defaults to ``as_of``. Scalar figures (orders, customers,
+  revenue, ...) use the exact window; period series (retention, cohorts, NRR/GRR, CAC) are
+  widened back to the start of the period that holds ``start``, so that every period is whole
+  at its start, and a period cut short by ``end`` is flagged ``partial``. A customer's first
+  order (their cohort, whether they are new for CAC) is looked up in all history up to
+  ``end``, not only inside the window. Historical CLV counts all revenue up to ``end``.
+* **Annual churn** (for simple CLV) is 1 - r ** (periods per year), r being the retention
+  pooled over the window's whole periods (sum of retained / sum of A(P-1)); simple CLV's
+  orders per customer per year are the window's purchase frequency / its length in years.
 * **Periods** are ``pandas.Period`` objects: calendar months (default), calendar quarters or
   ISO weeks (Monday to Sunday). Labels are ``YYYY-MM``, ``YYYY-Qn`` and ``YYYY-Www``.
 * **Segments.** A figure for a segment equals the figure computed on that segment's rows
@@ -37,6 +42,8 @@ from __future__ import annotations
 import datetime as dt
 import math
 from dataclasses import dataclass
+from functools import cached_property
+from collections.abc import Callable
 from typing import Any, Literal
 
 import numpy as np
@@ -49,7 +56,7 @@ DAYS_PER_YEAR = 365.2425
 
 _PANDAS_FREQ = {"month": "M", "quarter": "Q", "week": "W-SUN"}  # W-SUN: weeks ending Sunday
 _NS_PER_DAY = 86_400 * 10**9
-_NO_DATE = np.iinfo(np.int64).max  # "no order yet" in per-customer first-order arrays
+_NO_DAY = np.iinfo(np.int64).max  # "no order yet" in per-customer first-order arrays
 DateLike = str | dt.date | dt.datetime | pd.Timestamp | np.datetime64 | None
 
 
@@ -64,20 +71,28 @@ def _check_period(period: str) -> str:
     return period
 
 
-def period_ordinals(ns: np.ndarray, period: Period) -> np.ndarray:
-    """Integer period of each timestamp (int64 nanoseconds since the epoch, naive).
-
-    The integers are ``pandas.Period`` ordinals of the same frequency, so
-    ``pd.PeriodIndex.from_ordinals(result, freq=...)`` gives the periods back.
-    """
-    _check_period(period)
-    stamps = np.asarray(ns, dtype=np.int64).view("datetime64[ns]")
+def _day_periods(days: np.ndarray, period: Period) -> np.ndarray:
+    """Period ordinal of each day number (days since 1970-01-01)."""
+    days = np.asarray(days, dtype=np.int64)
     if period == "week":
-        days = stamps.astype("datetime64[D]").astype(np.int64)
         # 1970-01-01 is a Thursday; pandas numbers the week 1969-12-29..1970-01-04 as 1.
         return (days + 3) // 7 + 1
-    months = stamps.astype("datetime64[M]").astype(np.int64)
-    return months if period == "month" else months // 3
+    if len(days) == 0:
+        return days.copy()
+    # A calendar cast per row is slow; cast each distinct day of the range once instead.
+    lo, hi = int(days.min()), int(days.max())
+    table = np.arange(lo, hi + 1).astype("datetime64[D]").astype("datetime64[M]").astype(np.int64)
+    if period == "quarter":
+        table //= 3
+    return table[days - lo]
+
+
+def period_ordinals(dates: Any, period: Period) -> np.ndarray:
+    """Integer period of each naive timestamp: ``pandas.Period`` ordinals of the same
+    frequency, so ``period_index(result, period)`` gives the periods back."""
+    _check_period(period)
+    days = np.asarray(dates, dtype="datetime64[D]").astype(np.int64)
+    return _day_periods(days, period)
 
 
 def period_index(ordinals: np.ndarray, period: Period) -> pd.PeriodIndex:
@@ -106,35 +121,73 @@ def _labels(index: pd.PeriodIndex) -> list[str]:
 # --------------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass
 class _Tx:
-    """Transactions as integer arrays, one element per row."""
+    """Transactions as integer arrays, one element per row, sorted by customer then day.
+
+    The sort is done once: every later set of (customer, period) keys built from these rows, or
+    from any subset of them, is then already sorted, so no figure needs another sort.
+    """
 
     customers: pd.Index  # customer id of each code
     cust: np.ndarray  # int64 customer code
-    ns: np.ndarray  # int64 nanoseconds since the epoch
+    day: np.ndarray  # int64 days since 1970-01-01
     amount: np.ndarray  # float64
-    order: np.ndarray | None  # int64 order code (unique across customers); None: row = order
+    order: np.ndarray | None  # int64 order code (one customer's); None: each row is an order
     n_orders: int  # bound on order codes
     segment: np.ndarray | None  # int64 segment code, -1 when missing
     segments: pd.Index | None
+    rank: np.ndarray | None = None  # the sort applied to the input rows (None for subsets)
 
     def take(self, mask: np.ndarray) -> _Tx:
         pick = lambda a: None if a is None else a[mask]  # noqa: E731
-        return _Tx(self.customers, self.cust[mask], self.ns[mask], self.amount[mask],
+        return _Tx(self.customers, self.cust[mask], self.day[mask], self.amount[mask],
                    pick(self.order), self.n_orders, pick(self.segment), self.segments)
 
     def __len__(self) -> int:
         return len(self.cust)
 
+    @cached_property
+    def order_start(self) -> np.ndarray:
+        """Mask of the rows that start an order: one per order, its earliest positive row.
 
-def _as_ns(values: pd.Series) -> np.ndarray:
-    """Naive timestamps as int64 nanoseconds, whatever the stored resolution."""
+        An order is one customer's order id among positive rows (or a positive row without
+        order ids). Rows being sorted by customer and day, the first positive row of an order
+        is its earliest. Computed on these rows alone, so a subset (a segment) has its own.
+        """
+        positive = self.amount > 0
+        if self.order is None:
+            return positive
+        rows = np.flatnonzero(positive)
+        first = np.full(self.n_orders, len(self.cust), dtype=np.int64)
+        np.minimum.at(first, self.order[rows], rows)
+        start = np.zeros(len(self.cust) + 1, dtype=bool)
+        start[first] = True
+        return start[:-1]
+
+    @cached_property
+    def orders(self) -> tuple[np.ndarray, np.ndarray]:
+        """(customer code, day) of every order, sorted by customer then day."""
+        start = self.order_start
+        return self.cust[start], self.day[start]
+
+    @cached_property
+    def first_order_day(self) -> np.ndarray:
+        """Day of each customer's first order (per customer code; ``_NO_DAY`` if none)."""
+        o_cust, o_day = self.orders
+        first = np.full(len(self.customers), _NO_DAY)
+        new = np.r_[True, o_cust[1:] != o_cust[:-1]] if len(o_cust) else np.zeros(0, bool)
+        first[o_cust[new]] = o_day[new]
+        return first
+
+
+def _as_days(values: pd.Series) -> np.ndarray:
+    """Naive timestamps as int64 day numbers, whatever the stored resolution."""
     if isinstance(values.dtype, pd.DatetimeTZDtype):
         values = values.dt.tz_localize(None)
     elif values.dtype.kind != "M":
         values = pd.to_datetime(values)
-    return values.to_numpy(dtype="datetime64[ns]").view(np.int64)
+    return values.to_numpy(dtype="datetime64[ns]").view(np.int64) // _NS_PER_DAY
 
 
 def _require(frame: pd.DataFrame, columns: tuple[str, ...], what: str) -> None:
@@ -143,68 +196,60 @@ def _require(frame: pd.DataFrame, columns: tuple[str, ...], what: str) -> None:
         raise ValueError(f"{what} lack the column(s) {', '.join(missing)}")
 
 
+def _codes(values: pd.Series, *, sort: bool = False) -> tuple[np.ndarray, pd.Index]:
+    codes, uniques = pd.factorize(values, sort=sort)
+    return codes.astype(np.int64, copy=False), uniques
+
+
+def _release_arrow_memory() -> None:
+    """Return the memory of Arrow's string hash tables to the system at once.
+
+    Factorising millions of distinct Arrow strings (order ids) builds hash tables of several
+    hundred MB that Arrow's allocator would otherwise keep, raising the peak of everything
+    computed after it.
+    """
+    try:
+        import pyarrow
+    except ImportError:  # pandas without Arrow strings: nothing to release
+        return
+    pyarrow.default_memory_pool().release_unused()
+
+
 def _prepare(tx: pd.DataFrame) -> _Tx:
     _require(tx, ("customer_id", "date", "amount"), "transactions")
-    cust, customers = pd.factorize(tx["customer_id"], sort=False)
-    cust = cust.astype(np.int64, copy=False)
-    ns = _as_ns(tx["date"])
+    cust, customers = _codes(tx["customer_id"])
+    day = _as_days(tx["date"])
     amount = tx["amount"].to_numpy(dtype=np.float64)
     order, n_orders = None, 0
     if "order_id" in tx.columns:
-        order, uniques = pd.factorize(tx["order_id"], sort=False)
-        order = order.astype(np.int64, copy=False)
+        order, uniques = _codes(tx["order_id"])
         n_orders = len(uniques)
+        del uniques  # only identity matters; the labels can be millions of strings
+        _release_arrow_memory()
         missing = order < 0
         if missing.any():  # a row without an order id is an order of its own
             order[missing] = n_orders + np.arange(int(missing.sum()))
             n_orders += int(missing.sum())
         # An order is (customer, order id). When ids are global (the usual case) the id alone
         # says it; only when one id is shared by several customers is a second key needed.
-        lo = np.full(n_orders, _NO_DATE)
+        lo = np.full(n_orders, np.iinfo(np.int64).max)
         hi = np.full(n_orders, -1)
         np.minimum.at(lo, order, cust)
         np.maximum.at(hi, order, cust)
-        if (lo[order] != hi[order]).any():
+        if (lo != hi)[order].any():
             order, uniques = pd.factorize(cust * n_orders + order, sort=False)
             order = order.astype(np.int64, copy=False)
             n_orders = len(uniques)
     segment = segments = None
     if "segment" in tx.columns:
-        segment, segments = pd.factorize(tx["segment"], sort=True)
-        segment = segment.astype(np.int64, copy=False)
-    return _Tx(customers, cust, ns, amount, order, n_orders, segment, segments)
-
-
-def _orders(t: _Tx) -> tuple[np.ndarray, np.ndarray]:
-    """(customer code, date ns) of each order among the given rows (see module docstring)."""
-    positive = t.amount > 0
-    if t.order is None:
-        return t.cust[positive], t.ns[positive]
-    code = t.order[positive]
-    first = np.full(t.n_orders, _NO_DATE)
-    np.minimum.at(first, code, t.ns[positive])
-    owner = np.zeros(t.n_orders, dtype=np.int64)
-    owner[code] = t.cust[positive]
-    exists = first != _NO_DATE
-    return owner[exists], first[exists]
-
-
-def _first_order_ns(o_cust: np.ndarray, o_ns: np.ndarray, n_customers: int) -> np.ndarray:
-    """Date (ns) of each customer's first order; ``_NO_DATE`` for customers without one."""
-    first = np.full(n_customers, _NO_DATE)
-    np.minimum.at(first, o_cust, o_ns)
-    return first
-
-
-def _unique_sorted(keys: np.ndarray) -> np.ndarray:
-    # Sorting and dropping repeats is several times faster than np.unique on int64 keys here.
-    s = np.sort(keys)
-    if len(s) == 0:
-        return s
-    keep = np.empty(len(s), dtype=bool)
-    keep[0] = True
-    np.not_equal(s[1:], s[:-1], out=keep[1:])
-    return s[keep]
+        segment, segments = _codes(tx["segment"], sort=True)
+    rank = np.zeros(0, dtype=np.int64)
+    if len(day):
+        lo_day = int(day.min())
+        rank = np.argsort(cust * (int(day.max()) - lo_day + 1) + (day - lo_day))
+        pick = lambda a: None if a is None else a[rank]  # noqa: E731
+        cust, day, amount, order, segment = map(pick, (cust, day, amount, order, segment))
+    return _Tx(customers, cust, day, amount, order, n_orders, segment, segments, rank)
 
 
 # --------------------------------------------------------------------------------------------
@@ -214,46 +259,52 @@ def _unique_sorted(keys: np.ndarray) -> np.ndarray:
 
 @dataclass(frozen=True)
 class _Window:
-    start_ns: int | None  # inclusive, midnight; None = from the first row
-    end_ns: int  # exclusive: midnight after the last day included
-    as_of_ns: int  # exclusive: midnight after the as-of day
-    first_ns: int | None  # first row's midnight (None when there are no rows)
+    """A window in day numbers: ``start`` inclusive (None = from the first row), ``end`` and
+    ``as_of`` exclusive (the day after the last day included)."""
+
+    start: int | None
+    end: int
+    as_of: int
+    first: int | None  # the first row's day (None when there are no rows)
 
     @property
-    def from_ns(self) -> int | None:
-        return self.start_ns if self.start_ns is not None else self.first_ns
+    def begin(self) -> int | None:
+        return self.start if self.start is not None else self.first
 
     def years(self) -> float:
         """Length of the window in years (NaN for an empty window)."""
-        if self.from_ns is None or self.end_ns <= self.from_ns:
+        if self.begin is None or self.end <= self.begin:
             return math.nan
-        return (self.end_ns - self.from_ns) / _NS_PER_DAY / DAYS_PER_YEAR
+        return (self.end - self.begin) / DAYS_PER_YEAR
 
 
-def _midnight_ns(value: DateLike) -> int:
-    return int(pd.Timestamp(value).normalize().value)
+def _day_number(value: DateLike) -> int:
+    return int(pd.Timestamp(value).normalize().value // _NS_PER_DAY)
 
 
 def _resolve_window(t: _Tx, start: DateLike, end: DateLike, as_of: DateLike) -> _Window:
-    first_ns = int(t.ns.min()) // _NS_PER_DAY * _NS_PER_DAY if len(t) else None
+    first = int(t.day.min()) if len(t) else None
     if as_of is not None:
-        as_of_ns = _midnight_ns(as_of) + _NS_PER_DAY
-    elif len(t):
-        as_of_ns = int(t.ns.max()) // _NS_PER_DAY * _NS_PER_DAY + _NS_PER_DAY
-    else:
-        as_of_ns = _midnight_ns(end) + _NS_PER_DAY if end is not None else 0
-    end_ns = as_of_ns if end is None else min(as_of_ns, _midnight_ns(end) + _NS_PER_DAY)
-    start_ns = None if start is None else _midnight_ns(start)
-    if start_ns is not None and start_ns >= end_ns:
+        as_of_day = _day_number(as_of) + 1
+    else:  # the data are as of their last day, or of the window's end when that is later
+        as_of_day = max(int(t.day.max()) + 1 if len(t) else 0,
+                        _day_number(end) + 1 if end is not None else 0)
+    end_day = as_of_day if end is None else min(as_of_day, _day_number(end) + 1)
+    start_day = None if start is None else _day_number(start)
+    if start_day is not None and start_day >= end_day:
         raise ValueError("the window's start is after its end (or after the as-of date)")
-    return _Window(start_ns, end_ns, as_of_ns, first_ns)
+    return _Window(start_day, end_day, as_of_day, first)
 
 
-def _in_window(ns: np.ndarray, w: _Window) -> np.ndarray:
-    mask = ns < w.end_ns
-    if w.start_ns is not None:
-        mask &= ns >= w.start_ns
+def _in_window(day: np.ndarray, w: _Window) -> np.ndarray:
+    mask = day < w.end
+    if w.start is not None:
+        mask &= day >= w.start
     return mask
+
+
+def _iso_day(day: int | None) -> str | None:
+    return None if day is None else str(np.datetime64(int(day), "D"))
 
 
 # --------------------------------------------------------------------------------------------
@@ -274,15 +325,18 @@ def _check_margin(margin: float | None) -> float:
 
 
 def _scalars(t: _Tx, w: _Window, margin: float) -> dict[str, float]:
-    history = t.take(t.ns < w.end_ns)
-    o_cust, o_ns = _orders(history)
-    in_window = o_ns >= w.start_ns if w.start_ns is not None else np.ones(len(o_ns), bool)
-    per_customer = np.bincount(o_cust[in_window], minlength=len(t.customers))
+    o_cust, o_day = t.orders
+    to_date = o_day < w.end
+    in_window = _in_window(o_day, w)
+    n_customers = len(t.customers)
+    per_customer = np.bincount(o_cust[in_window], minlength=n_customers)
     orders = int(in_window.sum())
     customers = int(np.count_nonzero(per_customer))
     repeat = int(np.count_nonzero(per_customer >= 2))
-    revenue = float(history.amount[_in_window(history.ns, w)].sum())
-    customers_to_date = int(np.count_nonzero(np.bincount(o_cust, minlength=len(t.customers))))
+    revenue = float(t.amount[_in_window(t.day, w)].sum())
+    revenue_to_date = float(t.amount[t.day < w.end].sum())
+    customers_to_date = int(np.count_nonzero(np.bincount(o_cust[to_date],
+                                                         minlength=n_customers)))
     frequency = _ratio(orders, customers)
     return {
         "customers": customers,
@@ -291,7 +345,7 @@ def _scalars(t: _Tx, w: _Window, margin: float) -> dict[str, float]:
         "aov": _ratio(revenue, orders),
         "purchase_frequency": frequency,
         "repeat_purchase_rate": _ratio(repeat, customers),
-        "clv_historical": _ratio(float(history.amount.sum()), customers_to_date) * margin,
+        "clv_historical": _ratio(revenue_to_date, customers_to_date) * margin,
         "orders_per_customer_per_year": frequency / w.years() if customers else math.nan,
     }
 
@@ -304,19 +358,28 @@ def summary(tx: pd.DataFrame, by: str | None = None, *, start: DateLike = None,
     ``customers`` (with >= 1 order in the window), ``orders``, ``revenue`` (currency, net of
     refunds), ``aov`` (revenue / orders), ``purchase_frequency`` (orders / customers),
     ``repeat_purchase_rate`` (fraction of customers with >= 2 orders), ``clv_historical``
-    (revenue to the window's end / customers to date, x margin), ``orders_per_customer_per_year``
-    (purchase frequency / window length in years). ``by`` is a low-cardinality column such as
-    ``segment``; each group's figures equal those of its rows alone.
+    (revenue to the window's end / customers with an order by then, x margin),
+    ``orders_per_customer_per_year`` (purchase frequency / window length in years). ``by`` is a
+    low-cardinality column such as ``segment``; a group's figures equal those of its rows
+    alone over the same window.
     """
     t = _prepare(tx)
     w = _resolve_window(t, start, end, as_of)
     m = _check_margin(margin)
     if by is None:
         return pd.Series(_scalars(t, w, m), dtype=float)
-    _require(tx, (by,), "transactions")
-    codes, values = pd.factorize(tx[by], sort=True)
+    codes, values = _group_codes(tx, t, by)
     rows = {value: _scalars(t.take(codes == i), w, m) for i, value in enumerate(values)}
     return pd.DataFrame.from_dict(rows, orient="index").rename_axis(by)
+
+
+def _group_codes(tx: pd.DataFrame, t: _Tx, by: str) -> tuple[np.ndarray, pd.Index]:
+    """Codes of column ``by`` aligned with the prepared (sorted) rows, and the group values."""
+    _require(tx, (by,), "transactions")
+    if by == "segment":
+        return t.segment, t.segments
+    codes, values = _codes(tx[by], sort=True)
+    return codes[t.rank], values
 
 
 # --------------------------------------------------------------------------------------------
@@ -339,39 +402,50 @@ class _PeriodTables:
     cohort_revenue: pd.DataFrame  # periods x cohorts revenue (layer cake)
 
 
+def _empty_tables(period: Period) -> _PeriodTables:
+    empty = np.zeros(0)
+    return _PeriodTables(period_index(np.zeros(0, np.int64), period), empty.astype(bool), empty,
+                         empty, empty, empty, np.zeros((0, 0)), empty, empty, empty,
+                         pd.DataFrame())
+
+
 def _period_tables(t: _Tx, w: _Window, period: Period) -> _PeriodTables:
     _check_period(period)
-    history = t.take(t.ns < w.end_ns)
-    if w.from_ns is None or len(history) == 0:
-        empty = np.zeros(0)
-        return _PeriodTables(period_index(np.zeros(0, np.int64), period), empty.astype(bool),
-                             empty, empty, empty, empty, np.zeros((0, 0)), empty, empty, empty,
-                             pd.DataFrame())
-    n_customers = len(t.customers)
-    p0 = int(period_ordinals(np.array([w.from_ns]), period)[0])
-    p1 = int(period_ordinals(np.array([w.end_ns - 1]), period)[0])
+    if w.begin is None or len(t) == 0 or w.end <= w.begin:
+        return _empty_tables(period)
+    p0, p1 = (int(p) for p in _day_periods(np.array([w.begin, w.end - 1]), period))
     n = p1 - p0 + 1
     periods = period_index(np.arange(p0, p1 + 1), period)
     bounds = period_index(np.arange(p0, p1 + 2), period).start_time.as_unit("ns").asi8
-    partial = bounds[1:] > w.end_ns
-    if w.start_ns is not None:
-        partial[0] |= bounds[0] < w.start_ns
-    series_from = int(bounds[0])
+    bounds = bounds // _NS_PER_DAY
+    partial = bounds[1:] > w.end
+    if w.start is not None:
+        partial[0] |= bounds[0] < w.start
+    series = (t.day >= bounds[0]) & (t.day < w.end)
+    if not series.any():
+        return _empty_tables(period)
 
-    o_cust, o_ns = _orders(history)
-    first_ns = _first_order_ns(o_cust, o_ns, n_customers)
-    has_order = first_ns != _NO_DATE
-    first_p = np.full(n_customers, np.iinfo(np.int64).min)
-    first_p[has_order] = period_ordinals(first_ns[has_order], period) - p0
-    new_customers = first_p[has_order]
-    new = np.bincount(new_customers[new_customers >= 0], minlength=n)
+    # Customers' cohorts come from their first order ever (before the series too).
+    first_day = t.first_order_day
+    has_order = first_day != _NO_DAY
+    first_p = np.full(len(t.customers), np.iinfo(np.int64).min)
+    first_p[has_order] = _day_periods(first_day[has_order], period) - p0
+    new = np.bincount(first_p[(first_p >= 0) & (first_p < n)], minlength=n)
 
-    # Active (customer, period) pairs as sorted keys customer * n + period: one customer's
-    # periods are adjacent and ascending, so "active in P-1 and P" is "next key is key + 1".
-    in_series = o_ns >= series_from
-    keys = _unique_sorted(o_cust[in_series] * n + (period_ordinals(o_ns[in_series], period) - p0))
-    a_cust, a_p = keys // n, keys % n
+    # Rows as keys customer * n + period are sorted, since the rows are: equal keys are
+    # neighbours, and one customer's periods follow each other in ascending order.
+    r_keys = t.cust[series] * n + (_day_periods(t.day[series], period) - p0)
+    starts = np.flatnonzero(np.r_[True, r_keys[1:] != r_keys[:-1]])
+    pair_keys = r_keys[starts]  # each (customer, period) with any row
+    pair_revenue = np.add.reduceat(t.amount[series], starts)  # refunds included
+    pair_active = np.logical_or.reduceat(t.order_start[series], starts)  # >= 1 order
+    pair_p = pair_keys % n
+    revenue = np.bincount(pair_p, weights=pair_revenue, minlength=n)
+
+    keys = pair_keys[pair_active]
+    a_cust, a_p = keys // n, pair_p[pair_active]
     active = np.bincount(a_p, minlength=n)
+    # "Active in P-1 and P" is "the next active key is key + 1" (same customer, next period).
     consecutive = (keys[1:] == keys[:-1] + 1) & (a_p[1:] != 0)
     retained = np.bincount(a_p[1:][consecutive], minlength=n)
 
@@ -380,25 +454,12 @@ def _period_tables(t: _Tx, w: _Window, period: Period) -> _PeriodTables:
     cohort_counts = np.bincount(cohort[mine] * n + (a_p[mine] - cohort[mine]),
                                 minlength=n * n).reshape(n, n).astype(float)
 
-    # Revenue per (customer, period) pair, refunds included, from a sort of the row keys.
-    rows = history.ns >= series_from
-    r_keys = history.cust[rows] * n + (period_ordinals(history.ns[rows], period) - p0)
-    order = np.argsort(r_keys, kind="stable")
-    r_keys = r_keys[order]
-    starts = np.flatnonzero(np.r_[True, r_keys[1:] != r_keys[:-1]]) if len(r_keys) else \
-        np.zeros(0, np.int64)
-    pair_keys = r_keys[starts]
-    pair_revenue = np.add.reduceat(history.amount[rows][order], starts) if len(starts) else \
-        np.zeros(0)
-    revenue = np.bincount(pair_keys % n, weights=pair_revenue, minlength=n)
-
-    # NRR / GRR: each pair (c, P-1) with an order, against the same customer's (c, P).
-    base = a_p < n - 1
-    prev = pair_revenue[np.searchsorted(pair_keys, keys[base])]
-    nxt = keys[base] + 1
-    at = np.minimum(np.searchsorted(pair_keys, nxt), max(len(pair_keys) - 1, 0))
-    cur = np.where(pair_keys[at] == nxt, pair_revenue[at], 0.0) if len(pair_keys) else prev * 0
-    target = a_p[base] + 1
+    # NRR / GRR: each active pair (c, P-1) against the pair after it when that is (c, P).
+    base = np.flatnonzero(pair_active & (pair_p < n - 1))
+    prev = pair_revenue[base]
+    follows = np.r_[pair_keys[1:] == pair_keys[:-1] + 1, False][base]
+    cur = np.where(follows, pair_revenue[np.minimum(base + 1, len(pair_keys) - 1)], 0.0)
+    target = pair_p[base] + 1
     base_revenue = np.bincount(target, weights=prev, minlength=n)
     kept_revenue = np.bincount(target, weights=cur, minlength=n)
     capped_revenue = np.bincount(target, weights=np.minimum(cur, prev), minlength=n)
@@ -407,15 +468,14 @@ def _period_tables(t: _Tx, w: _Window, period: Period) -> _PeriodTables:
     # the series); refunds from customers who never ordered have no cohort and are left out.
     pair_cust = pair_keys // n
     known = has_order[pair_cust]
-    c_ord = period_ordinals(first_ns[pair_cust[known]], period)
+    c_ord = first_p[pair_cust[known]] + p0
     c_lo = int(c_ord.min()) if len(c_ord) else p0
     n_c = (int(c_ord.max()) if len(c_ord) else p0) - c_lo + 1
     cake = np.bincount((pair_keys[known] % n) * n_c + (c_ord - c_lo),
                        weights=pair_revenue[known], minlength=n * n_c).reshape(n, n_c)
-    cohorts_present = np.flatnonzero(np.bincount(c_ord - c_lo, minlength=n_c))
-    cohort_revenue = pd.DataFrame(
-        cake[:, cohorts_present], index=periods.rename("period"),
-        columns=period_index(cohorts_present + c_lo, period).rename("cohort"))
+    present = np.flatnonzero(np.bincount(c_ord - c_lo, minlength=n_c))
+    cohort_revenue = pd.DataFrame(cake[:, present], index=periods.rename("period"),
+                                  columns=period_index(present + c_lo, period).rename("cohort"))
 
     return _PeriodTables(periods, partial, active, new, retained, revenue, cohort_counts,
                          base_revenue, kept_revenue, capped_revenue, cohort_revenue)
@@ -475,8 +535,7 @@ def cohort_retention(tx: pd.DataFrame, period: Period = "month", *, start: DateL
     period c + k (so column 0 is 1). Cells past the window's last period are NaN. Only cohorts
     starting inside the window are shown. ``counts=True`` gives customers instead of fractions
     (column 0 is then the cohort size)."""
-    pt = _series_inputs(tx, period, start, end, as_of)
-    return _cohort_frame(pt, counts)
+    return _cohort_frame(_series_inputs(tx, period, start, end, as_of), counts)
 
 
 def _cohort_frame(pt: _PeriodTables, counts: bool) -> pd.DataFrame:
@@ -501,9 +560,9 @@ def revenue_by_cohort(tx: pd.DataFrame, period: Period = "month", *, start: Date
 
 
 def _revenue_retention_frame(pt: _PeriodTables) -> pd.DataFrame:
+    base_customers = np.r_[0, pt.active[:-1]] if len(pt.active) else pt.active
     frame = pd.DataFrame({
-        "base_customers": np.r_[0, pt.active[:-1]].astype(np.int64) if len(pt.active)
-        else pt.active.astype(np.int64),
+        "base_customers": base_customers.astype(np.int64),
         "base_revenue": pt.base_revenue, "revenue": pt.kept_revenue,
         "capped_revenue": pt.capped_revenue,
         "nrr": _safe_divide(pt.kept_revenue, pt.base_revenue),
@@ -529,35 +588,33 @@ def revenue_retention_window(tx: pd.DataFrame, *, months: int = 12, end: DateLik
     against the ``months`` before, for the customers with an order in the earlier window.
 
     Returns ``nrr``, ``grr`` (fractions, NaN when undefined), ``base_customers``,
-    ``base_revenue``, ``revenue``, the window dates and ``full_history`` (False when the data
-    start after the earlier window begins, so the base is incomplete).
+    ``base_revenue``, ``revenue``, the windows' first days and last day, and ``full_history``
+    (False when the data start after the earlier window begins, so its base is incomplete).
     """
     t = _prepare(tx)
     return _window_retention(t, _resolve_window(t, None, end, as_of), months)
 
 
 def _window_retention(t: _Tx, w: _Window, months: int) -> dict[str, Any]:
-    last_end = pd.Timestamp(w.end_ns)
-    mid = last_end - pd.DateOffset(months=months)
-    base_start = mid - pd.DateOffset(months=months)
-    history = t.take((t.ns < w.end_ns) & (t.ns >= base_start.value))
-    o_cust, o_ns = _orders(history)
+    last_end = pd.Timestamp(np.datetime64(w.end, "D"))
+    mid = _day_number(last_end - pd.DateOffset(months=months))
+    base_start = _day_number(last_end - pd.DateOffset(months=2 * months))
     n_customers = len(t.customers)
-    base = np.bincount(o_cust[o_ns < mid.value], minlength=n_customers) > 0
-    earlier = history.ns < mid.value
-    before = np.bincount(history.cust[earlier], history.amount[earlier], n_customers)
-    after = np.bincount(history.cust[~earlier], history.amount[~earlier], n_customers)
-    base_revenue = float(before[base].sum())
-    kept = float(after[base].sum())
-    capped = float(np.minimum(after[base], before[base]).sum())
+    o_cust, o_day = t.orders
+    base = np.bincount(o_cust[(o_day >= base_start) & (o_day < mid)], minlength=n_customers) > 0
+    earlier = (t.day >= base_start) & (t.day < mid)
+    later = (t.day >= mid) & (t.day < w.end)
+    before = np.bincount(t.cust[earlier], t.amount[earlier], n_customers)[base]
+    after = np.bincount(t.cust[later], t.amount[later], n_customers)[base]
+    base_revenue = float(before.sum())
     ok = base_revenue > 0
     return {
-        "nrr": kept / base_revenue if ok else math.nan,
-        "grr": capped / base_revenue if ok else math.nan,
-        "base_customers": int(base.sum()), "base_revenue": base_revenue, "revenue": kept,
-        "base_start": base_start.date().isoformat(), "start": mid.date().isoformat(),
-        "end": (last_end - pd.Timedelta(days=1)).date().isoformat(),
-        "full_history": bool(w.first_ns is not None and w.first_ns <= base_start.value),
+        "nrr": float(after.sum()) / base_revenue if ok else math.nan,
+        "grr": float(np.minimum(after, before).sum()) / base_revenue if ok else math.nan,
+        "base_customers": int(base.sum()), "base_revenue": base_revenue,
+        "revenue": float(after.sum()),
+        "base_start": _iso_day(base_start), "start": _iso_day(mid), "end": _iso_day(w.end - 1),
+        "full_history": bool(w.first is not None and w.first <= base_start),
     }
 
 
@@ -569,8 +626,7 @@ def contract_retention(customers_at_start: Any, customers_at_end: Any,
     s = np.asarray(customers_at_start, dtype=float)
     e = np.asarray(customers_at_end, dtype=float)
     n = np.asarray(new_customers, dtype=float)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        out = np.where(s > 0, (e - n) / np.where(s > 0, s, 1.0), np.nan)
+    out = np.where(s > 0, (e - n) / np.where(s > 0, s, 1.0), np.nan)
     return float(out) if out.ndim == 0 else out
 
 
@@ -598,7 +654,9 @@ def simple_clv(aov: float, orders_per_customer_per_year: float, annual_churn: fl
 # --------------------------------------------------------------------------------------------
 
 
-def _grouped_share(surveys: pd.DataFrame, column: str, by: str | None, score) -> Any:
+def _grouped_share(surveys: pd.DataFrame, column: str, by: str | None,
+                   score: Callable[[np.ndarray], np.ndarray]) -> Any:
+    """Mean of ``score`` over the answered responses of ``column``, overall or per ``by``."""
     _require(surveys, (column,) + ((by,) if by else ()), "survey responses")
     scores = surveys[column].to_numpy(dtype=float)
     answered = ~np.isnan(scores)
@@ -614,9 +672,8 @@ def nps(surveys: pd.DataFrame, by: str | None = None) -> float | pd.DataFrame:
     """Net Promoter Score from the ``nps`` column (0-10; NaN = no answer): 100 x (share of 9-10
     minus share of 0-6), from -100 to 100. NaN without responses. With ``by``: a DataFrame of
     ``nps`` and ``responses`` per group."""
-    result = _grouped_share(surveys, "nps", by,
-                            lambda s: 100.0 * ((s >= 9).astype(float) - (s <= 6)))
-    return result
+    return _grouped_share(surveys, "nps", by,
+                          lambda s: 100.0 * ((s >= 9).astype(float) - (s <= 6)))
 
 
 def csat(surveys: pd.DataFrame, by: str | None = None) -> float | pd.DataFrame:
@@ -631,14 +688,14 @@ def csat(surveys: pd.DataFrame, by: str | None = None) -> float | pd.DataFrame:
 # --------------------------------------------------------------------------------------------
 
 
-def _cac_table(t: _Tx, spend_ns: np.ndarray, spend_amount: np.ndarray, w: _Window,
+def _cac_table(t: _Tx, spend_day: np.ndarray, spend_amount: np.ndarray, w: _Window,
                period: Period) -> pd.DataFrame:
     pt = _period_tables(t, w, period)
     n = len(pt.periods)
     if n == 0:
         return pd.DataFrame(columns=["spend", "new_customers", "cac"],
                             index=pt.periods.rename("period"))
-    p = period_ordinals(spend_ns, period) - pt.periods[0].ordinal
+    p = _day_periods(spend_day, period) - pt.periods[0].ordinal
     inside = (p >= 0) & (p < n) & ~np.isnan(spend_amount)
     total = np.bincount(p[inside], weights=spend_amount[inside], minlength=n)
     known = np.bincount(p[inside], minlength=n) > 0
@@ -665,16 +722,16 @@ def cac(tx: pd.DataFrame, spend: pd.DataFrame, period: Period = "month", by: str
     _require(spend, ("period_start", "amount"), "spend")
     t = _prepare(tx)
     w = _resolve_window(t, start, end, as_of)
-    spend_ns = _as_ns(spend["period_start"])
+    spend_day = _as_days(spend["period_start"])
     spend_amount = spend["amount"].to_numpy(dtype=float)
     if by is None:
-        return _cac_table(t, spend_ns, spend_amount, w, period)
-    _require(tx, (by,), "transactions")
+        return _cac_table(t, spend_day, spend_amount, w, period)
     _require(spend, (by,), "spend")
-    tx_groups = tx[by].to_numpy()
+    codes, tx_values = _group_codes(tx, t, by)
     sp_groups = spend[by].to_numpy()
-    values = sorted(set(pd.unique(tx[by].dropna())) | set(pd.unique(spend[by].dropna())))
-    tables = {v: _cac_table(t.take(tx_groups == v), spend_ns[sp_groups == v],
+    values = sorted(set(tx_values) | set(pd.unique(spend[by].dropna())))
+    position = {v: i for i, v in enumerate(tx_values)}
+    tables = {v: _cac_table(t.take(codes == position.get(v, -2)), spend_day[sp_groups == v],
                             spend_amount[sp_groups == v], w, period) for v in values}
     if not tables:
         return pd.DataFrame(columns=["spend", "new_customers", "cac"])
@@ -709,17 +766,8 @@ def _json(value: Any) -> Any:
     return value
 
 
-def _day(ns: int | None) -> str | None:
-    return None if ns is None else pd.Timestamp(ns).date().isoformat()
-
-
 def _segment_figures(t: _Tx, w: _Window, period: Period, margin: float) -> dict[str, Any]:
-    figures = _scalars(t, w, margin)
-    churn = _annual_churn(_retention_frame(_period_tables(t, w, period)), period)
-    figures["annual_churn"] = churn
-    figures["clv_simple"] = simple_clv(figures["aov"], figures["orders_per_customer_per_year"],
-                                       churn, margin)
-    return {k: _json(v) for k, v in figures.items()}
+    return {k: _json(v) for k, v in _segment_raw(t, w, period, margin).items()}
 
 
 def metrics_report(tx: pd.DataFrame, *, period: Period = "month", start: DateLike = None,
@@ -751,8 +799,8 @@ def metrics_report(tx: pd.DataFrame, *, period: Period = "month", start: DateLik
 
     report: dict[str, Any] = {
         "period": period,
-        "window": {"start": _day(w.from_ns), "end": _day(w.end_ns - _NS_PER_DAY),
-                   "as_of": _day(w.as_of_ns - _NS_PER_DAY)},
+        "window": {"start": _iso_day(w.begin), "end": _iso_day(w.end - 1),
+                   "as_of": _iso_day(w.as_of - 1)},
         "margin": margin,
         **{k: _json(v) for k, v in figures.items()},
         "annual_churn": _json(churn),
@@ -785,24 +833,40 @@ def metrics_report(tx: pd.DataFrame, *, period: Period = "month", start: DateLik
          "retention": [_json(v) for v in row[~np.isnan(row)]]}
         for c, size, row in zip(cohorts.index, sizes, cohorts.to_numpy())
     ]
-    if t.segment is not None:
-        report["segments"] = {
-            str(name): _segment_figures(t.take(t.segment == i), w, period, m)
-            for i, name in enumerate(t.segments)
-        }
     if surveys is not None:
         report.update(_survey_figures(surveys, w))
-        if "segments" in report and "segment" in surveys.columns:
-            for name, seg in report["segments"].items():
-                seg.update(_survey_figures(surveys[surveys["segment"] == name], w))
     if spend is not None:
         report.update(_spend_figures(t, spend, w, period, figures, clv_simple, m))
+    if t.segment is not None:
+        # Each segment's figures are those of its own rows (and survey responses and spend
+        # rows when these have segments too), over the same window.
+        segments = {}
+        for i, name in enumerate(t.segments):
+            part = t.take(t.segment == i)
+            seg = _segment_figures(part, w, period, m)
+            if surveys is not None and "segment" in surveys.columns:
+                seg.update(_survey_figures(surveys[surveys["segment"] == name], w))
+            if spend is not None and "segment" in spend.columns:
+                raw = _segment_raw(part, w, period, m)
+                seg.update(_spend_figures(part, spend[spend["segment"] == name], w, period,
+                                          raw, raw["clv_simple"], m))
+            segments[str(name)] = seg
+        report["segments"] = segments
     return report
+
+
+def _segment_raw(t: _Tx, w: _Window, period: Period, margin: float) -> dict[str, float]:
+    figures = _scalars(t, w, margin)
+    churn = _annual_churn(_retention_frame(_period_tables(t, w, period)), period)
+    figures["annual_churn"] = churn
+    figures["clv_simple"] = simple_clv(figures["aov"], figures["orders_per_customer_per_year"],
+                                       churn, margin)
+    return figures
 
 
 def _survey_figures(surveys: pd.DataFrame, w: _Window) -> dict[str, Any]:
     _require(surveys, ("date",), "survey responses")
-    inside = _in_window(_as_ns(surveys["date"]), w)
+    inside = _in_window(_as_days(surveys["date"]), w)
     chosen = surveys[inside]
     out: dict[str, Any] = {}
     if "nps" in chosen.columns:
@@ -818,8 +882,8 @@ def _spend_figures(t: _Tx, spend: pd.DataFrame, w: _Window, period: Period,
                    figures: dict[str, float], clv_simple: float,
                    margin: float) -> dict[str, Any]:
     _require(spend, ("period_start", "amount"), "spend")
-    table = _cac_table(t, _as_ns(spend["period_start"]), spend["amount"].to_numpy(dtype=float),
-                       w, period)
+    table = _cac_table(t, _as_days(spend["period_start"]),
+                       spend["amount"].to_numpy(dtype=float), w, period)
     known = table["spend"].notna()
     overall = _ratio(float(table.loc[known, "spend"].sum()),
                      float(table.loc[known, "new_customers"].sum()))
