@@ -2,18 +2,17 @@
 
 import streamlit as st
 
-from canvas.ui import SHARED_DEFAULTS
+from canvas import ui
 
 st.set_page_config(page_title="Business Model Canvas", page_icon="🧭", layout="wide", initial_sidebar_state="collapsed")
 
-for key, value in SHARED_DEFAULTS.items():
-    st.session_state.setdefault(key, type(value)(value))
+ui.start_router()
 
-page = st.navigation(
-    [
-        st.Page("pages/board.py", title="Canvas board", icon=":material/dashboard:", default=True),
-        st.Page("pages/library.py", title="Library", icon=":material/folder_open:", url_path="library"),
-    ],
-    position="top",
-)
+pages = [
+    st.Page("pages/board.py", title="Canvas board", icon=":material/dashboard:", default=True),
+    st.Page("pages/relationships.py", title="Relationships", icon=":material/handshake:", url_path="relationships"),
+    st.Page("pages/library.py", title="Library", icon=":material/folder_open:", url_path="library"),
+]
+page = st.navigation(pages, position="top")
+ui.follow_deep_link(pages)
 page.run()

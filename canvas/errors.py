@@ -58,6 +58,15 @@ _FIELD_LABELS = {
     "estimated_size": "Estimated size",
     "block": "Block",
     "segment_id": "Segment",
+    "types": "Relationship types",
+    "primary_type": "Primary type",
+    "cost_per_customer_month": "Cost per customer a month",
+    "cost_fixed_month": "Fixed cost a month",
+    "channel_note_ids": "Channels",
+    "lifecycle": "Lifecycle plan",
+    "competitors": "Competitors",
+    "answers": "Key questions",
+    "targets": "Targets",
 }
 
 
@@ -68,7 +77,7 @@ def describe_validation_error(error: ValidationError) -> InvalidInput:
     for item in error.errors():
         field = ".".join(str(p) for p in item.get("loc", ()))
         first_field = first_field or field
-        label = _FIELD_LABELS.get(field, field.replace("_", " ").capitalize() or "Value")
+        label = _FIELD_LABELS.get(field, field.replace("_", " ").capitalize() or "Relationship")
         message = item.get("msg", "is not valid")
         message = message.removeprefix("Value error, ")
         parts.append(f"{label}: {message}")

@@ -158,3 +158,41 @@ def _known_texts(value: dict[str, str], known: dict[str, str], what: str) -> dic
         if text:
             cleaned[key] = text
     return cleaned
+
+
+def comparison_rows(segments: list[Any], relationships: dict[str, Any], channel_names: dict[str, str]) -> list[dict]:
+    """One row per segment, for the side-by-side comparison of relationship designs.
+
+    Columns are what a founder compares: types, focus, costs, channels, how much of the plan and
+    the key questions is filled, and the targets (rates as percentages).
+    """
+    rows = []
+    for segment in segments:
+        design = relationships.get(segment.id)
+        if design is None:
+            rows.append({"Segment": segment.name, "Primary type": "— not designed yet —"})
+            continue
+        targets = design.targets
+        rows.append({
+            "Segment": segment.name,
+            "Primary type": RELATIONSHIP_TYPES[design.primary_type].label if design.primary_type else "—",
+            "Other types": ", ".join(RELATIONSHIP_TYPES[t].label for t in design.types if t != design.primary_type),
+            "Acquisition %": design.focus_acquisition,
+            "Retention %": design.focus_retention,
+            "Upselling %": design.focus_upselling,
+            "Cost / customer / month": design.cost_per_customer_month,
+            "Fixed cost / month": design.cost_fixed_month,
+            "Total cost / month": design.cost_fixed_month + design.cost_per_customer_month * (segment.estimated_size or 0),
+            "Channels": ", ".join(channel_names.get(n, "?") for n in design.channel_note_ids),
+            "Lifecycle stages planned": f"{len(design.lifecycle)}/{len(LIFECYCLE_STAGES)}",
+            "Key questions answered": f"{len(design.answers)}/{len(KEY_QUESTIONS)}",
+            "Target retention %": _percent(targets.get("retention_rate")),
+            "Target NPS": targets.get("nps"),
+            "Target CLV": targets.get("clv"),
+            "Target CAC": targets.get("cac"),
+        })
+    return rows
+
+
+def _percent(rate: float | None) -> float | None:
+    return None if rate is None else round(rate * 100, 1)

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
-from canvas.models import Note, Segment
+from canvas.blocks import RELATIONSHIP_TYPES
+from canvas.models import Note, Relationship, Segment
 
 # Static styles for the board; injected once per page run. Holds no user text.
 BOARD_CSS = """
@@ -28,6 +29,9 @@ BOARD_CSS = """
 .bmc-segment b { font-size: 0.92rem; }
 .bmc-segment .bmc-size { font-size: 0.75rem; opacity: .75; }
 .bmc-segment .bmc-desc { font-size: 0.8rem; margin-top: 2px; }
+.bmc-summary { font-size: 0.8rem; }
+.bmc-computed { background: #fff; border: 1px dashed #bbb; border-left: 5px solid; font-size: 0.82rem; }
+.bmc-computed-tag { float: right; font-size: 0.65rem; color: #888; text-transform: uppercase; }
 .bmc-empty { color: #888; font-size: 0.8rem; font-style: italic; }
 .bmc-block-title { font-weight: 700; font-size: 0.95rem; margin-bottom: 0; }
 .bmc-block-title .bmc-num { color: #888; font-weight: 600; margin-right: 4px; }
@@ -104,3 +108,48 @@ def segments_html(segments: Iterable[Segment], *, currency_size_label: str = "cu
     if not parts:
         return '<div class="bmc-empty">No segments yet: who are you creating value for?</div>'
     return '<div class="bmc-notes">' + "".join(parts) + "</div>"
+
+
+def money(amount: float, currency: str) -> str:
+    return f"{amount:,.0f} {currency}" if amount >= 100 else f"{amount:,.2f} {currency}"
+
+
+def relationship_summary_html(segments: Iterable[Segment], relationships: Mapping[str, Relationship],
+                              currency: str) -> str:
+    """The Customer Relationships block's summary: per segment, primary type, focus and cost."""
+    parts = []
+    for segment in segments:
+        design = relationships.get(segment.id)
+        if design is None or not design.primary_type:
+            body = "<i>No relationship designed yet</i>"
+        else:
+            kind = RELATIONSHIP_TYPES[design.primary_type].label
+            more = len(design.types) - 1
+            body = (
+                f"<b>{escape_text(kind)}</b>{f' +{more}' if more > 0 else ''}<br>"
+                f"Focus {design.focus_acquisition}/{design.focus_retention}/{design.focus_upselling} "
+                f"(acq/ret/up) · {escape_text(money(design.cost_per_customer_month, currency))} per customer a month"
+            )
+        parts.append(
+            f'<div class="bmc-note bmc-summary" style="background:{tint(segment.colour, 0.88)};'
+            f'border-left-color:{segment.colour}"><span class="bmc-tag" style="background:{segment.colour}">'
+            f"{escape_text(segment.name)}</span><br>{body}</div>"
+        )
+    return '<div class="bmc-notes">' + "".join(parts) + "</div>" if parts else ""
+
+
+def relationship_costs_html(segments: Iterable[Segment], relationships: Mapping[str, Relationship],
+                            currency: str) -> str:
+    """Computed Cost Structure entries: each segment's relationship cost a month."""
+    parts = []
+    for segment in segments:
+        design = relationships.get(segment.id)
+        if design is None:
+            continue
+        total = design.cost_fixed_month + design.cost_per_customer_month * (segment.estimated_size or 0)
+        parts.append(
+            f'<div class="bmc-note bmc-computed" style="border-left-color:{segment.colour}">'
+            f"Relationships with {escape_text(segment.name)}: <b>{escape_text(money(total, currency))}</b> a month"
+            f'<span class="bmc-computed-tag">computed</span></div>'
+        )
+    return '<div class="bmc-notes">' + "".join(parts) + "</div>" if parts else ""

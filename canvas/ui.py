@@ -24,7 +24,38 @@ from canvas.render import BOARD_CSS
 # Keys shared by every page; set up in app.py. Page-only keys carry the page's prefix.
 SEEN_VERSIONS = "seen_versions"  # canvas id -> the version the user last saw
 FLASH = "flash"  # messages to show on the next run: list of (kind, text)
+ROUTED = "routed"  # True once app.py's router has run in this session
+DEEP_LINK = "deep_link"  # (url path, query params) of a page opened before the router ran
 SHARED_DEFAULTS: dict[str, Any] = {SEEN_VERSIONS: {}, FLASH: []}
+
+
+def start_router() -> None:
+    """Set up the shared session state; called by app.py on every run, before navigation."""
+    for key, value in SHARED_DEFAULTS.items():
+        st.session_state.setdefault(key, type(value)(value))
+    st.session_state[ROUTED] = True
+
+
+def follow_deep_link(pages: list[Any]) -> None:
+    """After st.navigation: open the page a deep link asked for before the router ran."""
+    link = st.session_state.pop(DEEP_LINK, None)
+    if link:
+        path, query = link
+        target = next((p for p in pages if p.url_path == path), None)
+        if target is not None:
+            st.switch_page(target, query_params=query)
+
+
+def page_frame(url_path: str) -> None:
+    """Call first in every page.
+
+    Streamlit runs a file of ``pages/`` on its own when a fresh server's first request is a deep
+    link (before any session has run app.py's ``st.navigation``). Then this hands the request to
+    the router, which opens the same page with the same query parameters.
+    """
+    if not st.session_state.get(ROUTED):
+        st.session_state[DEEP_LINK] = (url_path, st.query_params.to_dict())
+        st.switch_page("app.py")
 
 
 @st.cache_resource(show_spinner=False)
@@ -122,9 +153,11 @@ def show_flash() -> None:
     """Show the messages left by the actions of this run, then forget them."""
     for kind, text in st.session_state[FLASH]:
         if kind == "error":
-            st.error(text, icon="⚠️")
+            st.error(text, icon=":material/warning:")
+        elif kind == "info":
+            st.info(text, icon=":material/info:")
         else:
-            st.toast(text, icon="✅")
+            st.toast(text, icon=":material/check_circle:")
     st.session_state[FLASH] = []
 
 

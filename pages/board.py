@@ -13,12 +13,20 @@ from canvas.models import (
     SegmentCreate,
     SegmentUpdate,
 )
-from canvas.render import escape_text, notes_html, segments_html, title_html
+from canvas.render import (
+    escape_text,
+    notes_html,
+    relationship_costs_html,
+    relationship_summary_html,
+    segments_html,
+    title_html,
+)
 
 TOP_HEIGHT = 590  # px: a single top-row block; stacked blocks share it
 BOTTOM_HEIGHT = 250
 COLOUR_NAMES = {hex_: name for name, hex_ in NOTE_COLOURS.items()}
 
+ui.page_frame("")
 ui.inject_css()
 
 
@@ -211,6 +219,15 @@ def draw_block(board: store.Board, block: Block, height: int) -> None:
             st.markdown(segments_html(board.segments), unsafe_allow_html=True)  # escape_text inside
         else:
             note_forms(board, block)
+            currency = board.canvas.currency
+            if block == Block.CUSTOMER_RELATIONSHIPS:
+                st.markdown(relationship_summary_html(board.segments, board.relationships, currency),
+                            unsafe_allow_html=True)  # escape_text inside
+                st.page_link("pages/relationships.py", label="Design relationships", icon=":material/tune:",
+                             query_params={"canvas": board.canvas.id})
+            elif block == Block.COST_STRUCTURE:
+                st.markdown(relationship_costs_html(board.segments, board.relationships, currency),
+                            unsafe_allow_html=True)  # escape_text inside
             st.markdown(notes_html(board.notes[block], board.segments_by_id), unsafe_allow_html=True)  # escape_text inside
 
 
@@ -234,7 +251,7 @@ with status:
                   help=f"Every change is saved as you make it. Last saved {saved_at}.")
     undo_slot.button(
         "Undo", icon=":material/undo:", key="board_undo", on_click=undo, args=(board.canvas.id,),
-        disabled=board.last_change is None, use_container_width=True,
+        disabled=board.last_change is None, width="stretch",
         help=f"Undo: {escape_text(board.last_change)}" if board.last_change else "Nothing to undo",
     )
 

@@ -6,6 +6,8 @@ from canvas import store, ui
 from canvas.models import CANVAS_NAME_MAX_CHARS, CURRENCIES, CanvasCreate, CanvasUpdate
 from canvas.render import escape_text
 
+ui.page_frame("library")
+
 
 def create() -> None:
     def action(db):

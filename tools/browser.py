@@ -76,4 +76,5 @@ def wait_for_app(page, timeout_ms: int = 30_000) -> None:
     """Wait until the app is connected and its script has finished running."""
     page.wait_for_selector(CONNECTED, timeout=timeout_ms)
     page.wait_for_selector(NOT_RUNNING, timeout=timeout_ms)
-    page.wait_for_timeout(200)  # let the last deltas paint
+    page.wait_for_load_state("networkidle", timeout=timeout_ms)  # lazily loaded parts (Plotly)
+    page.wait_for_timeout(300)  # let the last deltas paint

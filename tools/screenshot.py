@@ -25,6 +25,12 @@ def main() -> None:
         page = browser.new_page(viewport={"width": args.width, "height": args.height})
         page.goto(args.url)
         wait_for_app(page)
+        if args.full:
+            # Charts render only when in view: grow the viewport to the page, then wait again.
+            height = page.evaluate("document.querySelector('[data-testid=stMain]').scrollHeight")
+            page.set_viewport_size({"width": args.width, "height": max(args.height, height)})
+            wait_for_app(page)
+            page.wait_for_timeout(1000)
         page.screenshot(path=args.out, full_page=args.full)
         browser.close()
 

@@ -1,0 +1,93 @@
+"""Plotly figures. Pure: plain data in, a ``go.Figure`` out; every segment keeps its canvas colour."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import plotly.graph_objects as go
+
+from canvas.blocks import RELATIONSHIP_TYPES
+from canvas.models import Relationship, Segment
+
+SHORT_LABELS = {
+    "automated_services": "Automated", "self_service": "Self-service", "communities": "Communities",
+    "co_creation": "Co-creation", "personal_assistance": "Personal", "dedicated_personal_assistance": "Dedicated",
+}
+FONT = dict(family="Source Sans Pro, sans-serif", size=13)
+
+
+def _layout(fig: go.Figure, title: str, *, height: int = 340) -> go.Figure:
+    fig.update_layout(
+        title=dict(text=title, x=0, xanchor="left", font=dict(size=15)),
+        height=height, margin=dict(l=10, r=10, t=48, b=10), font=FONT,
+        plot_bgcolor="white", paper_bgcolor="white", showlegend=False,
+    )
+    fig.update_xaxes(gridcolor="#eee", zeroline=False)
+    fig.update_yaxes(gridcolor="#eee", zeroline=False)
+    return fig
+
+
+def relationship_spectrum(segments: Sequence[Segment], relationships: Mapping[str, Relationship]) -> go.Figure:
+    """Each segment on the personal-to-automated spectrum: its primary type large, the others small."""
+    fig = go.Figure()
+    designed = [s for s in segments if s.id in relationships and relationships[s.id].types]
+    for segment in designed:
+        design = relationships[segment.id]
+        for key in design.types:
+            kind = RELATIONSHIP_TYPES[key]
+            primary = key == design.primary_type
+            fig.add_trace(go.Scatter(
+                x=[kind.personal], y=[segment.name], mode="markers",
+                marker=dict(size=22 if primary else 11, color=segment.colour,
+                            line=dict(color="white", width=2), opacity=1 if primary else 0.55),
+                hovertemplate=f"{segment.name}<br>{kind.label}{' (primary)' if primary else ''}<extra></extra>",
+            ))
+    ticks = sorted(RELATIONSHIP_TYPES.values(), key=lambda t: t.personal)
+    fig.update_xaxes(
+        range=[-0.08, 1.08], tickvals=[t.personal for t in ticks],
+        ticktext=[SHORT_LABELS[t.key] for t in ticks], tickfont=dict(size=11), tickangle=0,
+    )
+    fig.update_yaxes(categoryorder="array", categoryarray=[s.name for s in reversed(designed)])
+    return _layout(fig, "Automated ← relationship type → Personal", height=120 + 50 * max(1, len(designed)))
+
+
+def cost_vs_retention(segments: Sequence[Segment], relationships: Mapping[str, Relationship],
+                      currency: str) -> go.Figure:
+    """Relationship cost per customer against the share of effort aimed at retention (bubble = size)."""
+    designed = [s for s in segments if s.id in relationships]
+    sizes = [s.estimated_size or 0 for s in designed]
+    biggest = max(sizes, default=0) or 1
+    fig = go.Figure()
+    for segment, size in zip(designed, sizes):
+        design = relationships[segment.id]
+        fig.add_trace(go.Scatter(
+            x=[design.focus_retention], y=[design.cost_per_customer_month], mode="markers+text",
+            text=[segment.name], textposition="top center",
+            marker=dict(size=14 + 46 * (size / biggest) ** 0.5, color=segment.colour, opacity=0.75,
+                        line=dict(color="white", width=1)),
+            hovertemplate=(f"{segment.name}<br>retention focus %{{x}} %<br>"
+                           f"cost %{{y:,.2f}} {currency} per customer a month<br>size {size:,}<extra></extra>"),
+        ))
+    fig.update_xaxes(title="Retention focus (%)", range=[-5, 105])
+    top = max((relationships[s.id].cost_per_customer_month for s in designed), default=0) or 1
+    fig.update_yaxes(title=f"{currency} per customer a month", range=[-0.2 * top, 1.3 * top])
+    return _layout(fig, "Cost per customer vs retention focus")
+
+
+def relationship_costs(segments: Sequence[Segment], relationships: Mapping[str, Relationship],
+                       currency: str) -> go.Figure:
+    """Total monthly relationship cost per segment: fixed plus per-customer times the segment's size."""
+    designed = [s for s in segments if s.id in relationships]
+    names = [s.name for s in designed]
+    fixed = [relationships[s.id].cost_fixed_month for s in designed]
+    variable = [relationships[s.id].cost_per_customer_month * (s.estimated_size or 0) for s in designed]
+    colours = [s.colour for s in designed]
+    fig = go.Figure([
+        go.Bar(x=names, y=variable, name="per customer × size", marker=dict(color=colours),
+               hovertemplate=f"%{{x}}<br>per-customer part %{{y:,.0f}} {currency}<extra></extra>"),
+        go.Bar(x=names, y=fixed, name="fixed", marker=dict(color=colours, pattern=dict(shape="/")),
+               hovertemplate=f"%{{x}}<br>fixed part %{{y:,.0f}} {currency}<extra></extra>"),
+    ])
+    fig.update_layout(barmode="stack")
+    fig.update_yaxes(title=f"{currency} a month")
+    return _layout(fig, "Relationship cost per month (hatched: fixed)")

@@ -1,0 +1,232 @@
+"""Customer Relationships: design the relationship with each segment, compare, and hear the coach."""
+
+import pandas as pd
+import streamlit as st
+from pydantic import ValidationError
+
+from canvas import charts, coach, store, ui
+from canvas.blocks import KEY_QUESTIONS, LIFECYCLE_STAGES, RELATIONSHIP_TYPES, TARGETS, Block
+from canvas.document import canvas_document
+from canvas.errors import InvalidInput, describe_validation_error
+from canvas.relationships import TEXT_MAX_CHARS, RelationshipDesign, comparison_rows
+from canvas.render import escape_text
+
+SEVERITY_ICON = {"high": ":material/error:", "medium": ":material/warning:", "low": ":material/info:"}
+SEVERITY_COLOUR = {"high": "red", "medium": "orange", "low": "blue"}
+
+ui.page_frame("relationships")
+ui.inject_css()
+
+
+def type_label(key: str) -> str:
+    return RELATIONSHIP_TYPES[key].label
+
+
+# --- Actions ----------------------------------------------------------------------------------
+
+def save_design(canvas_id: str, segment_id: str) -> None:
+    state = st.session_state
+    prefix = f"rel_{segment_id}"
+    values = {
+        "types": list(state[f"{prefix}_types"]),
+        "primary_type": state[f"{prefix}_primary"],
+        "focus_acquisition": state[f"{prefix}_focus_acquisition"] or 0,
+        "focus_retention": state[f"{prefix}_focus_retention"] or 0,
+        "focus_upselling": state[f"{prefix}_focus_upselling"] or 0,
+        "cost_per_customer_month": state[f"{prefix}_cost_customer"] or 0.0,
+        "cost_fixed_month": state[f"{prefix}_cost_fixed"] or 0.0,
+        "channel_note_ids": list(state[f"{prefix}_channels"]),
+        "lifecycle": {stage: state[f"{prefix}_stage_{stage}"] for stage in LIFECYCLE_STAGES},
+        "competitors": state[f"{prefix}_competitors"],
+        "answers": {key: state[f"{prefix}_answer_{key}"] for key in KEY_QUESTIONS},
+        "targets": {
+            key: (value / 100 if TARGETS[key][1] == "rate" else value)
+            for key in TARGETS
+            if (value := state[f"{prefix}_target_{key}"]) is not None
+        },
+    }
+
+    def action(db):
+        try:
+            design, fixed = RelationshipDesign.from_form(**values)
+        except ValidationError as error:
+            raise describe_validation_error(error) from None
+        except ValueError as error:
+            raise InvalidInput(str(error)) from None
+        store.save_relationship(session=db, canvas_id=canvas_id, expected_version=ui.seen_version(canvas_id),
+                                segment_id=segment_id, design=design)
+        if fixed:
+            for key in ("acquisition", "retention", "upselling"):
+                state[f"{prefix}_focus_{key}"] = getattr(design, f"focus_{key}")
+            ui.flash("info", fixed)
+        return design
+
+    ui.act(action, done="Relationship saved")
+
+
+def dismiss(canvas_id: str, rule_id: str, segment_id: str | None, key: str) -> None:
+    ui.act(lambda db: store.dismiss_finding(
+        session=db, canvas_id=canvas_id, expected_version=ui.seen_version(canvas_id), rule_id=rule_id,
+        segment_id=segment_id, reason=st.session_state[key] or "",
+    ), done="Finding dismissed; your reason is saved with the canvas")
+
+
+def bring_back(canvas_id: str, dismissed_id: int) -> None:
+    ui.act(lambda db: store.restore_finding(
+        session=db, canvas_id=canvas_id, expected_version=ui.seen_version(canvas_id), dismissed_id=dismissed_id,
+    ), done="Finding brought back")
+
+
+# --- Drawing ----------------------------------------------------------------------------------
+
+def draw_coach(board: store.Board, document: dict) -> None:
+    names = {s.id: s.name for s in board.segments}
+    found = coach.findings(document)
+    with st.container(border=True, key="rel_coach"):
+        title = f"Coach: {len(found)} finding{'s' if len(found) != 1 else ''}" if found else "Coach: no findings"
+        st.markdown(f"#### :material/psychology: {title}")
+        if not found:
+            st.caption("The design avoids the common mistakes the coach knows. Link customer data to check it "
+                       "against real numbers.")
+        for finding in found:
+            segments = ", ".join(names.get(s, s) for s in finding.segment_ids)
+            named = segments and not any(names.get(s, s) in finding.title for s in finding.segment_ids)
+            label = f"{finding.title} · {segments}" if named else finding.title
+            with st.expander(label, icon=SEVERITY_ICON[finding.severity]):
+                st.markdown(
+                    f":{SEVERITY_COLOUR[finding.severity]}-badge[{finding.severity}] "
+                    f"`{finding.rule_id}`  \n**Why it matters.** {escape_text(finding.why)}  \n"
+                    f"**What to do.** {escape_text(finding.action)}",
+                    unsafe_allow_html=True,  # escape_text on the texts that name segments
+                )
+                segment_id = coach.dismiss_segment(finding)
+                key = f"rel_dismiss_{finding.rule_id}_{segment_id or 'all'}"
+                with st.form(key, border=False):
+                    st.text_input("Reason for dismissing", key=f"{key}_reason", max_chars=500,
+                                  placeholder="e.g. Gift buyers are one-off by design")
+                    st.form_submit_button("Dismiss", on_click=dismiss,
+                                          args=(board.canvas.id, finding.rule_id, segment_id, f"{key}_reason"))
+        if board.dismissed:
+            with st.expander(f"Dismissed ({len(board.dismissed)})", icon=":material/visibility_off:"):
+                for item in board.dismissed:
+                    who = names.get(item.segment_id, "whole canvas") if item.segment_id else "whole canvas"
+                    row = st.container(horizontal=True, vertical_alignment="center")
+                    row.markdown(f"`{item.rule_id}` · {escape_text(who)}: {escape_text(item.reason)}",
+                                 unsafe_allow_html=True, width="stretch")  # escape_text on user text
+                    row.button("Bring back", key=f"rel_undismiss_{item.id}", on_click=bring_back,
+                               args=(board.canvas.id, item.id))
+
+
+def draw_design_form(board: store.Board, segment) -> None:
+    canvas_id = board.canvas.id
+    design = board.relationships.get(segment.id)
+    current = RelationshipDesign() if design is None else RelationshipDesign.model_validate(design, from_attributes=True)
+    prefix = f"rel_{segment.id}"
+    channels = {n.id: n.text for n in board.notes[Block.CHANNELS]}
+    currency = board.canvas.currency
+    with st.form(prefix, border=False):
+        left, right = st.columns(2, gap="large")
+        with left:
+            st.multiselect(
+                "Relationship types", list(RELATIONSHIP_TYPES), default=current.types, format_func=type_label,
+                key=f"{prefix}_types", help="\n".join(
+                    f"- **{t.label}**: {t.what} *e.g. {t.example}*" for t in RELATIONSHIP_TYPES.values()
+                ),
+            )
+            options = list(RELATIONSHIP_TYPES)
+            st.selectbox(
+                "Primary type", options, format_func=type_label, key=f"{prefix}_primary",
+                index=options.index(current.primary_type) if current.primary_type else None,
+                placeholder="The main way you relate to this segment",
+            )
+            st.markdown("**Focus** (percent of the relationship effort; adds up to 100)")
+            a, r, u = st.columns(3)
+            a.number_input("Acquisition", 0, 100, current.focus_acquisition, step=5, key=f"{prefix}_focus_acquisition")
+            r.number_input("Retention", 0, 100, current.focus_retention, step=5, key=f"{prefix}_focus_retention")
+            u.number_input("Upselling", 0, 100, current.focus_upselling, step=5, key=f"{prefix}_focus_upselling")
+            c1, c2 = st.columns(2)
+            c1.number_input(f"Cost per customer a month ({currency})", min_value=0.0, max_value=1e9,
+                            value=current.cost_per_customer_month, step=0.5, key=f"{prefix}_cost_customer")
+            c2.number_input(f"Fixed cost a month ({currency})", min_value=0.0, max_value=1e9,
+                            value=current.cost_fixed_month, step=100.0, key=f"{prefix}_cost_fixed")
+            total = current.total_cost_month(segment.estimated_size)
+            st.caption(f"Total: {total:,.0f} {currency} a month for ~{segment.estimated_size or 0:,} customers "
+                       "(saved values; the segment's size is set on the board).")
+            st.multiselect("Channels it runs through", list(channels), default=[c for c in current.channel_note_ids
+                                                                               if c in channels],
+                           format_func=lambda n: channels[n][:60], key=f"{prefix}_channels",
+                           help="Picked from the Channels block's notes.")
+            st.text_area("What competitors offer this segment", value=current.competitors, max_chars=TEXT_MAX_CHARS,
+                         key=f"{prefix}_competitors", height=80)
+        with right:
+            st.markdown("**Plan for each lifecycle stage**")
+            for stage, label in LIFECYCLE_STAGES.items():
+                st.text_area(label, value=current.lifecycle.get(stage, ""), max_chars=TEXT_MAX_CHARS,
+                             key=f"{prefix}_stage_{stage}", height=68)
+        with st.expander("Key questions", icon=":material/help:",
+                         expanded=len(current.answers) < len(KEY_QUESTIONS) and design is not None):
+            for key, question in KEY_QUESTIONS.items():
+                st.text_area(question, value=current.answers.get(key, ""), max_chars=TEXT_MAX_CHARS,
+                             key=f"{prefix}_answer_{key}", height=68)
+        st.markdown("**Targets** (leave empty for no target)")
+        columns = st.columns(len(TARGETS))
+        for column, (key, (label, unit, low, high)) in zip(columns, TARGETS.items()):
+            value = current.targets.get(key)
+            if unit == "rate":
+                column.number_input(f"{label} (%)", 0.0, 100.0, None if value is None else round(value * 100, 2),
+                                    step=1.0, key=f"{prefix}_target_{key}")
+            elif unit == "score":
+                column.number_input(label, -100.0, 100.0, value, step=5.0, key=f"{prefix}_target_{key}")
+            else:
+                column.number_input(f"{label} ({currency})", 0.0, high, value, step=10.0,
+                                    key=f"{prefix}_target_{key}")
+        st.form_submit_button(f"Save relationship with {segment.name}", type="primary", on_click=save_design,
+                              args=(canvas_id, segment.id))
+
+
+# --- Page -------------------------------------------------------------------------------------
+
+heading, picker = st.columns([3, 1], vertical_alignment="bottom")
+with ui.session() as db:
+    canvas = ui.current_canvas(db)
+    ui.canvas_picker(db, canvas, where=picker)
+    board = store.load_board(session=db, canvas_id=canvas.id) if canvas is not None else None
+    document = canvas_document(db, board.canvas) if board is not None else None
+if board is None:
+    st.stop()
+ui.remember_version(board.canvas)
+ui.show_flash()
+
+heading.markdown(f"<h1 class='bmc-title'>Customer Relationships</h1><p class='bmc-description'>"
+                 f"{escape_text(board.canvas.name)}: for each segment, the relationship, what it costs, and what "
+                 "it aims at.</p>", unsafe_allow_html=True)  # escape_text on the canvas name
+
+if not board.segments:
+    st.info("This canvas has no customer segments yet. Add them in the Customer Segments block of the board; "
+            "each segment gets its own relationship here.")
+    st.page_link("pages/board.py", label="Open the board", icon=":material/dashboard:",
+                 query_params={"canvas": board.canvas.id})
+    st.stop()
+
+draw_coach(board, document)
+
+st.subheader("All segments side by side")
+channel_names = {n.id: n.text for n in board.notes[Block.CHANNELS]}
+st.dataframe(pd.DataFrame(comparison_rows(board.segments, board.relationships, channel_names)), hide_index=True,
+             width="stretch")
+if board.relationships:
+    spectrum, costs, totals = st.columns(3)
+    spectrum.plotly_chart(charts.relationship_spectrum(board.segments, board.relationships),
+                          width="stretch", key="rel_chart_spectrum")
+    costs.plotly_chart(charts.cost_vs_retention(board.segments, board.relationships, board.canvas.currency),
+                       width="stretch", key="rel_chart_cost_retention")
+    totals.plotly_chart(charts.relationship_costs(board.segments, board.relationships, board.canvas.currency),
+                        width="stretch", key="rel_chart_costs")
+
+st.subheader("Design each relationship")
+with st.expander("The six relationship types", icon=":material/menu_book:"):
+    st.table(pd.DataFrame([{"Type": t.label, "What it is": t.what, "Example": t.example}
+                           for t in RELATIONSHIP_TYPES.values()]).set_index("Type"))
+for tab, segment in zip(st.tabs([s.name for s in board.segments]), board.segments):
+    with tab:
+        draw_design_form(board, segment)
