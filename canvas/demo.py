@@ -6,6 +6,7 @@ created on first start with an empty database and re-created by ``python -m canv
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 from sqlmodel import Session
@@ -156,7 +157,7 @@ def demo_document() -> dict[str, Any]:
         },
         "segments": [dict(s, position=i) for i, s in enumerate(_SEGMENTS)],
         "notes": notes,
-        "relationships": _RELATIONSHIPS,
+        "relationships": copy.deepcopy(_RELATIONSHIPS),  # callers may change their document
         "dismissed_findings": [],
     }
 

@@ -200,7 +200,8 @@ def _check_name_free(session: Session, name: str, *, except_id: str | None = Non
         )
 
 
-def _free_name(session: Session, base: str) -> str:
+def free_name(session: Session, base: str) -> str:
+    """``base``, or “base (2)”, “base (3)”… : the first name no live canvas has."""
     name, n = base, 2
     while session.exec(
         select(Canvas.id).where(func.lower(Canvas.name) == name.lower(), Canvas.deleted_at.is_(None))
@@ -292,7 +293,7 @@ def duplicate_canvas(*, session: Session, canvas_id: str, name: str | None = Non
         name = parse(CanvasUpdate, name=name).name
         _check_name_free(session, name)
     else:
-        name = _free_name(session, f"{original.name} (copy)")
+        name = free_name(session, f"{original.name} (copy)")
     copy = Canvas(name=name, description=original.description, currency=original.currency)
     session.add(copy)
     session.flush()
@@ -319,7 +320,7 @@ def restore_canvas(*, session: Session, canvas_id: str) -> Canvas:
     canvas = get_canvas(session=session, canvas_id=canvas_id, include_trashed=True)
     if canvas.deleted_at is None:
         return canvas
-    canvas.name = _free_name(session, canvas.name)
+    canvas.name = free_name(session, canvas.name)
     canvas.deleted_at = None
     canvas.version += 1
     session.add(canvas)

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from canvas import store, ui
+from canvas import exchange, store, ui
 from canvas.models import CANVAS_NAME_MAX_CHARS, CURRENCIES, CanvasCreate, CanvasUpdate
 from canvas.render import escape_text
 
@@ -58,6 +58,23 @@ def restore(canvas_id: str) -> None:
     ui.act(lambda db: store.restore_canvas(session=db, canvas_id=canvas_id), done="Restored from the trash")
 
 
+def import_canvas() -> None:
+    upload = st.session_state.get(f"lib_import_{st.session_state.get('lib_import_round', 0)}")
+    if upload is None:
+        ui.flash("error", "Choose a canvas JSON file first.")
+        return
+
+    def action(db):
+        document = exchange.read_document(upload.getvalue())
+        return exchange.import_document(session=db, document=document)
+
+    canvas = ui.act(action)
+    if canvas:
+        st.session_state["lib_import_round"] = st.session_state.get("lib_import_round", 0) + 1
+        ui.open_canvas(canvas.id)
+        ui.flash("success", f"Imported as “{canvas.name}”")
+
+
 def purge(canvas_id: str) -> None:
     ui.act(lambda db: store.purge_canvas(session=db, canvas_id=canvas_id), done="Deleted for good")
 
@@ -65,6 +82,7 @@ def purge(canvas_id: str) -> None:
 with ui.session() as db:
     canvases = store.list_canvases(session=db)
     trashed = store.list_canvases(session=db, trashed=True)
+    exports = {c.id: exchange.dumps(exchange.export_document(session=db, canvas_id=c.id)) for c in canvases}
 ui.show_flash()
 
 st.title("Library")
@@ -76,6 +94,11 @@ with st.expander("New canvas", icon=":material/add:", expanded=not canvases):
         st.text_area("Description", key="lib_new_description", height=70)
         st.selectbox("Currency", CURRENCIES, key="lib_new_currency")
         st.form_submit_button("Create canvas", type="primary", on_click=create)
+
+with st.expander("Import a canvas", icon=":material/upload_file:"):
+    st.file_uploader("Canvas JSON file (exported from this app)", type=["json"],
+                     key=f"lib_import_{st.session_state.get('lib_import_round', 0)}")
+    st.button("Import as a new canvas", on_click=import_canvas, key="lib_import_button")
 
 for canvas in canvases:
     ui.remember_version(canvas)
@@ -95,6 +118,9 @@ for canvas in canvases:
                               max_chars=CANVAS_NAME_MAX_CHARS)
                 st.text_area("Description", value=canvas.description, key=f"lib_description_{canvas.id}")
                 st.form_submit_button("Save", type="primary", on_click=rename, args=(canvas.id,))
+        st.download_button("Export", exports[canvas.id].encode(), file_name=f"{canvas.id}.canvas.json",
+                           mime="application/json", icon=":material/download:", key=f"lib_export_{canvas.id}",
+                           help="The whole canvas as one JSON document (see docs/canvas-format.md)")
         st.button("Duplicate", icon=":material/content_copy:", key=f"lib_dup_{canvas.id}",
                   on_click=duplicate, args=(canvas.id,))
         st.button("Trash", icon=":material/delete:", key=f"lib_trash_{canvas.id}",

@@ -36,3 +36,40 @@ def test_unreachable_database_is_one_line_on_stderr_and_exit_2(monkeypatch):
     assert result.returncode == 2
     assert result.stderr.startswith("error: Cannot reach the database at postgresql://user:***@127.0.0.1:1/nowhere")
     assert "Traceback" not in result.stderr and "secret" not in result.stderr
+
+
+def test_export_import_check_round_trip(database_url, tmp_path, capsys):
+    assert main(["demo"]) == 0
+    out = tmp_path / "demo.json"
+    assert main(["export", "demo-kettle-crema", "-o", str(out)]) == 0
+    assert main(["import", str(out)]) == 0
+    assert "Imported as “Kettle & Crema (demo) (imported)”" in capsys.readouterr().out
+    assert main(["check", str(out), "--json"]) == 0
+    findings = json.loads(capsys.readouterr().out)
+    assert {f["rule_id"] for f in findings} >= {"no-lifecycle-plan", "no-targets"}
+    assert "one-size-fits-all" not in {f["rule_id"] for f in findings}
+    assert all(set(f) >= {"rule_id", "severity", "segments", "message"} for f in findings)
+
+
+def test_check_finds_one_size_fits_all(tmp_path, capsys):
+    from canvas.demo import demo_document
+
+    document = demo_document()
+    for entry in document["relationships"]:
+        entry["types"], entry["primary_type"] = ["self_service"], "self_service"
+    path = tmp_path / "same.json"
+    path.write_text(json.dumps(document))
+    assert main(["check", str(path), "--json"]) == 0
+    [finding] = [f for f in json.loads(capsys.readouterr().out) if f["rule_id"] == "one-size-fits-all"]
+    assert finding["segments"] == ["Home brewers", "Office teams", "Gift buyers"]
+
+
+def test_import_of_a_bad_file_is_one_clear_line(database_url, tmp_path, capsys):
+    path = tmp_path / "bad.json"
+    path.write_text('{"format": "business-model-canvas", "format_version": 2}')
+    assert main(["import", str(path)]) == 2
+    assert capsys.readouterr().err.startswith("error: format_version: version 2 is not supported")
+    assert main(["import", str(tmp_path / "missing.json")]) == 2
+    assert "There is no file" in capsys.readouterr().err
+    assert main(["export", "nope"]) == 2
+    assert "no canvas with id “nope”" in capsys.readouterr().err
