@@ -14,8 +14,8 @@ from collections.abc import Sequence
 
 from sqlmodel import Session
 
-from canvas import store
-from canvas.errors import CanvasError
+from canvas import exchange, store
+from canvas.errors import CanvasError, InvalidInput
 
 EXIT_OK, EXIT_USER_ERROR = 0, 2
 
@@ -52,6 +52,142 @@ def cmd_list(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+# --- The canvas format ----------------------------------------------------------------------------
+
+def _read_file(path: str) -> bytes:
+    try:
+        with open(path, "rb") as handle:
+            return handle.read(exchange.MAX_DOCUMENT_BYTES + 1)
+    except FileNotFoundError:
+        raise InvalidInput(f"There is no file {path!r}.") from None
+    except IsADirectoryError:
+        raise InvalidInput(f"{path!r} is a folder, not a file.") from None
+    except PermissionError:
+        raise InvalidInput(f"{path!r} cannot be read (permission denied).") from None
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    with _session() as session:
+        document = exchange.export_document(session=session, canvas_id=args.canvas_id)
+    text = exchange.dumps(document)
+    if args.output in (None, "-"):
+        sys.stdout.write(text)
+    else:
+        try:
+            with open(args.output, "w", encoding="utf-8") as handle:
+                handle.write(text)
+        except OSError as error:
+            raise InvalidInput(f"Cannot write {args.output!r}: {error.strerror}.") from None
+        print(f"Exported “{document['canvas']['name']}” to {args.output}", file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    document = exchange.read_document(_read_file(args.file))
+    with _session() as session:
+        canvas = exchange.import_document(session=session, document=document, name=args.name)
+    print(f"Imported as “{canvas.name}” (id {canvas.id})")
+    return EXIT_OK
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from canvas import coach
+
+    document = exchange.read_document(_read_file(args.file))
+    names = {s["id"]: s["name"] for s in document["segments"]}
+    found = coach.findings(document, include_dismissed=args.all)
+    if args.json:
+        print(json.dumps([
+            {"rule_id": f.rule_id, "severity": f.severity, "segments": [names[s] for s in f.segment_ids],
+             "segment_ids": list(f.segment_ids), "message": f.title, "why": f.why, "action": f.action}
+            for f in found
+        ], indent=2, ensure_ascii=False))
+    elif not found:
+        print("No findings: the design avoids the common mistakes the coach knows.")
+    else:
+        for f in found:
+            print(f"[{f.severity}] {f.rule_id}: {f.title}\n    why: {f.why}\n    do:  {f.action}")
+    return EXIT_OK
+
+
+# --- Customer data ------------------------------------------------------------------------------
+
+COLUMN_FLAGS = {"customer": "customer_id", "date": "date", "amount": "amount", "order": "order_id",
+                "segment": "segment"}
+
+
+def _read_transactions(args: argparse.Namespace):
+    """Read PATH through the ingestion module; bad rows go to stderr (or fail with --strict)."""
+    from canvas import ingest
+
+    mapping = {field: getattr(args, flag) for flag, field in COLUMN_FLAGS.items() if getattr(args, flag)}
+    result = ingest.load(args.path, kind="transactions", mapping=mapping or None, strict=args.strict)
+    for line in result.report.problem_lines():
+        print(f"warning: {line}", file=sys.stderr)
+    return result.frame
+
+
+def _print(report: dict, args: argparse.Namespace, table) -> None:
+    if args.json:
+        print(json.dumps(report, indent=2, ensure_ascii=False, allow_nan=False))
+    else:
+        print(table(report))
+
+
+def cmd_metrics(args: argparse.Namespace) -> int:
+    from canvas import metrics
+
+    tx = _read_transactions(args)
+    report = metrics.metrics_report(tx, period=args.period, start=args.start, end=args.end, margin=args.margin)
+    _print(report, args, metrics.format_metrics_table)
+    return EXIT_OK
+
+
+def cmd_clv(args: argparse.Namespace) -> int:
+    from canvas import clv
+
+    tx = _read_transactions(args)
+    try:
+        report = clv.clv_report(
+            tx, calibration_end=args.calibration_end, holdout_end=args.holdout_end, time_unit=args.time_unit,
+            horizon_months=args.horizon_months, discount_rate=args.discount_rate, margin=args.margin,
+        )
+    except ValueError as error:  # inconsistent dates or rates given on the command line
+        raise InvalidInput(str(error)) from None
+    _print(report, args, clv.format_clv_table)
+    return EXIT_OK
+
+
+def _add_data_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("path", help="transactions file: CSV/TSV/TXT, XLSX or Parquet")
+    columns = parser.add_argument_group("columns (guessed from the headers and the data when not given)")
+    for flag, field in COLUMN_FLAGS.items():
+        columns.add_argument(f"--{flag}", metavar="COL", help=f"the column holding the {field.replace('_', ' ')}")
+    parser.add_argument("--strict", action="store_true", help="fail on the first bad row instead of skipping it")
+    parser.add_argument("--margin", type=_fraction, help="gross margin as a fraction (0-1], applied to CLV")
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+
+
+def _fraction(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if not 0 < value <= 1:
+        raise argparse.ArgumentTypeError(f"{text} is not a fraction in (0, 1]; 40 % is 0.4")
+    return value
+
+
+def _date(text: str) -> str:
+    import datetime
+
+    try:
+        datetime.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2026-06-30") from None
+    return text
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m canvas",
@@ -67,6 +203,38 @@ def build_parser() -> argparse.ArgumentParser:
     listing.add_argument("--trash", action="store_true", help="list the canvases in the trash instead")
     listing.add_argument("--json", action="store_true", help="print JSON")
     listing.set_defaults(run=cmd_list)
+
+    export = commands.add_parser("export", help="write a canvas as a JSON document (docs/canvas-format.md)")
+    export.add_argument("canvas_id", metavar="ID", help="the canvas id (see `list`)")
+    export.add_argument("-o", "--output", metavar="FILE", help="the file to write (default: standard output)")
+    export.set_defaults(run=cmd_export)
+
+    importing = commands.add_parser("import", help="create a canvas from a JSON document")
+    importing.add_argument("file", metavar="FILE")
+    importing.add_argument("--name", help="name the new canvas (default: the document's name)")
+    importing.set_defaults(run=cmd_import)
+
+    check = commands.add_parser("check", help="the coach's findings on a canvas JSON document")
+    check.add_argument("file", metavar="FILE")
+    check.add_argument("--all", action="store_true", help="include the findings the canvas dismissed")
+    check.add_argument("--json", action="store_true", help="print a JSON list of findings")
+    check.set_defaults(run=cmd_check)
+
+    figures = commands.add_parser("metrics", help="customer metrics of a transactions file (DOMAIN.md figures)")
+    _add_data_arguments(figures)
+    figures.add_argument("--period", choices=("month", "quarter", "week"), default="month")
+    figures.add_argument("--start", type=_date, help="first day of the window (YYYY-MM-DD)")
+    figures.add_argument("--end", type=_date, help="last day of the window (YYYY-MM-DD)")
+    figures.set_defaults(run=cmd_metrics)
+
+    lifetime = commands.add_parser("clv", help="predictive CLV (BG/NBD + Gamma-Gamma) of a transactions file")
+    _add_data_arguments(lifetime)
+    lifetime.add_argument("--calibration-end", type=_date, required=True, help="last day the models learn from")
+    lifetime.add_argument("--holdout-end", type=_date, help="compare predictions with actual purchases up to here")
+    lifetime.add_argument("--time-unit", choices=("day", "week"), default="week")
+    lifetime.add_argument("--horizon-months", type=int, default=12)
+    lifetime.add_argument("--discount-rate", type=float, default=0.01, help="monthly discount rate (default 0.01)")
+    lifetime.set_defaults(run=cmd_clv)
     return parser
 
 

@@ -325,7 +325,8 @@ def expected_purchases(fit: BGNBDFit, t: float, frequency: Any, recency: Any,
     r, alpha, b = fit.r, fit.alpha, fit.b
     a = fit.a if abs(fit.a - 1.0) > 1e-9 else 1.0 + 1e-9  # a = 1 is a removable singularity
     z = t / (alpha + T + t)
-    term = (1.0 - z) ** (a - 1.0) * special.hyp2f1(a + b - 1.0 - r, a - 1.0, a + b + x - 1.0, z)
+    with np.errstate(invalid="ignore", over="ignore"):  # extreme fits give NaN; the checks catch them
+        term = (1.0 - z) ** (a - 1.0) * special.hyp2f1(a + b - 1.0 - r, a - 1.0, a + b + x - 1.0, z)
     expected = (a + b + x - 1.0) / (a - 1.0) * (1.0 - term)
     return expected * probability_alive(fit, x, t_x, T)
 

@@ -1,7 +1,8 @@
 """The demo canvas: “Kettle & Crema”, a specialty coffee subscription with three segments.
 
-Its customer data lives in ``data/demo/`` (made by ``data/make_demo_data.py``). The demo is
-created on first start with an empty database and re-created by ``python -m canvas demo``.
+Its customer data lives in ``data/demo/`` (made by ``data/make_demo_data.py``) and is linked to
+the canvas through the ingestion module, as an upload would be. The demo is created on first
+start with an empty database and re-created by ``python -m canvas demo``.
 """
 
 from __future__ import annotations
@@ -177,6 +178,7 @@ def create_demo(*, session: Session) -> Canvas:
         replace_contents(session, canvas, document, keep_ids=True)
         session.commit()
         session.refresh(canvas)
+        load_demo_data(session=session)
         return canvas
     if canvas.deleted_at is not None:
         canvas = store.restore_canvas(session=session, canvas_id=DEMO_CANVAS_ID)
@@ -185,7 +187,26 @@ def create_demo(*, session: Session) -> Canvas:
                         label="Reset the demo canvas") as canvas:
         replace_contents(session, canvas, document, keep_ids=True)
         canvas.updated_at = utcnow()
+    load_demo_data(session=session)
     return canvas
+
+
+DEMO_FILES = {"transactions": "transactions.csv", "surveys": "surveys.csv", "spend": "spend.csv"}
+
+
+def load_demo_data(*, session: Session, canvas_id: str = DEMO_CANVAS_ID) -> None:
+    """Link the demo customer data to the canvas, through the same path as an upload."""
+    from canvas import ingest
+    from canvas.datalink import segment_values, suggest_links
+
+    names = {s.id: s.name for s in store.list_segments(session=session, canvas_id=canvas_id)}
+    for kind, filename in DEMO_FILES.items():
+        result = ingest.load(DEMO_DATA_DIR / filename, kind=kind)
+        store.save_dataset(
+            session=session, canvas_id=canvas_id, kind=kind, frame=result.frame, filename=filename,
+            mapping=ingest.guess_mapping(ingest.read_table(DEMO_DATA_DIR / filename), kind),
+            report=result.report.to_dict(), segment_links=suggest_links(segment_values(result.frame), names),
+        )
 
 
 def ensure_demo(*, session: Session) -> None:

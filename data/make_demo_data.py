@@ -63,7 +63,9 @@ def make_transactions(rng: np.random.Generator) -> pd.DataFrame:
             customer_idx = np.concatenate(customer_idx)
             month_idx = np.concatenate(months)
         else:
-            lifetime = rng.geometric(p["churn"], size=n)  # active months, first one included
+            # Customers differ in loyalty: each has their own monthly churn (beta around the mean).
+            churn = rng.beta(1.5, 1.5 * (1 - p["churn"]) / p["churn"], size=n)
+            lifetime = rng.geometric(np.clip(churn, 1e-4, 1.0))  # active months, first one included
             last = np.minimum(first + lifetime - 1, len(MONTHS) - 1)
             span = last - first + 1
             customer_idx = np.repeat(np.arange(n), span)
@@ -77,7 +79,11 @@ def make_transactions(rng: np.random.Generator) -> pd.DataFrame:
         when = start + pd.to_timedelta(rng.integers(0, days), unit="D") + pd.to_timedelta(
             rng.integers(7 * 3600, 22 * 3600, size=len(days)), unit="s"
         )
-        amount = np.round(np.maximum(rng.normal(p["aov"], p["sd"], size=len(days)), p["aov"] * 0.3), 2)
+        # Each customer has their own typical basket (gamma around the segment's mean), and each
+        # order varies around it: the heterogeneity a spend model (Gamma-Gamma) expects.
+        typical = p["aov"] * rng.gamma(4.0, 0.25, size=n)
+        noise = rng.normal(0.0, p["sd"] * 0.5, size=len(days))
+        amount = np.round(np.maximum(typical[customer_idx] + noise, p["aov"] * 0.2), 2)
         frames.append(pd.DataFrame({"customer_id": ids[customer_idx], "order_date": when,
                                     "amount": amount, "segment": segment}))
     tx = pd.concat(frames, ignore_index=True).sort_values("order_date", kind="stable", ignore_index=True)

@@ -73,3 +73,46 @@ def test_import_of_a_bad_file_is_one_clear_line(database_url, tmp_path, capsys):
     assert "There is no file" in capsys.readouterr().err
     assert main(["export", "nope"]) == 2
     assert "no canvas with id “nope”" in capsys.readouterr().err
+
+
+def test_metrics_and_clv_commands_on_the_demo_data(capsys):
+    from canvas.demo import DEMO_DATA_DIR
+
+    path = str(DEMO_DATA_DIR / "transactions.csv")
+    assert main(["metrics", path, "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    for key in ("customers", "orders", "revenue", "aov", "purchase_frequency", "repeat_purchase_rate",
+                "clv_historical", "retention", "revenue_retention", "cohorts"):
+        assert key in report
+    assert set(report["segments"]) == {"Home brewers", "Office teams", "Gift buyers"}
+    assert report["cohorts"][0]["retention"][0] == 1
+    assert main(["metrics", path, "--period", "quarter"]) == 0
+    assert "Customer metrics by quarter" in capsys.readouterr().out
+    assert main(["clv", path, "--calibration-end", "2026-04-30", "--holdout-end", "2026-10-31", "--json"]) == 0
+    clv = json.loads(capsys.readouterr().out)
+    assert set(clv["bgnbd"]) >= {"r", "alpha", "a", "b", "loglik", "converged"}
+    assert clv["holdout"] is not None and clv["clv"]["mean"] > 0
+
+
+def test_metrics_reports_bad_rows_on_stderr_and_strict_fails(tmp_path, capsys):
+    path = tmp_path / "orders.csv"
+    path.write_text("customer,date,amount\nc1,2024-01-01,10\nc2,2024-01-02,ten\nc1,2024-02-01,5\n")
+    assert main(["metrics", str(path), "--json"]) == 0
+    captured = capsys.readouterr()
+    assert "Unreadable amount in column “amount”: 1 row skipped (line 3)" in captured.err
+    assert json.loads(captured.out)["orders"] == 2
+    assert main(["metrics", str(path), "--strict"]) == 2
+    assert "on line 3" in capsys.readouterr().err
+
+
+def test_metrics_unknown_column_and_missing_file(tmp_path, capsys):
+    path = tmp_path / "orders.csv"
+    path.write_text("customer,date,amount\nc1,2024-01-01,10\n")
+    assert main(["metrics", str(path), "--customer", "Kunde"]) == 2
+    assert "no column 'Kunde'. Its columns are: customer, date, amount" in capsys.readouterr().err
+    assert main(["metrics", str(tmp_path / "none.csv")]) == 2
+    assert "There is no file" in capsys.readouterr().err
+    empty = tmp_path / "empty.csv"
+    empty.write_text("")
+    assert main(["metrics", str(empty)]) == 2
+    assert "is empty" in capsys.readouterr().err
