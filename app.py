@@ -11,6 +11,7 @@ ui.start_router()
 pages = [
     st.Page("pages/board.py", title="Canvas board", icon=":material/dashboard:", default=True),
     st.Page("pages/relationships.py", title="Relationships", icon=":material/handshake:", url_path="relationships"),
+    st.Page("pages/metrics.py", title="Metrics", icon=":material/monitoring:", url_path="metrics"),
     st.Page("pages/data.py", title="Customer data", icon=":material/database:", url_path="data"),
     st.Page("pages/library.py", title="Library", icon=":material/folder_open:", url_path="library"),
 ]

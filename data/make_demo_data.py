@@ -23,7 +23,7 @@ START = pd.Timestamp("2024-11-01")
 END = pd.Timestamp("2026-10-31")  # last day of data
 OUT = Path(__file__).resolve().parent / "demo"
 
-# name: (customers, monthly churn, orders per active month, mean order value, sd of order value,
+# name: (customers, monthly churn, orders per active month, mean order value, (unused) sd,
 #        acquisition spend per new customer, NPS score weights for 0..10, share answering surveys)
 SEGMENTS = {
     "Home brewers": dict(customers=2600, churn=0.075, orders=1.15, aov=27.0, sd=6.0, cac=38.0,
@@ -82,8 +82,8 @@ def make_transactions(rng: np.random.Generator) -> pd.DataFrame:
         # Each customer has their own typical basket (gamma around the segment's mean), and each
         # order varies around it: the heterogeneity a spend model (Gamma-Gamma) expects.
         typical = p["aov"] * rng.gamma(4.0, 0.25, size=n)
-        noise = rng.normal(0.0, p["sd"] * 0.5, size=len(days))
-        amount = np.round(np.maximum(typical[customer_idx] + noise, p["aov"] * 0.2), 2)
+        basket = rng.gamma(6.0, 1 / 6.0, size=len(days))  # this order against the typical one
+        amount = np.round(np.maximum(typical[customer_idx] * basket, 1.0), 2)
         frames.append(pd.DataFrame({"customer_id": ids[customer_idx], "order_date": when,
                                     "amount": amount, "segment": segment}))
     tx = pd.concat(frames, ignore_index=True).sort_values("order_date", kind="stable", ignore_index=True)

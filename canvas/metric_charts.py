@@ -1,0 +1,241 @@
+"""Plotly figures of the metrics page. Pure: frames in, figures out.
+
+Every segment keeps its canvas colour (``colours``: segment name -> hex; Unassigned is grey).
+An empty selection gives an empty figure that says so, never an error.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from canvas.charts import _layout
+from canvas.metrics import period_label
+
+GREY = "#9E9E9E"
+
+
+def colour_of(colours: Mapping[str, str], name: str) -> str:
+    return colours.get(name, GREY)
+
+
+def empty(title: str, message: str = "No data for this selection") -> go.Figure:
+    fig = go.Figure()
+    fig.add_annotation(text=message, showarrow=False, font=dict(size=14, color="#888"), x=0.5, y=0.5,
+                       xref="paper", yref="paper")
+    fig.update_xaxes(visible=False)
+    fig.update_yaxes(visible=False)
+    return _layout(fig, title)
+
+
+def _labels(index: pd.Index) -> list[str]:
+    return [period_label(p) for p in index]
+
+
+def cohort_heatmap(cohorts: pd.DataFrame, *, max_offsets: int = 24) -> go.Figure:
+    """Cohort retention matrix: share of each cohort active k periods after its first order."""
+    title = "Cohort retention (% of each cohort active k periods later)"
+    if cohorts is None or cohorts.empty:
+        return empty(title)
+    matrix = cohorts.iloc[:, :max_offsets] * 100
+    text = matrix.map(lambda v: "" if pd.isna(v) else f"{v:.0f}")
+    fig = go.Figure(go.Heatmap(
+        z=matrix.to_numpy(), x=[str(k) for k in matrix.columns], y=_labels(matrix.index), text=text.to_numpy(),
+        texttemplate="%{text}", textfont=dict(size=9), colorscale="Blues", zmin=0, zmax=100,
+        colorbar=dict(title="%", thickness=10),
+        hovertemplate="cohort %{y}<br>%{x} periods later: %{z:.1f} %<extra></extra>",
+    ))
+    fig.update_yaxes(autorange="reversed", title="cohort (first order)")
+    fig.update_xaxes(title="periods since first order")
+    return _layout(fig, title, height=max(340, 16 * len(matrix) + 120))
+
+
+def retention_curves(curves: Mapping[str, pd.Series], colours: Mapping[str, str]) -> go.Figure:
+    """Average cohort retention by periods since the first order, one line per segment."""
+    title = "Retention curves by segment"
+    if not curves:
+        return empty(title)
+    fig = go.Figure()
+    for name, curve in curves.items():
+        fig.add_trace(go.Scatter(x=list(curve.index), y=curve.to_numpy() * 100, mode="lines+markers", name=name,
+                                 line=dict(color=colour_of(colours, name), width=2.5), marker=dict(size=5),
+                                 hovertemplate=f"{name}<br>%{{x}} periods: %{{y:.1f}} %<extra></extra>"))
+    fig.update_xaxes(title="periods since first order")
+    fig.update_yaxes(title="% of cohort active", range=[0, 105])
+    fig.update_layout(showlegend=True)
+    return _layout(fig, title).update_layout(showlegend=True, legend=dict(orientation="h", y=-0.2))
+
+
+def layer_cake(revenue: pd.DataFrame, currency: str) -> go.Figure:
+    """Revenue by cohort over time: each layer is the revenue of customers who started together."""
+    title = "Revenue by cohort (layer cake)"
+    if revenue is None or revenue.empty:
+        return empty(title)
+    fig = go.Figure()
+    x = _labels(revenue.index)
+    palette = np.linspace(0.25, 0.95, max(len(revenue.columns), 2))
+    for i, cohort in enumerate(revenue.columns):
+        shade = int(255 * palette[i])
+        fig.add_trace(go.Scatter(
+            x=x, y=revenue[cohort].clip(lower=0).to_numpy(), stackgroup="cohorts", mode="lines", line=dict(width=0.5),
+            fillcolor=f"rgba(31,119,180,{0.25 + 0.7 * (1 - palette[i]):.2f})", name=period_label(cohort),
+            hovertemplate=f"cohort {period_label(cohort)}<br>%{{x}}: %{{y:,.0f}} {currency}<extra></extra>",
+            marker=dict(color=f"rgb({shade},{shade},255)"),
+        ))
+    fig.update_yaxes(title=f"revenue ({currency})")
+    return _layout(fig, title)
+
+
+def active_and_churn(active: pd.DataFrame, retention: pd.DataFrame) -> go.Figure:
+    """Active customers (bars: returning and new) with churn (line, right axis)."""
+    title = "Active customers and churn"
+    if active is None or active.empty:
+        return empty(title)
+    fig = make_subplots(specs=[[{"secondary_y": True}]])
+    x = _labels(active.index)
+    fig.add_trace(go.Bar(x=x, y=active["returning"], name="returning", marker_color="#1F77B4"))
+    fig.add_trace(go.Bar(x=x, y=active["new"], name="new", marker_color="#9ECAE9"))
+    if retention is not None and len(retention):
+        fig.add_trace(go.Scatter(x=_labels(retention.index), y=retention["churn_rate"] * 100, name="churn %",
+                                 mode="lines+markers", line=dict(color="#E4572E", width=2)), secondary_y=True)
+    fig.update_layout(barmode="stack")
+    fig.update_yaxes(title_text="customers", secondary_y=False)
+    fig.update_yaxes(title_text="churn (%)", secondary_y=True, rangemode="tozero", showgrid=False)
+    return _layout(fig, title).update_layout(showlegend=True, legend=dict(orientation="h", y=-0.2))
+
+
+def clv_distribution(values: pd.DataFrame, colours: Mapping[str, str], currency: str) -> go.Figure:
+    """Histogram of CLV per customer, one colour per segment (``values``: segment, value)."""
+    title = "CLV per customer"
+    if values is None or values.empty:
+        return empty(title)
+    cap = float(values["value"].quantile(0.98)) or 1.0  # a few whales would squash the rest
+    fig = go.Figure()
+    for name, rows in values.groupby("segment"):
+        fig.add_trace(go.Histogram(x=rows["value"].clip(upper=cap), name=str(name), opacity=0.7, nbinsx=40,
+                                   marker_color=colour_of(colours, str(name))))
+    fig.update_layout(barmode="overlay")
+    fig.update_xaxes(title=f"CLV ({currency}; the top 2 % shown at the cap)")
+    fig.update_yaxes(title="customers")
+    return _layout(fig, title).update_layout(showlegend=True, legend=dict(orientation="h", y=-0.25))
+
+
+def clv_by_segment(table: pd.DataFrame, colours: Mapping[str, str], currency: str, *, predictive: bool) -> go.Figure:
+    """Mean CLV per segment: predictive (BG/NBD + Gamma-Gamma) beside historical."""
+    title = "CLV per segment: predictive vs historical" if predictive else "CLV per segment (historical)"
+    if table is None or table.empty:
+        return empty(title)
+    names = list(table.index)
+    fig = go.Figure()
+    fig.add_trace(go.Bar(x=names, y=table["historical"], name="historical (to date)",
+                         marker=dict(color=[colour_of(colours, n) for n in names], opacity=0.45)))
+    if predictive:
+        fig.add_trace(go.Bar(x=names, y=table["predictive"], name="predictive (next 12 months)",
+                             marker=dict(color=[colour_of(colours, n) for n in names])))
+    fig.update_yaxes(title=f"mean CLV ({currency})")
+    return _layout(fig, title).update_layout(showlegend=True, barmode="group", legend=dict(orientation="h", y=-0.2))
+
+
+def p_alive_heatmap(customers: pd.DataFrame) -> go.Figure:
+    """Probability a customer is still active, by repeat purchases (x) and recency (t_x)."""
+    title = "Probability alive by frequency and recency"
+    if customers is None or customers.empty or "p_alive" not in customers:
+        return empty(title, "Predictive CLV is not available for this selection")
+    freq = customers["frequency"].clip(upper=30)
+    rec_bins = pd.cut(customers["recency"], bins=12)
+    grid = customers.assign(freq=freq, rec=rec_bins).groupby(["rec", "freq"], observed=True)["p_alive"].mean()
+    matrix = grid.unstack("freq")
+    fig = go.Figure(go.Heatmap(
+        z=matrix.to_numpy(), x=[int(c) for c in matrix.columns], y=[f"{i.right:.0f}" for i in matrix.index],
+        colorscale="RdYlGn", zmin=0, zmax=1, colorbar=dict(title="P(alive)", thickness=10),
+        hovertemplate="repeat purchases %{x}<br>recency up to %{y}<br>P(alive) %{z:.2f}<extra></extra>",
+    ))
+    fig.update_xaxes(title="repeat purchases (frequency, capped at 30)")
+    fig.update_yaxes(title="recency (time units from first to last purchase)")
+    return _layout(fig, title)
+
+
+def nps_csat_by_segment(table: pd.DataFrame, colours: Mapping[str, str]) -> go.Figure:
+    """NPS (left) and CSAT (right) per segment (``table``: index segment; columns nps, csat)."""
+    title = "NPS and CSAT by segment"
+    if table is None or table.empty:
+        return empty(title, "Upload survey responses to see NPS and CSAT")
+    fig = make_subplots(rows=1, cols=2, subplot_titles=("NPS (−100 to 100)", "CSAT (% scoring 4-5)"))
+    names = list(table.index)
+    marker = dict(color=[colour_of(colours, n) for n in names])
+    fig.add_trace(go.Bar(x=names, y=table["nps"], marker=marker, name="NPS"), row=1, col=1)
+    fig.add_trace(go.Bar(x=names, y=table["csat"] * 100, marker=marker, name="CSAT"), row=1, col=2)
+    return _layout(fig, title)
+
+
+def ltv_vs_cac(table: pd.DataFrame, colours: Mapping[str, str], currency: str) -> go.Figure:
+    """LTV against CAC per segment, with the 3:1 line a healthy business is usually quoted at."""
+    title = "LTV vs CAC by segment"
+    if table is None or table.empty or table["cac"].isna().all():
+        return empty(title, "Upload acquisition spend to see CAC")
+    rows = table.dropna(subset=["cac", "clv"])
+    top = float(max(rows["cac"].max() * 1.2, 1))
+    fig = go.Figure(go.Scatter(x=[0, top], y=[0, 3 * top], mode="lines", line=dict(dash="dot", color="#888"),
+                               name="LTV = 3 × CAC", hoverinfo="skip"))
+    for name, row in rows.iterrows():
+        fig.add_trace(go.Scatter(x=[row["cac"]], y=[row["clv"]], mode="markers+text", text=[name],
+                                 textposition="top center", name=str(name),
+                                 marker=dict(size=18, color=colour_of(colours, str(name))),
+                                 hovertemplate=f"{name}<br>CAC %{{x:,.0f}} {currency}<br>LTV %{{y:,.0f}} {currency}"
+                                               f"<br>LTV:CAC {row['clv'] / row['cac']:.1f}<extra></extra>"))
+    fig.update_xaxes(title=f"CAC ({currency})", rangemode="tozero")
+    fig.update_yaxes(title=f"LTV = historical CLV ({currency})", rangemode="tozero")
+    return _layout(fig, title)
+
+
+def cost_vs_value(table: pd.DataFrame, colours: Mapping[str, str], currency: str) -> go.Figure:
+    """Relationship cost per customer over its expected lifetime against the value it brings."""
+    title = "Relationship cost vs value per customer"
+    if table is None or table.empty:
+        return empty(title, "Design relationships and link data to compare cost and value")
+    biggest = float(table["customers"].max() or 1)
+    top = float(max(table["lifetime_cost"].max(), table["clv"].max(), 1) * 1.15)
+    fig = go.Figure(go.Scatter(x=[0, top], y=[0, top], mode="lines", line=dict(dash="dot", color="#888"),
+                               name="cost = value", hoverinfo="skip"))
+    for name, row in table.iterrows():
+        fig.add_trace(go.Scatter(
+            x=[row["lifetime_cost"]], y=[row["clv"]], mode="markers+text", text=[name], textposition="top center",
+            marker=dict(size=12 + 40 * (row["customers"] / biggest) ** 0.5, color=colour_of(colours, str(name)),
+                        opacity=0.75), name=str(name),
+            hovertemplate=f"{name}<br>relationship cost over lifetime %{{x:,.0f}} {currency}"
+                          f"<br>CLV %{{y:,.0f}} {currency}<extra></extra>"))
+    fig.update_xaxes(title=f"relationship cost per customer over its lifetime ({currency})", range=[0, top])
+    fig.update_yaxes(title=f"CLV ({currency})", range=[0, top])
+    return _layout(fig, title)
+
+
+def by_relationship_type(table: pd.DataFrame, currency: str) -> go.Figure:
+    """Retention and CLV by primary relationship type (``table``: index type label)."""
+    title = "Retention and CLV by primary relationship type"
+    if table is None or table.empty:
+        return empty(title)
+    fig = make_subplots(rows=1, cols=2, subplot_titles=("monthly retention (%)", f"mean CLV ({currency})"))
+    names = list(table.index)
+    fig.add_trace(go.Bar(x=names, y=table["retention_rate"] * 100, marker_color="#2CA58D"), row=1, col=1)
+    fig.add_trace(go.Bar(x=names, y=table["clv"], marker_color="#1F77B4"), row=1, col=2)
+    return _layout(fig, title)
+
+
+def whatif_chart(projection: pd.DataFrame, currency: str) -> go.Figure:
+    """Baseline vs scenario: profit per month (left axis) and customers (right axis)."""
+    title = "What-if: profit and customers per month"
+    fig = make_subplots(specs=[[{"secondary_y": True}]])
+    styles = {"baseline": dict(color="#9E9E9E", dash="dot"), "scenario": dict(color="#1F77B4", dash="solid")}
+    for name, rows in projection.groupby("scenario"):
+        fig.add_trace(go.Scatter(x=rows["month"], y=rows["profit"], name=f"profit, {name}",
+                                 line=dict(width=3, **styles[name])), secondary_y=False)
+        fig.add_trace(go.Scatter(x=rows["month"], y=rows["customers"], name=f"customers, {name}",
+                                 line=dict(width=1.5, **styles[name]), opacity=0.6), secondary_y=True)
+    fig.update_xaxes(title="month from now")
+    fig.update_yaxes(title_text=f"profit ({currency})", secondary_y=False)
+    fig.update_yaxes(title_text="active customers", secondary_y=True, showgrid=False)
+    return _layout(fig, title).update_layout(showlegend=True, legend=dict(orientation="h", y=-0.25))

@@ -1,0 +1,264 @@
+"""Metrics: the canvas's segments and relationships against their real numbers, and a what-if."""
+
+from datetime import date
+
+import pandas as pd
+import streamlit as st
+
+from canvas import canvasdata, clv, coach, dashboard, store, ui
+from canvas import metric_charts as mc
+from canvas.coach import LIFETIME_CAP_MONTHS
+from canvas.demo import load_demo_data
+from canvas.document import canvas_document
+from canvas.render import escape_text
+
+ui.page_frame("metrics")
+ui.inject_css()
+UNITS = {"count": "{:,.0f}", "money": "{:,.2f}", "score": "{:.0f}", "ratio": "{:.1f}"}
+
+
+def show(value, unit: str, currency: str = "") -> str:
+    if value is None:
+        return "—"
+    if unit == "rate":
+        return f"{value * 100:.1f} %"
+    text = UNITS.get(unit, "{:,.2f}").format(value)
+    return f"{text} {currency}" if unit == "money" and currency else text
+
+
+# --- Cached computations (keyed by the data fingerprint and the filters) --------------------------
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def load_frames(canvas_id: str, key: str) -> dict:
+    with ui.session() as db:
+        data = canvasdata.load_canvas_data(session=db, canvas_id=canvas_id)
+    return {"transactions": data.transactions, "surveys": data.surveys, "spend": data.spend}
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def compute(canvas_id: str, key: str, filters: dashboard.Filters) -> dict:
+    frames = load_frames(canvas_id, key)
+    tx = dashboard.apply_filters(frames["transactions"], filters)
+    surveys = dashboard.apply_filters(frames["surveys"], filters)
+    spend = dashboard.apply_filters(frames["spend"], filters, date_column="period_start")
+    if tx is None or not len(tx):
+        return {"empty": True}
+    figures = dashboard.compute_figures(tx, surveys, spend, period=filters.period)
+    measures = dashboard.segment_measures(tx, surveys, spend, period=filters.period)
+    return {"empty": False, "figures": figures, "measures": measures, "tx": tx,
+            "curves": dashboard.retention_curves(tx, filters.period), "surveys": dashboard.survey_table(surveys)}
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def predictive(canvas_id: str, key: str, filters: dashboard.Filters) -> dict:
+    tx = compute(canvas_id, key, filters)["tx"]
+    analysis = clv.analyse_clv(tx, calibration_end=tx["date"].max().date(), horizon_months=12)
+    customers = analysis.customers
+    return {"customers": customers, "fallback": analysis.fallback, "reasons": analysis.reasons}
+
+
+# --- Actions ----------------------------------------------------------------------------------
+
+def use_demo_data(canvas_id: str) -> None:
+    ui.act(lambda db: load_demo_data(session=db, canvas_id=canvas_id),
+           done="Demo data linked; values that match no segment of this canvas are Unassigned")
+
+
+def write_filters() -> None:
+    state = st.session_state
+    span = state.get("met_dates") or ()
+    start, end = (span + (None, None))[:2] if isinstance(span, tuple) else (None, None)
+    filters = dashboard.Filters(start=start, end=end, segments=tuple(state.get("met_segments") or ()),
+                                period=state.get("met_period") or "month")
+    canvas_id = st.query_params.get("canvas")
+    st.query_params.clear()
+    if canvas_id:
+        st.query_params["canvas"] = canvas_id
+    st.query_params.update(dashboard.filters_to_query(filters))
+
+
+# --- Page -------------------------------------------------------------------------------------
+
+heading, picker = st.columns([3, 1], vertical_alignment="bottom")
+with ui.session() as db:
+    canvas = ui.current_canvas(db)
+    ui.canvas_picker(db, canvas, where=picker)
+    if canvas is None:
+        st.stop()
+    datasets, segment_names, key = canvasdata.describe(session=db, canvas_id=canvas.id)
+    board = store.load_board(session=db, canvas_id=canvas.id)
+    document = canvas_document(db, board.canvas)
+ui.show_flash()
+currency = canvas.currency
+heading.markdown(
+    f"<h1 class='bmc-title'>Metrics</h1><p class='bmc-description'>{escape_text(canvas.name)}: is each "
+    "relationship working? The numbers from your own customer data, segment by segment.</p>",
+    unsafe_allow_html=True,  # escape_text on the canvas name
+)
+
+if "transactions" not in datasets:
+    with st.container(border=True, key="met_empty"):
+        st.markdown("#### No customer data linked yet")
+        st.markdown(
+            "Upload a **transactions** export (one row per order or order line: customer id, date, amount; "
+            "optionally order id and segment) on the **Customer data** page. Survey responses (NPS, CSAT) and "
+            "acquisition spend unlock NPS, CSAT, CAC and LTV:CAC.")
+        row = st.container(horizontal=True)
+        row.page_link("pages/data.py", label="Upload customer data", icon=":material/upload:",
+                      query_params={"canvas": canvas.id})
+        row.button("Use the demo data", icon=":material/science:", key="met_use_demo", on_click=use_demo_data,
+                   args=(canvas.id,), help="Two years of a coffee subscription's customers")
+    st.stop()
+
+colours = {s.name: s.colour for s in board.segments}
+names = [s.name for s in board.segments] + ["Unassigned"]
+filters, warnings = dashboard.filters_from_query(st.query_params.to_dict(), segment_names=names)
+for warning in warnings:
+    st.warning(warning, icon=":material/link_off:")
+
+bar = st.container(horizontal=True, vertical_alignment="bottom", key="met_filters")
+frames = load_frames(canvas.id, key)
+first_day = frames["transactions"]["date"].min().date()
+last_day = frames["transactions"]["date"].max().date()
+bar.date_input("Dates", value=(filters.start or first_day, filters.end or last_day), min_value=first_day,
+               max_value=max(last_day, date.today()), key="met_dates", on_change=write_filters, width=260)
+bar.multiselect("Segments", names, default=list(filters.segments), key="met_segments", on_change=write_filters,
+                placeholder="All segments", width=420)
+bar.segmented_control("Granularity", dashboard.PERIODS, default=filters.period, key="met_period",
+                      on_change=write_filters, format_func=str.capitalize)
+
+result = compute(canvas.id, key, filters)
+if result["empty"]:
+    st.info("No orders in this selection: widen the dates or pick other segments.")
+    st.stop()
+figures, measures = result["figures"], result["measures"]
+
+# --- KPI tiles --------------------------------------------------------------------------------
+single = [s for s in board.segments if filters.segments == (s.name,)]
+design = board.relationships.get(single[0].id) if single else None
+tile_targets = dict(design.targets) if design else {}
+tiles = dashboard.kpi_tiles(figures, targets=tile_targets)
+st.caption(("Targets of **" + escape_text(single[0].name) + "** shown on the tiles. ") if single else
+           "Pick a single segment to see its targets on the tiles; the table below has every segment's. "
+           f"Changes are against the previous {filters.period}.", unsafe_allow_html=True)
+for row_tiles in (tiles[:6], tiles[6:]):
+    for column, tile in zip(st.columns(6), row_tiles):
+        delta = None if tile.delta is None else (
+            f"{tile.delta * 100:+.1f} pts" if tile.unit == "rate" else f"{tile.delta:+,.2f}")
+        inverse = tile.key in dashboard.LOWER_IS_BETTER
+        label = f"{tile.label} ({currency})" if tile.unit == "money" else tile.label
+        column.metric(label, show(tile.value, tile.unit), delta,
+                      delta_color="inverse" if inverse else "normal", help=tile.help, border=True)
+        if tile.met is not None:
+            column.markdown(f":{'green' if tile.met else 'red'}-badge[{'met' if tile.met else 'missed'}: target "
+                            f"{show(tile.target, tile.unit, currency)}]")
+
+# --- Targets and the coach --------------------------------------------------------------------
+targets = {sid: dict(r.targets) for sid, r in board.relationships.items() if r.targets}
+names_by_id = {s.id: s.name for s in board.segments}
+left, right = st.columns([3, 2], gap="large")
+with left:
+    st.subheader("Targets from the relationships page")
+    table = dashboard.targets_table(measures, targets, names_by_id)
+    if table.empty:
+        st.caption("No targets set yet: set them per segment on the Relationships page.")
+    else:
+        shown = table.assign(
+            measured=[show(v, u, currency) for v, u in zip(table["measured"], table["unit"])],
+            target=[show(v, u, currency) for v, u in zip(table["target"], table["unit"])],
+        ).drop(columns="unit")
+        st.dataframe(shown.style.map(lambda s: "color: #2e7d32; font-weight: 600" if s == "met" else
+                                     ("color: #c62828; font-weight: 600" if s == "missed" else ""), subset=["status"]),
+                     hide_index=True, width="stretch", key="met_targets")
+with right:
+    st.subheader("What the numbers say")
+    from_numbers = [f for f in coach.findings(document, measures)
+                    if f.rule_id in ("target-missed", "churn-rising", "cost-exceeds-value")]
+    if not from_numbers:
+        st.caption("No target missed, no churn rising, no relationship costing more than it brings.")
+    for finding in from_numbers:
+        link = f" [See the chart](#{finding.chart})" if finding.chart else ""
+        st.markdown(f"**{escape_text(finding.title)}**  \n{escape_text(finding.why)}{link}", unsafe_allow_html=True)
+
+# --- Charts -----------------------------------------------------------------------------------
+st.subheader("Retention", anchor="retention")
+a, b = st.columns(2)
+a.plotly_chart(mc.cohort_heatmap(figures.cohorts), width="stretch", key="met_cohorts")
+b.plotly_chart(mc.retention_curves(result["curves"], colours), width="stretch", key="met_curves")
+a, b = st.columns(2)
+a.plotly_chart(mc.active_and_churn(figures.active, figures.retention), width="stretch", key="met_active")
+b.plotly_chart(mc.layer_cake(figures.layer_cake, currency), width="stretch", key="met_layer_cake")
+
+st.subheader("Value", anchor="kpis")
+with st.spinner("Fitting the predictive CLV model…"):
+    pred = predictive(canvas.id, key, filters)
+customers = pred["customers"]
+if pred["fallback"]:
+    st.info("Predictive CLV fell back to historical CLV: " + escape_text(" ".join(pred["reasons"])),
+            icon=":material/info:")
+per_segment = customers.groupby("segment").agg(historical=("clv_historical", "mean"), predictive=("clv", "mean"))
+a, b = st.columns(2)
+a.plotly_chart(mc.clv_distribution(customers.rename(columns={"value": "value"})[["segment", "value"]], colours,
+                                   currency), width="stretch", key="met_clv_dist")
+b.plotly_chart(mc.clv_by_segment(per_segment, colours, currency, predictive=not pred["fallback"]),
+               width="stretch", key="met_clv_seg")
+a, b = st.columns(2)
+a.plotly_chart(mc.p_alive_heatmap(None if pred["fallback"] else customers), width="stretch", key="met_p_alive")
+b.plotly_chart(mc.nps_csat_by_segment(result["surveys"], colours), width="stretch", key="met_nps")
+
+st.subheader("Relationships against their value", anchor="cost_vs_value")
+value_table = dashboard.value_table(board.segments, board.relationships, measures, lifetime_cap=LIFETIME_CAP_MONTHS)
+a, b = st.columns(2)
+a.plotly_chart(mc.cost_vs_value(value_table, colours, currency), width="stretch", key="met_cost_value")
+b.plotly_chart(mc.ltv_vs_cac(value_table if len(value_table) else None, colours, currency), width="stretch",
+               key="met_ltv_cac")
+st.plotly_chart(mc.by_relationship_type(dashboard.by_primary_type(board.segments, board.relationships, measures),
+                                        currency), width="stretch", key="met_by_type")
+
+# --- What-if ----------------------------------------------------------------------------------
+st.subheader("What if", anchor="whatif")
+selected = [s for s in board.segments if not filters.segments or s.name in filters.segments]
+cost_now = dashboard.average_relationship_cost(selected, board.relationships)
+cac_now = next((t.value for t in tiles if t.key == "cac"), None)
+controls, chart = st.columns([1, 2], gap="large")
+with controls:
+    points = st.slider("Retention (points a month)", -10.0, 10.0, 0.0, 0.5, key="met_wi_retention")
+    cost_delta = st.slider(f"Relationship cost per customer a month ({currency})", -float(round(cost_now, 2)),
+                           max(20.0, cost_now * 2), 0.0, 0.5, key="met_wi_cost")
+    cac_delta = st.slider(f"CAC ({currency})", -float(round(cac_now or 0, 2)), max(100.0, (cac_now or 0) * 2), 0.0,
+                          1.0, key="met_wi_cac")
+    months = st.slider("Months", 12, 36, 24, 6, key="met_wi_months")
+    margin = st.slider("Gross margin (%)", 5, 95, 50, 5, key="met_wi_margin") / 100
+try:
+    baseline = dashboard.whatif_baseline(result["tx"], cost_per_customer=cost_now, cac=cac_now, margin=margin)
+except ValueError:
+    chart.info("The selection has no complete month to project from.")
+else:
+    projection = dashboard.project(baseline, months=months, retention_points=points, cost_delta=cost_delta,
+                                   cac_delta=cac_delta)
+    totals = projection.groupby("scenario")[["customers", "revenue", "profit"]].agg(
+        {"customers": "last", "revenue": "sum", "profit": "sum"})
+    with chart:
+        k1, k2, k3 = st.columns(3)
+        for column, label, field in ((k1, f"Customers after {months} months", "customers"),
+                                     (k2, f"Revenue over {months} months", "revenue"),
+                                     (k3, f"Profit over {months} months", "profit")):
+            base, new = totals.loc["baseline", field], totals.loc["scenario", field]
+            column.metric(label, f"{new:,.0f}" + ("" if field == "customers" else f" {currency}"),
+                          f"{new - base:+,.0f} vs baseline", border=True)
+        st.plotly_chart(mc.whatif_chart(projection, currency), width="stretch", key="met_whatif")
+    with st.expander("Assumptions", icon=":material/list:"):
+        for line in dashboard.assumptions(baseline, months=months, retention_points=points, cost_delta=cost_delta,
+                                          cac_delta=cac_delta, currency=currency):
+            st.markdown(f"- {escape_text(line)}", unsafe_allow_html=True)
+    if st.button("Check the claim: 5 % more retention raises profit by 25-95 %", icon=":material/fact_check:",
+                 key="met_claim"):
+        claim = dashboard.retention_claim_check(baseline, months=36)
+        st.info(f"{claim['sentence']} As +5 points instead: {claim['points']:+.0%}.", icon=":material/calculate:")
+
+# --- Export -----------------------------------------------------------------------------------
+export = pd.DataFrame([{"segment": names_by_id.get(sid, sid), **m} for sid, m in measures.items()])
+st.download_button("Download the metrics per segment (CSV)", export.to_csv(index=False).encode(),
+                   file_name=f"metrics-{canvas.id}.csv", mime="text/csv", icon=":material/download:",
+                   key="met_export")
+st.caption("Each chart exports as PNG from its toolbar (camera icon). Rates in the CSV are fractions.")

@@ -1,0 +1,42 @@
+"""A founder on the metrics page in a real browser: change a filter and a what-if slider."""
+
+from __future__ import annotations
+
+import pytest
+
+from canvas.demo import DEMO_CANVAS_ID
+from tools.browser import wait_for_app
+
+pytestmark = pytest.mark.browser
+
+
+def tile_value(page, label: str) -> str:
+    tile = page.locator("[data-testid='stMetric']", has=page.get_by_text(label, exact=True)).first
+    return tile.locator("[data-testid='stMetricValue']").inner_text()
+
+
+def test_filter_and_whatif_move_the_figures(page, app_url):
+    page.goto(f"{app_url}/metrics?canvas={DEMO_CANVAS_ID}")
+    wait_for_app(page)
+    everyone = tile_value(page, "Average order value (EUR)")
+    page.get_by_role("combobox", name="Segments").click()
+    page.get_by_role("option", name="Office teams").click()
+    page.keyboard.press("Escape")
+    wait_for_app(page)
+    assert "segments=Office+teams" in page.url or "segments=Office%20teams" in page.url
+    offices = tile_value(page, "Average order value (EUR)")
+    assert offices != everyone and float(offices.replace(",", "")) > float(everyone.replace(",", ""))
+    page.reload()  # the view is in the URL: a shared link shows the same figures
+    wait_for_app(page)
+    assert tile_value(page, "Average order value (EUR)") == offices
+
+    before = tile_value(page, "Customers after 24 months")
+    slider = page.get_by_role("slider", name="Retention (points a month)")
+    slider.focus()
+    for _ in range(4):
+        page.keyboard.press("ArrowRight")
+    wait_for_app(page)
+    page.wait_for_timeout(500)
+    wait_for_app(page)
+    after = tile_value(page, "Customers after 24 months")
+    assert float(after.replace(",", "")) > float(before.replace(",", ""))

@@ -1,0 +1,126 @@
+"""The metrics page's view model on the demo data: tiles, filters, measures, what-if."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+import pytest
+
+from canvas import dashboard, datalink, ingest, metrics
+from canvas import metric_charts as mc
+from canvas.demo import DEMO_DATA_DIR
+
+NAMES = {"seg-home": "Home brewers", "seg-office": "Office teams", "seg-gift": "Gift buyers"}
+COLOURS = {"Home brewers": "#1F77B4", "Office teams": "#E4572E", "Gift buyers": "#2CA58D"}
+
+
+@pytest.fixture(scope="module")
+def demo():
+    links = {name: sid for sid, name in NAMES.items()}
+    tx = datalink.apply_links(ingest.load(DEMO_DATA_DIR / "transactions.csv").frame, links, NAMES)
+    spend = datalink.apply_links(ingest.load(DEMO_DATA_DIR / "spend.csv", kind="spend").frame, links, NAMES)
+    surveys = ingest.load(DEMO_DATA_DIR / "surveys.csv", kind="surveys").frame
+    segments = tx.drop_duplicates("customer_id").set_index("customer_id")
+    surveys = surveys.assign(segment_id=surveys["customer_id"].map(segments["segment_id"]),
+                             segment=surveys["customer_id"].map(segments["segment"]))
+    return tx, surveys, spend
+
+
+def test_tiles_equal_the_metric_functions(demo):
+    tx, surveys, spend = demo
+    figures = dashboard.compute_figures(tx, surveys, spend)
+    tiles = {t.key: t for t in dashboard.kpi_tiles(figures, targets={"retention_rate": 0.99, "cac": 1000.0})}
+    retention = metrics.period_retention(tx)
+    complete = retention[~retention["partial"]]
+    assert tiles["retention_rate"].value == pytest.approx(complete["retention_rate"].iloc[-1])
+    assert tiles["retention_rate"].previous == pytest.approx(complete["retention_rate"].iloc[-2])
+    assert tiles["churn_rate"].value == pytest.approx(1 - complete["retention_rate"].iloc[-1])
+    assert tiles["aov"].value == pytest.approx(metrics.summary(tx)["aov"])
+    assert tiles["nps"].value == pytest.approx(metrics.nps(surveys))
+    assert tiles["retention_rate"].met is False  # 99 % is not reached
+    assert tiles["cac"].met is True  # lower is better: well under 1,000
+
+
+def test_met_is_direction_aware():
+    assert dashboard.Tile("churn_rate", "Churn", 0.05, "rate", target=0.07).met is True
+    assert dashboard.Tile("churn_rate", "Churn", 0.09, "rate", target=0.07).met is False
+    assert dashboard.Tile("nps", "NPS", 30, "score", target=40).met is False
+    assert dashboard.Tile("nps", "NPS", None, "score", target=40).met is None
+
+
+def test_filters_round_trip_through_the_url_and_bad_values_warn():
+    filters = dashboard.Filters(date(2025, 1, 1), date(2025, 12, 31), ("Office teams",), "quarter")
+    query = dashboard.filters_to_query(filters)
+    assert query == {"from": "2025-01-01", "to": "2025-12-31", "segments": "Office teams", "period": "quarter"}
+    assert dashboard.filters_from_query(query, segment_names=list(COLOURS)) == (filters, [])
+    bad, warnings = dashboard.filters_from_query({"from": "yesterday", "period": "decade", "segments": "Aliens"},
+                                                 segment_names=list(COLOURS))
+    assert bad == dashboard.Filters()
+    assert len(warnings) == 3 and "“from” date 'yesterday'" in warnings[0]
+
+
+def test_apply_filters(demo):
+    tx, _, _ = demo
+    chosen = dashboard.apply_filters(tx, dashboard.Filters(date(2025, 3, 1), date(2025, 3, 31), ("Office teams",)))
+    assert set(chosen["segment"]) == {"Office teams"}
+    assert chosen["date"].min() >= pd.Timestamp("2025-03-01") and chosen["date"].max() < pd.Timestamp("2025-04-01")
+
+
+def test_segment_measures_equal_the_segment_alone(demo):
+    tx, surveys, spend = demo
+    measures = dashboard.segment_measures(tx, surveys, spend)
+    office = tx[tx["segment_id"] == "seg-office"]
+    alone = dashboard.segment_measures(office, surveys[surveys["segment_id"] == "seg-office"],
+                                       spend[spend["segment_id"] == "seg-office"])
+    assert measures["seg-office"] == pytest.approx(alone["seg-office"])
+    assert measures["seg-office"]["clv"] == pytest.approx(metrics.summary(office)["clv_historical"])
+    assert set(measures) == set(NAMES)
+
+
+def test_whatif_without_changes_is_the_baseline_and_starts_at_the_measured_figures(demo):
+    tx, _, _ = demo
+    baseline = dashboard.whatif_baseline(tx, cost_per_customer=3.0, cac=40.0, margin=0.5)
+    active = metrics.active_customers(tx)
+    assert baseline.active_customers == active[~active["partial"]]["active"].iloc[-1]
+    projection = dashboard.project(baseline, months=12)
+    base = projection[projection["scenario"] == "baseline"].reset_index(drop=True)
+    same = projection[projection["scenario"] == "scenario"].reset_index(drop=True)
+    pd.testing.assert_frame_equal(base.drop(columns="scenario"), same.drop(columns="scenario"))
+    assert base["customers"].iloc[0] == baseline.active_customers
+    better = dashboard.project(baseline, months=12, retention_points=2)
+    scenario = better[better["scenario"] == "scenario"]
+    assert scenario["customers"].iloc[-1] > base["customers"].iloc[-1]
+    assert scenario["profit"].sum() > base["profit"].sum()
+
+
+def test_the_projection_recursion(demo):
+    b = dashboard.Baseline(active_customers=100, retention=0.9, new_per_month=10, revenue_per_active=5,
+                           cost_per_customer=1, cac=20, margin=0.5)
+    run = dashboard.project(b, months=3)
+    customers = run[run["scenario"] == "baseline"]["customers"].tolist()
+    assert customers == pytest.approx([100, 100, 100])  # 100 x 0.9 + 10 = 100: a steady state
+    profit = run[run["scenario"] == "baseline"]["profit"].iloc[0]
+    assert profit == pytest.approx(100 * 5 * 0.5 - 100 * 1 - 10 * 20)
+
+
+def test_retention_claim_check(demo):
+    tx, _, _ = demo
+    claim = dashboard.retention_claim_check(dashboard.whatif_baseline(tx, cost_per_customer=3, cac=40))
+    assert claim["relative"] > 0 and "5 % more retention" in claim["sentence"]
+    assert ("inside" in claim["sentence"]) == (0.25 <= claim["relative"] <= 0.95)
+
+
+def test_charts_use_segment_colours_and_cope_with_empty_data(demo):
+    tx, surveys, spend = demo
+    curves = dashboard.retention_curves(tx, "month")
+    fig = mc.retention_curves(curves, COLOURS)
+    assert {t.name: t.line.color for t in fig.data} == COLOURS
+    figures = dashboard.compute_figures(tx, surveys, spend)
+    for chart in (mc.cohort_heatmap(figures.cohorts), mc.layer_cake(figures.layer_cake, "EUR"),
+                  mc.active_and_churn(figures.active, figures.retention),
+                  mc.nps_csat_by_segment(dashboard.survey_table(surveys), COLOURS)):
+        assert len(chart.data) >= 1
+    for chart in (mc.cohort_heatmap(pd.DataFrame()), mc.retention_curves({}, COLOURS),
+                  mc.ltv_vs_cac(None, COLOURS, "EUR"), mc.p_alive_heatmap(None)):
+        assert not chart.data and chart.layout.annotations

@@ -1,0 +1,65 @@
+"""The metrics page under AppTest: tiles, targets, filters in the URL, what-if, empty state."""
+
+from __future__ import annotations
+
+from sqlmodel import Session
+from streamlit.testing.v1 import AppTest
+
+from canvas import store
+from canvas.demo import DEMO_CANVAS_ID
+from canvas.models import CanvasCreate
+from tests.conftest import ROOT
+
+
+def metrics_page(query: dict[str, str]) -> AppTest:
+    app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    for key, value in query.items():
+        app.query_params[key] = value
+    app.run()
+    app.switch_page("pages/metrics.py")
+    return app.run()
+
+
+def test_demo_dashboard_shows_every_tile_and_chart(database_url):
+    app = metrics_page({"canvas": DEMO_CANVAS_ID})
+    assert not app.exception and not app.error
+    labels = [m.label for m in app.metric]
+    for label in ("Active customers", "Retention", "Churn", "Repeat purchase rate", "Average order value (EUR)",
+                  "CLV (historical) (EUR)", "NRR", "NPS", "CSAT", "CAC (EUR)", "LTV : CAC"):
+        assert label in labels
+    assert len(app.get("plotly_chart")) == 12
+    targets = app.dataframe[0].value
+    assert set(targets["status"]) <= {"met", "missed", "no data"} and "missed" in set(targets["status"])
+
+
+def test_a_single_segment_shows_its_targets_on_the_tiles(database_url):
+    app = metrics_page({"canvas": DEMO_CANVAS_ID, "segments": "Office teams"})
+    badges = "\n".join(m.value for m in app.markdown if "badge" in m.value)
+    assert "target" in badges
+    assert app.multiselect(key="met_segments").value == ["Office teams"]
+
+
+def test_bad_filter_values_in_the_link_are_explained(database_url):
+    app = metrics_page({"canvas": DEMO_CANVAS_ID, "period": "decade"})
+    assert any("'decade'" in w.value for w in app.warning)
+    assert not app.exception
+
+
+def test_whatif_baseline_equals_measured_and_moves_with_retention(database_url):
+    app = metrics_page({"canvas": DEMO_CANVAS_ID})
+    customers = next(m for m in app.metric if m.label == "Customers after 24 months")
+    assert customers.delta == "+0 vs baseline"
+    app.slider(key="met_wi_retention").set_value(3.0)
+    app = app.run()
+    customers = next(m for m in app.metric if m.label == "Customers after 24 months")
+    assert customers.delta.startswith("+") and customers.delta != "+0 vs baseline"
+
+
+def test_empty_state_offers_the_demo_data(database_url, engine):
+    with Session(engine) as session:
+        other = store.create_canvas(session=session, data=store.parse(CanvasCreate, name="Fresh idea"))
+    app = metrics_page({"canvas": other.id})
+    assert any("No customer data linked yet" in m.value for m in app.markdown)
+    app = app.button(key="met_use_demo").click().run()
+    assert not app.exception
+    assert any(m.label == "Active customers" for m in app.metric)
