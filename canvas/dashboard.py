@@ -220,9 +220,9 @@ def kpi_tiles(figures: Figures, *, targets: Mapping[str, float] | None = None) -
              None if ret_before is None else 1 - ret_before, help="1 − retention."),
         Tile("repeat_purchase_rate", "Repeat purchase rate", _num(s.get("repeat_purchase_rate")), "rate",
              prev("repeat_purchase_rate"), help="Share of customers with 2 or more orders."),
-        Tile("aov", "Average order value", _num(s.get("aov")), "money", prev("aov"), help="Revenue / orders."),
-        Tile("clv", "CLV (historical)", clv, "money", prev("clv_historical"),
-             help="Revenue per customer to date (× margin when given)."),
+        Tile("aov", "AOV", _num(s.get("aov")), "money", prev("aov"), help="Average order value: revenue / orders."),
+        Tile("clv", "CLV", clv, "money", prev("clv_historical"),
+             help="Historical CLV: revenue per customer to date (× margin when given)."),
         Tile("nrr", "NRR", nrr_now, "rate", nrr_before,
              help="Revenue in the period from last period's customers / their revenue last period."),
         Tile("nps", "NPS", figures.nps, "score", figures.previous_nps,
@@ -292,6 +292,7 @@ def targets_table(measures: Mapping[str, Mapping[str, float | None]], targets: M
         measured = measures.get(segment_id, {})
         for key, target in wanted.items():
             value = measured.get(key)
+            value = None if value is None or pd.isna(value) else value
             met = None if value is None else (value <= target if key in LOWER_IS_BETTER else value >= target)
             rows.append({"segment": names.get(segment_id, segment_id), "metric": TARGETS[key][0],
                          "unit": TARGETS[key][1], "measured": value, "target": target,

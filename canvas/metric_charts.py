@@ -45,7 +45,7 @@ def cohort_heatmap(cohorts: pd.DataFrame, *, max_offsets: int = 24) -> go.Figure
     text = matrix.map(lambda v: "" if pd.isna(v) else f"{v:.0f}")
     fig = go.Figure(go.Heatmap(
         z=matrix.to_numpy(), x=[str(k) for k in matrix.columns], y=_labels(matrix.index), text=text.to_numpy(),
-        texttemplate="%{text}", textfont=dict(size=9), colorscale="Blues", zmin=0, zmax=100,
+        texttemplate="%{text}", textfont=dict(size=10), colorscale="Blues", zmin=0, zmax=100, xgap=1, ygap=1,
         colorbar=dict(title="%", thickness=10),
         hovertemplate="cohort %{y}<br>%{x} periods later: %{z:.1f} %<extra></extra>",
     ))
@@ -104,7 +104,7 @@ def active_and_churn(active: pd.DataFrame, retention: pd.DataFrame) -> go.Figure
                                  mode="lines+markers", line=dict(color="#E4572E", width=2)), secondary_y=True)
     fig.update_layout(barmode="stack")
     fig.update_yaxes(title_text="customers", secondary_y=False)
-    fig.update_yaxes(title_text="churn (%)", secondary_y=True, rangemode="tozero", showgrid=False)
+    fig.update_yaxes(title_text="churn (%)", secondary_y=True, rangemode="tozero", showgrid=False, tickformat=".0f")
     return _layout(fig, title).update_layout(showlegend=True, legend=dict(orientation="h", y=-0.2))
 
 
@@ -172,44 +172,67 @@ def nps_csat_by_segment(table: pd.DataFrame, colours: Mapping[str, str]) -> go.F
     return _layout(fig, title)
 
 
+def _span(values: pd.Series) -> tuple[bool, list[float]]:
+    """Axis type and range for per-segment points: log when they span orders of magnitude."""
+    low, high = float(values.min()), float(values.max())
+    if low > 0 and high / low >= 8:
+        return True, [float(np.log10(low / 2)), float(np.log10(high * 4))]
+    return False, [0.0, max(high, 1.0) * 1.2]
+
+
+def _segment_points(fig: go.Figure, rows: pd.DataFrame, x: str, y: str, colours: Mapping[str, str],
+                    hover, sizes: pd.Series | None = None) -> None:
+    """One labelled marker per segment (so the legend and colours stay per segment)."""
+    for name, row in rows.iterrows():
+        size = 18 if sizes is None else float(sizes[name])
+        fig.add_trace(go.Scatter(
+            x=[row[x]], y=[row[y]], mode="markers+text", text=[name], textposition="middle right",
+            cliponaxis=False, name=str(name), hovertemplate=f"{name}<br>{hover(row)}<extra></extra>",
+            marker=dict(size=size, color=colour_of(colours, str(name)), opacity=0.8,
+                        line=dict(width=1, color="white"))))
+
+
+def _diagonal(fig: go.Figure, x_range: list[float], log: bool, slope: float, name: str) -> None:
+    ends = [10 ** v for v in x_range] if log else x_range
+    fig.add_trace(go.Scatter(x=ends, y=[slope * e for e in ends], mode="lines", name=name, hoverinfo="skip",
+                             line=dict(dash="dot", color="#888")))
+
+
 def ltv_vs_cac(table: pd.DataFrame, colours: Mapping[str, str], currency: str) -> go.Figure:
     """LTV against CAC per segment, with the 3:1 line a healthy business is usually quoted at."""
-    title = "LTV vs CAC by segment"
+    title = "LTV vs CAC by segment (dotted: LTV = 3 × CAC)"
     if table is None or table.empty or table["cac"].isna().all():
         return empty(title, "Upload acquisition spend to see CAC")
     rows = table.dropna(subset=["cac", "clv"])
-    top = float(max(rows["cac"].max() * 1.2, 1))
-    fig = go.Figure(go.Scatter(x=[0, top], y=[0, 3 * top], mode="lines", line=dict(dash="dot", color="#888"),
-                               name="LTV = 3 × CAC", hoverinfo="skip"))
-    for name, row in rows.iterrows():
-        fig.add_trace(go.Scatter(x=[row["cac"]], y=[row["clv"]], mode="markers+text", text=[name],
-                                 textposition="top center", name=str(name),
-                                 marker=dict(size=18, color=colour_of(colours, str(name))),
-                                 hovertemplate=f"{name}<br>CAC %{{x:,.0f}} {currency}<br>LTV %{{y:,.0f}} {currency}"
-                                               f"<br>LTV:CAC {row['clv'] / row['cac']:.1f}<extra></extra>"))
-    fig.update_xaxes(title=f"CAC ({currency})", rangemode="tozero")
-    fig.update_yaxes(title=f"LTV = historical CLV ({currency})", rangemode="tozero")
+    log, x_range = _span(pd.concat([rows["cac"], rows["clv"] / 3]))
+    fig = go.Figure()
+    _diagonal(fig, x_range, log, 3, "LTV = 3 × CAC")
+    _segment_points(fig, rows, "cac", "clv", colours,
+                    lambda row: f"CAC %{{x:,.0f}} {currency}<br>LTV %{{y:,.0f}} {currency}"
+                                f"<br>LTV:CAC {row['clv'] / row['cac']:.1f}")
+    kind = "log" if log else "linear"
+    fig.update_xaxes(title=f"CAC ({currency})" + (", log scale" if log else ""), type=kind, range=x_range, dtick=1 if log else None)
+    y_range = [v + np.log10(3) for v in x_range] if log else [0, x_range[1] * 3]
+    fig.update_yaxes(title=f"LTV = historical CLV ({currency})", type=kind, range=y_range, dtick=1 if log else None)
     return _layout(fig, title)
 
 
 def cost_vs_value(table: pd.DataFrame, colours: Mapping[str, str], currency: str) -> go.Figure:
     """Relationship cost per customer over its expected lifetime against the value it brings."""
-    title = "Relationship cost vs value per customer"
+    title = "Relationship cost vs value per customer (dotted: cost = value)"
     if table is None or table.empty:
         return empty(title, "Design relationships and link data to compare cost and value")
+    log, span = _span(pd.concat([table["lifetime_cost"], table["clv"]]))
     biggest = float(table["customers"].max() or 1)
-    top = float(max(table["lifetime_cost"].max(), table["clv"].max(), 1) * 1.15)
-    fig = go.Figure(go.Scatter(x=[0, top], y=[0, top], mode="lines", line=dict(dash="dot", color="#888"),
-                               name="cost = value", hoverinfo="skip"))
-    for name, row in table.iterrows():
-        fig.add_trace(go.Scatter(
-            x=[row["lifetime_cost"]], y=[row["clv"]], mode="markers+text", text=[name], textposition="top center",
-            marker=dict(size=12 + 40 * (row["customers"] / biggest) ** 0.5, color=colour_of(colours, str(name)),
-                        opacity=0.75), name=str(name),
-            hovertemplate=f"{name}<br>relationship cost over lifetime %{{x:,.0f}} {currency}"
-                          f"<br>CLV %{{y:,.0f}} {currency}<extra></extra>"))
-    fig.update_xaxes(title=f"relationship cost per customer over its lifetime ({currency})", range=[0, top])
-    fig.update_yaxes(title=f"CLV ({currency})", range=[0, top])
+    fig = go.Figure()
+    _diagonal(fig, span, log, 1, "cost = value")
+    _segment_points(fig, table, "lifetime_cost", "clv", colours,
+                    lambda row: f"relationship cost over lifetime %{{x:,.0f}} {currency}<br>CLV %{{y:,.0f}} {currency}",
+                    sizes=12 + 30 * (table["customers"] / biggest) ** 0.5)
+    kind = "log" if log else "linear"
+    fig.update_xaxes(title=f"relationship cost per customer over its lifetime ({currency})"
+                     + (", log scale" if log else ""), type=kind, range=span, dtick=1 if log else None)
+    fig.update_yaxes(title=f"CLV ({currency})", type=kind, range=span, dtick=1 if log else None)
     return _layout(fig, title)
 
 
@@ -220,22 +243,24 @@ def by_relationship_type(table: pd.DataFrame, currency: str) -> go.Figure:
         return empty(title)
     fig = make_subplots(rows=1, cols=2, subplot_titles=("monthly retention (%)", f"mean CLV ({currency})"))
     names = list(table.index)
-    fig.add_trace(go.Bar(x=names, y=table["retention_rate"] * 100, marker_color="#2CA58D"), row=1, col=1)
-    fig.add_trace(go.Bar(x=names, y=table["clv"], marker_color="#1F77B4"), row=1, col=2)
+    fig.add_trace(go.Bar(x=names, y=table["retention_rate"] * 100, marker_color="#2CA58D",
+                         texttemplate="%{y:.1f} %", textposition="outside", cliponaxis=False), row=1, col=1)
+    fig.add_trace(go.Bar(x=names, y=table["clv"], marker_color="#1F77B4", texttemplate="%{y:,.0f}",
+                         textposition="outside", cliponaxis=False), row=1, col=2)
     return _layout(fig, title)
 
 
 def whatif_chart(projection: pd.DataFrame, currency: str) -> go.Figure:
-    """Baseline vs scenario: profit per month (left axis) and customers (right axis)."""
+    """Baseline (dotted) vs scenario (solid): profit per month above, active customers below."""
     title = "What-if: profit and customers per month"
-    fig = make_subplots(specs=[[{"secondary_y": True}]])
-    styles = {"baseline": dict(color="#9E9E9E", dash="dot"), "scenario": dict(color="#1F77B4", dash="solid")}
+    fig = make_subplots(rows=2, cols=1, shared_xaxes=True, row_heights=[0.6, 0.4], vertical_spacing=0.08)
+    dash = {"baseline": "dot", "scenario": "solid"}
     for name, rows in projection.groupby("scenario"):
         fig.add_trace(go.Scatter(x=rows["month"], y=rows["profit"], name=f"profit, {name}",
-                                 line=dict(width=3, **styles[name])), secondary_y=False)
+                                 line=dict(width=3, color="#1F77B4", dash=dash[name])), row=1, col=1)
         fig.add_trace(go.Scatter(x=rows["month"], y=rows["customers"], name=f"customers, {name}",
-                                 line=dict(width=1.5, **styles[name]), opacity=0.6), secondary_y=True)
-    fig.update_xaxes(title="month from now")
-    fig.update_yaxes(title_text=f"profit ({currency})", secondary_y=False)
-    fig.update_yaxes(title_text="active customers", secondary_y=True, showgrid=False)
-    return _layout(fig, title).update_layout(showlegend=True, legend=dict(orientation="h", y=-0.25))
+                                 line=dict(width=2, color="#F28E2B", dash=dash[name])), row=2, col=1)
+    fig.update_xaxes(title="month from now", row=2, col=1)
+    fig.update_yaxes(title_text=f"profit ({currency})", row=1, col=1)
+    fig.update_yaxes(title_text="active customers", row=2, col=1)
+    return _layout(fig, title, height=420).update_layout(showlegend=True, legend=dict(orientation="h", y=-0.2))

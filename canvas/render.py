@@ -114,6 +114,16 @@ def money(amount: float, currency: str) -> str:
     return f"{amount:,.0f} {currency}" if amount >= 100 else f"{amount:,.2f} {currency}"
 
 
+def compact(amount: float) -> str:
+    """Short figure for a tile: 2,234 / 41.7k / 4.17M (signed when negative)."""
+    size = abs(amount)
+    if size >= 1e6:
+        return f"{amount / 1e6:,.2f}M"
+    if size >= 1e4:
+        return f"{amount / 1e3:,.1f}k"
+    return f"{amount:,.0f}"
+
+
 def relationship_summary_html(segments: Iterable[Segment], relationships: Mapping[str, Relationship],
                               currency: str) -> str:
     """The Customer Relationships block's summary: per segment, primary type, focus and cost."""

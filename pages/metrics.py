@@ -10,7 +10,7 @@ from canvas import metric_charts as mc
 from canvas.coach import LIFETIME_CAP_MONTHS
 from canvas.demo import load_demo_data
 from canvas.document import canvas_document
-from canvas.render import escape_text
+from canvas.render import compact, escape_text
 
 ui.page_frame("metrics")
 ui.inject_css()
@@ -18,7 +18,7 @@ UNITS = {"count": "{:,.0f}", "money": "{:,.2f}", "score": "{:.0f}", "ratio": "{:
 
 
 def show(value, unit: str, currency: str = "") -> str:
-    if value is None:
+    if value is None or pd.isna(value):
         return "—"
     if unit == "rate":
         return f"{value * 100:.1f} %"
@@ -141,20 +141,22 @@ tiles = dashboard.kpi_tiles(figures, targets=tile_targets)
 st.caption(("Targets of **" + escape_text(single[0].name) + "** shown on the tiles. ") if single else
            "Pick a single segment to see its targets on the tiles; the table below has every segment's. "
            f"Changes are against the previous {filters.period}.", unsafe_allow_html=True)
-for row_tiles in (tiles[:6], tiles[6:]):
-    for column, tile in zip(st.columns(6), row_tiles):
-        delta = None if tile.delta is None else (
-            f"{tile.delta * 100:+.1f} pts" if tile.unit == "rate" else f"{tile.delta:+,.2f}")
-        inverse = tile.key in dashboard.LOWER_IS_BETTER
-        label = f"{tile.label} ({currency})" if tile.unit == "money" else tile.label
-        column.metric(label, show(tile.value, tile.unit), delta,
-                      delta_color="inverse" if inverse else "normal", help=tile.help, border=True)
-        if tile.met is not None:
-            column.markdown(f":{'green' if tile.met else 'red'}-badge[{'met' if tile.met else 'missed'}: target "
-                            f"{show(tile.target, tile.unit, currency)}]")
+strip = st.container(horizontal=True, key="met_tiles", gap="small")  # wraps to the next line on narrow screens
+for tile in tiles:
+    column = strip.container(width=200)
+    delta = None if tile.delta is None else (
+        f"{tile.delta * 100:+.1f} pts" if tile.unit == "rate" else f"{tile.delta:+,.2f}")
+    inverse = tile.key in dashboard.LOWER_IS_BETTER
+    label = f"{tile.label} ({currency})" if tile.unit == "money" else tile.label
+    column.metric(label, show(tile.value, tile.unit), delta,
+                  delta_color="inverse" if inverse else "normal", help=tile.help, border=True)
+    if tile.met is not None:
+        column.markdown(f":{'green' if tile.met else 'red'}-badge[{'met' if tile.met else 'missed'}: target "
+                        f"{show(tile.target, tile.unit, currency)}]")
 
 # --- Targets and the coach --------------------------------------------------------------------
-targets = {sid: dict(r.targets) for sid, r in board.relationships.items() if r.targets}
+in_view = {s.id for s in board.segments if not filters.segments or s.name in filters.segments}
+targets = {sid: dict(r.targets) for sid, r in board.relationships.items() if r.targets and sid in in_view}
 names_by_id = {s.id: s.name for s in board.segments}
 left, right = st.columns([3, 2], gap="large")
 with left:
@@ -182,12 +184,11 @@ with right:
 
 # --- Charts -----------------------------------------------------------------------------------
 st.subheader("Retention", anchor="retention")
+st.plotly_chart(mc.cohort_heatmap(figures.cohorts), width="stretch", key="met_cohorts")
 a, b = st.columns(2)
-a.plotly_chart(mc.cohort_heatmap(figures.cohorts), width="stretch", key="met_cohorts")
-b.plotly_chart(mc.retention_curves(result["curves"], colours), width="stretch", key="met_curves")
-a, b = st.columns(2)
-a.plotly_chart(mc.active_and_churn(figures.active, figures.retention), width="stretch", key="met_active")
-b.plotly_chart(mc.layer_cake(figures.layer_cake, currency), width="stretch", key="met_layer_cake")
+a.plotly_chart(mc.retention_curves(result["curves"], colours), width="stretch", key="met_curves")
+b.plotly_chart(mc.active_and_churn(figures.active, figures.retention), width="stretch", key="met_active")
+st.plotly_chart(mc.layer_cake(figures.layer_cake, currency), width="stretch", key="met_layer_cake")
 
 st.subheader("Value", anchor="kpis")
 with st.spinner("Fitting the predictive CLV model…"):
@@ -220,6 +221,7 @@ st.subheader("What if", anchor="whatif")
 selected = [s for s in board.segments if not filters.segments or s.name in filters.segments]
 cost_now = dashboard.average_relationship_cost(selected, board.relationships)
 cac_now = next((t.value for t in tiles if t.key == "cac"), None)
+summary = st.container()  # the projected totals, filled once the sliders are read
 controls, chart = st.columns([1, 2], gap="large")
 with controls:
     points = st.slider("Retention (points a month)", -10.0, 10.0, 0.0, 0.5, key="met_wi_retention")
@@ -238,15 +240,18 @@ else:
                                    cac_delta=cac_delta)
     totals = projection.groupby("scenario")[["customers", "revenue", "profit"]].agg(
         {"customers": "last", "revenue": "sum", "profit": "sum"})
-    with chart:
+    with summary:
         k1, k2, k3 = st.columns(3)
-        for column, label, field in ((k1, f"Customers after {months} months", "customers"),
-                                     (k2, f"Revenue over {months} months", "revenue"),
-                                     (k3, f"Profit over {months} months", "profit")):
+        for column, label, field in ((k1, f"Customers, month {months}", "customers"),
+                                     (k2, f"Revenue, {months} months", "revenue"),
+                                     (k3, f"Profit, {months} months", "profit")):
             base, new = totals.loc["baseline", field], totals.loc["scenario", field]
-            column.metric(label, f"{new:,.0f}" + ("" if field == "customers" else f" {currency}"),
-                          f"{new - base:+,.0f} vs baseline", border=True)
-        st.plotly_chart(mc.whatif_chart(projection, currency), width="stretch", key="met_whatif")
+            unit = "" if field == "customers" else f" {currency}"
+            change = new - base
+            column.metric(label, compact(new) + unit, None if abs(change) < 0.5 else
+                          f"{'+' if change > 0 else ''}{compact(change)}{unit} vs baseline",
+                          border=True, help=f"Baseline: {base:,.0f}{unit}; scenario: {new:,.0f}{unit}.")
+    chart.plotly_chart(mc.whatif_chart(projection, currency), width="stretch", key="met_whatif")
     with st.expander("Assumptions", icon=":material/list:"):
         for line in dashboard.assumptions(baseline, months=months, retention_points=points, cost_delta=cost_delta,
                                           cac_delta=cac_delta, currency=currency):

@@ -124,3 +124,12 @@ def test_charts_use_segment_colours_and_cope_with_empty_data(demo):
     for chart in (mc.cohort_heatmap(pd.DataFrame()), mc.retention_curves({}, COLOURS),
                   mc.ltv_vs_cac(None, COLOURS, "EUR"), mc.p_alive_heatmap(None)):
         assert not chart.data and chart.layout.annotations
+
+
+def test_targets_table_marks_met_missed_and_missing():
+    measures = {"seg-home": {"retention_rate": 0.95, "churn_rate": 0.05, "nps": float("nan")}}
+    targets = {"seg-home": {"retention_rate": 0.9, "churn_rate": 0.03, "nps": 30.0}}
+    table = dashboard.targets_table(measures, targets, NAMES).set_index("metric")
+    assert table["status"].tolist() == ["met", "missed", "no data"]
+    assert table["segment"].unique().tolist() == ["Home brewers"]
+    assert pd.isna(table["measured"].iloc[2])

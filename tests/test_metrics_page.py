@@ -24,8 +24,8 @@ def test_demo_dashboard_shows_every_tile_and_chart(database_url):
     app = metrics_page({"canvas": DEMO_CANVAS_ID})
     assert not app.exception and not app.error
     labels = [m.label for m in app.metric]
-    for label in ("Active customers", "Retention", "Churn", "Repeat purchase rate", "Average order value (EUR)",
-                  "CLV (historical) (EUR)", "NRR", "NPS", "CSAT", "CAC (EUR)", "LTV : CAC"):
+    for label in ("Active customers", "Retention", "Churn", "Repeat purchase rate", "AOV (EUR)",
+                  "CLV (EUR)", "NRR", "NPS", "CSAT", "CAC (EUR)", "LTV : CAC"):
         assert label in labels
     assert len(app.get("plotly_chart")) == 12
     targets = app.dataframe[0].value
@@ -47,12 +47,12 @@ def test_bad_filter_values_in_the_link_are_explained(database_url):
 
 def test_whatif_baseline_equals_measured_and_moves_with_retention(database_url):
     app = metrics_page({"canvas": DEMO_CANVAS_ID})
-    customers = next(m for m in app.metric if m.label == "Customers after 24 months")
-    assert customers.delta == "+0 vs baseline"
+    customers = next(m for m in app.metric if m.label == "Customers, month 24")
+    assert not customers.delta  # nothing changed: the scenario is the baseline
     app.slider(key="met_wi_retention").set_value(3.0)
     app = app.run()
-    customers = next(m for m in app.metric if m.label == "Customers after 24 months")
-    assert customers.delta.startswith("+") and customers.delta != "+0 vs baseline"
+    customers = next(m for m in app.metric if m.label == "Customers, month 24")
+    assert customers.delta.startswith("+") and customers.delta.endswith("vs baseline")
 
 
 def test_empty_state_offers_the_demo_data(database_url, engine):

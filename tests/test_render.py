@@ -1,7 +1,9 @@
-"""User text on the board is rendered inert: no HTML, no Markdown, no LaTeX."""
+"""User text on the board is rendered inert (no HTML, Markdown or LaTeX); figures are shortened for tiles."""
 
 from canvas.models import Note, Segment
-from canvas.render import escape_text, notes_html, segments_html, tint, title_html
+import pytest
+
+from canvas.render import compact, escape_text, notes_html, segments_html, tint, title_html
 
 
 def test_escape_text_neutralises_html_and_markdown():
@@ -32,3 +34,9 @@ def test_empty_block_and_segments():
 def test_tint_mixes_with_white():
     assert tint("#000000", 0.5) == "#808080"
     assert tint("#FFFFFF") == "#FFFFFF"
+
+
+@pytest.mark.parametrize("amount, text", [(2234, "2,234"), (41_700, "41.7k"), (4_172_830, "4.17M"),
+                                          (-1_500_000, "-1.50M"), (0.4, "0")])
+def test_compact_figures(amount, text):
+    assert compact(amount) == text

@@ -77,4 +77,6 @@ def wait_for_app(page, timeout_ms: int = 30_000) -> None:
     page.wait_for_selector(CONNECTED, timeout=timeout_ms)
     page.wait_for_selector(NOT_RUNNING, timeout=timeout_ms)
     page.wait_for_load_state("networkidle", timeout=timeout_ms)  # lazily loaded parts (Plotly)
+    # Elements whose code is still loading show a grey Suspense placeholder: wait until none is left.
+    page.wait_for_function("!document.querySelector('[data-testid=stSkeleton]')", timeout=timeout_ms)
     page.wait_for_timeout(300)  # let the last deltas paint
