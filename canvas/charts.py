@@ -9,10 +9,6 @@ import plotly.graph_objects as go
 from canvas.blocks import RELATIONSHIP_TYPES
 from canvas.models import Relationship, Segment
 
-SHORT_LABELS = {
-    "automated_services": "Automated", "self_service": "Self-service", "communities": "Communities",
-    "co_creation": "Co-creation", "personal_assistance": "Personal", "dedicated_personal_assistance": "Dedicated",
-}
 FONT = dict(family="Source Sans Pro, sans-serif", size=13)
 
 
@@ -45,10 +41,10 @@ def relationship_spectrum(segments: Sequence[Segment], relationships: Mapping[st
     ticks = sorted(RELATIONSHIP_TYPES.values(), key=lambda t: t.personal)
     fig.update_xaxes(
         range=[-0.08, 1.08], tickvals=[t.personal for t in ticks],
-        ticktext=[SHORT_LABELS[t.key] for t in ticks], tickfont=dict(size=11), tickangle=0,
+        ticktext=[t.label.replace(" ", "<br>", 1) for t in ticks], tickfont=dict(size=11), tickangle=0,
     )
     fig.update_yaxes(categoryorder="array", categoryarray=[s.name for s in reversed(designed)])
-    return _layout(fig, "Automated ← relationship type → Personal", height=120 + 50 * max(1, len(designed)))
+    return _layout(fig, "Automated ← relationship type → Personal", height=140 + 50 * max(1, len(designed)))
 
 
 def cost_vs_retention(segments: Sequence[Segment], relationships: Mapping[str, Relationship],

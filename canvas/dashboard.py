@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from canvas import metrics
+from canvas import clv, metrics
 from canvas.blocks import TARGETS
 
 PERIODS = ("month", "quarter", "week")
@@ -76,6 +76,16 @@ def filters_from_query(params: Mapping[str, str], *, segment_names: list[str]) -
                         "left out.")
     segments = tuple(s for s in wanted if s in segment_names)
     return Filters(start, end, segments, period), warnings
+
+
+def within_data(filters: Filters, first: date, last: date) -> Filters:
+    """The filters with a date bound dropped when it does not cut the data (first..last).
+
+    The whole range and no range are then one view: one URL, one cache entry, one CLV fit.
+    """
+    start = filters.start if filters.start and filters.start > first else None
+    end = filters.end if filters.end and filters.end < last else None
+    return replace(filters, start=start, end=end)
 
 
 def apply_filters(frame: pd.DataFrame | None, filters: Filters, *, date_column: str = "date") -> pd.DataFrame | None:
@@ -158,9 +168,10 @@ class Figures:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
-def compute_figures(tx: pd.DataFrame, surveys: pd.DataFrame | None, spend: pd.DataFrame | None, *,
+def compute_figures(tx: pd.DataFrame | metrics.Prepared, surveys: pd.DataFrame | None, spend: pd.DataFrame | None, *,
                     period: str = "month", margin: float | None = None) -> Figures:
     """All period series and headline figures for one selection of transactions."""
+    tx = metrics.prepare(tx)  # factorised and sorted once for every figure below (a no-op if done)
     active = metrics.active_customers(tx, period)
     last_end = None
     complete = _complete(active)
@@ -241,22 +252,52 @@ def kpi_tiles(figures: Figures, *, targets: Mapping[str, float] | None = None) -
 
 # --- Per-segment measures (for the coach and the targets table) ----------------------------------
 
+def segment_ids(frame: pd.DataFrame | None) -> dict[str, str]:
+    """Segment name -> segment id ("" for Unassigned) in linked transactions."""
+    if frame is None or not len(frame) or "segment_id" not in frame.columns:
+        return {}
+    pairs = frame[["segment", "segment_id"]].drop_duplicates("segment")
+    return {str(name): str(sid) for name, sid in zip(pairs["segment"], pairs["segment_id"])}
+
+
+def select(prepared: metrics.Prepared, filters: Filters) -> metrics.Prepared:
+    """The prepared rows the filters keep: the rows ``apply_filters`` keeps, not prepared again."""
+    return metrics.subset(prepared, start=filters.start, end=filters.end, segments=filters.segments or None)
+
+
+def segment_groups(tx: pd.DataFrame | metrics.Prepared, ids: Mapping[str, str] | None = None,
+                   ) -> dict[str, tuple[str, metrics.Prepared]]:
+    """Per segment id ("" for Unassigned): its name and its rows, prepared once and shared by the
+    measures and the curves. ``ids`` (name -> id) is needed when ``tx`` is already prepared."""
+    if isinstance(tx, pd.DataFrame):
+        if not len(tx) or "segment_id" not in tx.columns:
+            return {}
+        ids = segment_ids(tx)
+    if not ids:
+        return {}
+    prepared = metrics.prepare(tx)
+    return {ids.get(name, ""): (name, metrics.subset(prepared, segments=[name]))
+            for name in metrics.segment_values(prepared)}
+
+
 def segment_measures(tx: pd.DataFrame, surveys: pd.DataFrame | None, spend: pd.DataFrame | None, *,
-                     period: str = "month") -> dict[str, dict[str, float | None]]:
+                     period: str = "month",
+                     groups: Mapping[str, tuple[str, metrics.Prepared]] | None = None,
+                     ) -> dict[str, dict[str, float | None]]:
     """Measured figures per segment id, keyed like ``blocks.TARGETS`` plus trend and size.
 
     retention_rate: mean of the last 3 complete periods; churn_rate: 1 − that; churn_trend:
     least-squares slope of churn over the last 6 complete periods (fraction per period).
     """
     out: dict[str, dict[str, float | None]] = {}
-    if tx is None or not len(tx) or "segment_id" not in tx.columns:
+    if tx is None or not len(tx):
         return out
     survey_groups = dict(tuple(surveys.groupby("segment_id"))) if surveys is not None and len(surveys) \
         and "segment_id" in surveys.columns else {}
     spend_groups = dict(tuple(spend.groupby("segment_id"))) if spend is not None and len(spend) \
         and "segment_id" in spend.columns else {}
-    for segment_id, rows in tx.groupby("segment_id"):
-        if not segment_id:
+    for segment_id, (_, rows) in (segment_groups(tx) if groups is None else groups).items():
+        if not segment_id:  # Unassigned: no design, no targets
             continue
         summary = metrics.summary(rows)
         retention = _complete(metrics.period_retention(rows, period))["retention_rate"].dropna()
@@ -315,10 +356,11 @@ class Baseline:
     margin: float  # gross margin, fraction of revenue
 
 
-def whatif_baseline(tx: pd.DataFrame, *, cost_per_customer: float, cac: float | None,
+def whatif_baseline(tx: pd.DataFrame | metrics.Prepared, *, cost_per_customer: float, cac: float | None,
                     margin: float = 0.5) -> Baseline:
     """Measured on complete months: active customers (last), retention (mean of the last 3),
     new customers (mean of the last 6), revenue per active customer (last 3)."""
+    tx = metrics.prepare(tx)
     active = _complete(metrics.active_customers(tx, "month"))
     retention = _complete(metrics.period_retention(tx, "month"))["retention_rate"].dropna()
     if active.empty:
@@ -404,6 +446,18 @@ def retention_claim_check(baseline: Baseline, *, months: int = 36) -> dict[str, 
             "sentence": sentence}
 
 
+# --- Predictive CLV -------------------------------------------------------------------------------
+
+def predictive_clv(tx: pd.DataFrame | None, *, horizon_months: int = 12) -> dict[str, Any]:
+    """BG/NBD + Gamma-Gamma CLV per customer over the rows' own history (calibrated to their last
+    day), or historical CLV with the reasons when the data cannot support the models."""
+    if tx is None or not len(tx):
+        return {"customers": pd.DataFrame(columns=["segment", "value", "clv", "clv_historical"]),
+                "fallback": True, "reasons": ["There are no orders in this selection."]}
+    analysis = clv.analyse_clv(tx, calibration_end=tx["date"].max().date(), horizon_months=horizon_months)
+    return {"customers": analysis.customers, "fallback": analysis.fallback, "reasons": analysis.reasons}
+
+
 # --- Tables the charts draw ----------------------------------------------------------------------
 
 def survey_table(surveys: pd.DataFrame | None) -> pd.DataFrame | None:
@@ -418,12 +472,13 @@ def survey_table(surveys: pd.DataFrame | None) -> pd.DataFrame | None:
     return pd.DataFrame(columns)
 
 
-def retention_curves(tx: pd.DataFrame, period: str, *, max_offsets: int = 24) -> dict[str, pd.Series]:
+def retention_curves(tx: pd.DataFrame, period: str, *, max_offsets: int = 24,
+                     groups: Mapping[str, tuple[str, metrics.Prepared]] | None = None) -> dict[str, pd.Series]:
     """Per segment name: the mean of its cohorts' retention k periods after the first order."""
     curves = {}
-    for name, rows in tx.groupby("segment"):
+    for name, rows in sorted((segment_groups(tx) if groups is None else groups).values(), key=lambda g: g[0]):
         matrix = metrics.cohort_retention(rows, period)
-        curves[str(name)] = matrix.iloc[:, :max_offsets].mean(axis=0, skipna=True).dropna()
+        curves[name] = matrix.iloc[:, :max_offsets].mean(axis=0, skipna=True).dropna()
     return curves
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
+import numpy as np
 import pandas as pd
 
 UNASSIGNED = "Unassigned"
@@ -53,9 +54,13 @@ def apply_links(frame: pd.DataFrame, links: Mapping[str, str], segments: Mapping
     else:
         raw = pd.Series(pd.NA, index=frame.index, dtype="string")
         table = {}
-    segment_id = raw.map(lambda v: table.get(v, "") if isinstance(v, str) else "").fillna("")
-    known = {sid: name for sid, name in segments.items()}
-    segment_id = segment_id.where(segment_id.isin(list(known)), "")
-    out["segment_id"] = segment_id.astype("string")
-    out["segment"] = segment_id.map(lambda sid: known.get(sid, UNASSIGNED)).astype("string")
+    known = dict(segments)
+    # One lookup per distinct value, then a take: a million rows hold a handful of values.
+    codes, values = pd.factorize(raw)
+    value_ids = [table.get(v, "") if isinstance(v, str) else "" for v in values]
+    value_ids = np.array([sid if sid in known else "" for sid in value_ids] + [""], dtype=object)
+    ids = value_ids[codes]  # code -1 (missing) takes the trailing ""
+    names = np.array([known.get(sid, UNASSIGNED) for sid in value_ids], dtype=object)[codes]
+    out["segment_id"] = pd.array(ids, dtype="string")
+    out["segment"] = pd.array(names, dtype="string")
     return out

@@ -108,17 +108,28 @@ def active_and_churn(active: pd.DataFrame, retention: pd.DataFrame) -> go.Figure
     return _layout(fig, title).update_layout(showlegend=True, legend=dict(orientation="h", y=-0.2))
 
 
-def clv_distribution(values: pd.DataFrame, colours: Mapping[str, str], currency: str) -> go.Figure:
-    """Histogram of CLV per customer, one colour per segment (``values``: segment, value)."""
+def clv_distribution(values: pd.DataFrame, colours: Mapping[str, str], currency: str, *,
+                     bins: int = 40) -> go.Figure:
+    """Histogram of CLV per customer, one colour per segment (``values``: segment, value).
+
+    Binned here (shared bin edges), so the browser gets 40 bars a segment, not every customer.
+    """
     title = "CLV per customer"
     if values is None or values.empty:
         return empty(title)
     cap = float(values["value"].quantile(0.98)) or 1.0  # a few whales would squash the rest
+    low = min(float(values["value"].min()), 0.0)
+    edges = np.linspace(low, cap, bins + 1)
+    middle, width = (edges[:-1] + edges[1:]) / 2, edges[1] - edges[0]
     fig = go.Figure()
     for name, rows in values.groupby("segment"):
-        fig.add_trace(go.Histogram(x=rows["value"].clip(upper=cap), name=str(name), opacity=0.7, nbinsx=40,
-                                   marker_color=colour_of(colours, str(name))))
-    fig.update_layout(barmode="overlay")
+        counts, _ = np.histogram(rows["value"].clip(upper=cap).to_numpy(), bins=edges)
+        fig.add_trace(go.Bar(x=middle, y=counts, width=width, name=str(name), opacity=0.7,
+                             marker_color=colour_of(colours, str(name)),
+                             customdata=np.column_stack([edges[:-1], edges[1:]]),
+                             hovertemplate=f"{name}<br>%{{customdata[0]:,.0f}} to %{{customdata[1]:,.0f}} {currency}"
+                                           "<br>%{y:,} customers<extra></extra>"))
+    fig.update_layout(barmode="overlay", bargap=0)
     fig.update_xaxes(title=f"CLV ({currency}; the top 2 % shown at the cap)")
     fig.update_yaxes(title="customers")
     return _layout(fig, title).update_layout(showlegend=True, legend=dict(orientation="h", y=-0.25))

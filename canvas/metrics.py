@@ -41,9 +41,9 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any, Literal
 
 import numpy as np
@@ -138,6 +138,8 @@ class _Tx:
     segment: np.ndarray | None  # int64 segment code, -1 when missing
     segments: pd.Index | None
     rank: np.ndarray | None = None  # the sort applied to the input rows (None for subsets)
+    # Period tables already built from these rows, by (window, period): many figures share them.
+    tables: dict = field(default_factory=dict, repr=False, compare=False)
 
     def take(self, mask: np.ndarray) -> _Tx:
         pick = lambda a: None if a is None else a[mask]  # noqa: E731
@@ -181,6 +183,9 @@ class _Tx:
         return first
 
 
+Prepared = _Tx  # what ``prepare`` returns; opaque to callers
+
+
 def _as_days(values: pd.Series) -> np.ndarray:
     """Naive timestamps as int64 day numbers, whatever the stored resolution."""
     if isinstance(values.dtype, pd.DatetimeTZDtype):
@@ -215,7 +220,46 @@ def _release_arrow_memory() -> None:
     pyarrow.default_memory_pool().release_unused()
 
 
-def _prepare(tx: pd.DataFrame) -> _Tx:
+def prepare(tx: pd.DataFrame) -> Prepared:
+    """Factorise and sort the transactions once, for several figures over the same rows.
+
+    Every figure function taking ``tx`` also takes the result, and then skips that work (the
+    largest part of each call on big data). Treat the frame as frozen while the result is used.
+    Grouping prepared rows is possible ``by="segment"`` only.
+    """
+    return _prepare(tx)
+
+
+def subset(tx: pd.DataFrame | Prepared, *, start: DateLike = None, end: DateLike = None,
+           segments: Iterable[str] | None = None) -> Prepared:
+    """The prepared rows dated ``start`` to ``end`` (both inclusive, None = open) of the given
+    ``segment`` values (None = all): the same rows, and so the same figures, as filtering the
+    frame first, without factorising and sorting again."""
+    t = _prepare(tx)
+    keep = np.ones(len(t), dtype=bool)
+    if start is not None:
+        keep &= t.day >= _day_number(start)
+    if end is not None:
+        keep &= t.day <= _day_number(end)
+    if segments is not None:
+        wanted = set(segments)
+        codes = [i for i, value in enumerate(t.segments if t.segments is not None else []) if value in wanted]
+        keep &= np.isin(t.segment, codes) if t.segment is not None else False
+    return t if keep.all() else t.take(keep)
+
+
+def segment_values(tx: Prepared) -> list[str]:
+    """The distinct values of the prepared rows' ``segment`` column that have rows, sorted."""
+    t = _prepare(tx)
+    if t.segment is None or not len(t):
+        return []
+    present = np.unique(t.segment[t.segment >= 0])
+    return [str(t.segments[i]) for i in present]
+
+
+def _prepare(tx: pd.DataFrame | _Tx) -> _Tx:
+    if isinstance(tx, _Tx):
+        return tx
     _require(tx, ("customer_id", "date", "amount"), "transactions")
     cust, customers = _codes(tx["customer_id"])
     day = _as_days(tx["date"])
@@ -373,8 +417,12 @@ def summary(tx: pd.DataFrame, by: str | None = None, *, start: DateLike = None,
     return pd.DataFrame.from_dict(rows, orient="index").rename_axis(by)
 
 
-def _group_codes(tx: pd.DataFrame, t: _Tx, by: str) -> tuple[np.ndarray, pd.Index]:
+def _group_codes(tx: pd.DataFrame | _Tx, t: _Tx, by: str) -> tuple[np.ndarray, pd.Index]:
     """Codes of column ``by`` aligned with the prepared (sorted) rows, and the group values."""
+    if isinstance(tx, _Tx):
+        if by != "segment" or t.segment is None:
+            raise ValueError(f"prepared transactions can be grouped by their segment column only, not {by!r}")
+        return t.segment, t.segments
     _require(tx, (by,), "transactions")
     if by == "segment":
         return t.segment, t.segments
@@ -411,6 +459,13 @@ def _empty_tables(period: Period) -> _PeriodTables:
 
 def _period_tables(t: _Tx, w: _Window, period: Period) -> _PeriodTables:
     _check_period(period)
+    key = (w, period)
+    if key not in t.tables:
+        t.tables[key] = _build_period_tables(t, w, period)
+    return t.tables[key]
+
+
+def _build_period_tables(t: _Tx, w: _Window, period: Period) -> _PeriodTables:
     if w.begin is None or len(t) == 0 or w.end <= w.begin:
         return _empty_tables(period)
     p0, p1 = (int(p) for p in _day_periods(np.array([w.begin, w.end - 1]), period))

@@ -29,6 +29,7 @@ def check_upload(digest: str, name: str, content: bytes, kind: str, mapping: tup
     return ingest.ingest(read_upload(digest, name, content), kind, dict(mapping))
 
 ui.page_frame("data")
+ui.inject_css()
 
 
 def save(canvas_id: str, kind: str, digest: str, name: str, content: bytes, mapping: tuple, links: dict) -> None:

@@ -7,6 +7,7 @@ from canvas.models import CANVAS_NAME_MAX_CHARS, CURRENCIES, CanvasCreate, Canva
 from canvas.render import escape_text
 
 ui.page_frame("library")
+ui.inject_css()
 
 
 def create() -> None:
@@ -85,8 +86,8 @@ with ui.session() as db:
     exports = {c.id: exchange.dumps(exchange.export_document(session=db, canvas_id=c.id)) for c in canvases}
 ui.show_flash()
 
-st.title("Library")
-st.caption("Every saved canvas. Changes save as you make them; deleted canvases wait in the trash.")
+st.markdown("<h1 class='bmc-title'>Library</h1><p class='bmc-description'>Every saved canvas. Changes save as "
+            "you make them; deleted canvases wait in the trash.</p>", unsafe_allow_html=True)  # static text
 
 with st.expander("New canvas", icon=":material/add:", expanded=not canvases):
     with st.form("lib_new", border=False):

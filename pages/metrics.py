@@ -1,11 +1,12 @@
 """Metrics: the canvas's segments and relationships against their real numbers, and a what-if."""
 
+from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import date
 
 import pandas as pd
 import streamlit as st
 
-from canvas import canvasdata, clv, coach, dashboard, store, ui
+from canvas import canvasdata, clv, coach, dashboard, metrics, store, ui
 from canvas import metric_charts as mc
 from canvas.coach import LIFETIME_CAP_MONTHS
 from canvas.demo import load_demo_data
@@ -27,34 +28,49 @@ def show(value, unit: str, currency: str = "") -> str:
 
 
 # --- Cached computations (keyed by the data fingerprint and the filters) --------------------------
+# cache_resource hands out the cached objects themselves (no pickled copy of a million rows on
+# every rerun); the page only reads them.
 
-@st.cache_data(show_spinner=False, max_entries=4)
+@st.cache_resource(show_spinner=False, max_entries=4)
 def load_frames(canvas_id: str, key: str) -> dict:
     with ui.session() as db:
         data = canvasdata.load_canvas_data(session=db, canvas_id=canvas_id)
-    return {"transactions": data.transactions, "surveys": data.surveys, "spend": data.spend}
+    tx = data.transactions
+    return {"transactions": tx, "surveys": data.surveys, "spend": data.spend,
+            # Factorised and sorted once per dataset: each filter then takes a subset of it.
+            "prepared": metrics.prepare(tx) if tx is not None else None,
+            "segment_ids": dashboard.segment_ids(tx)}
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
+@st.cache_resource(show_spinner=False, max_entries=8)
 def compute(canvas_id: str, key: str, filters: dashboard.Filters) -> dict:
     frames = load_frames(canvas_id, key)
-    tx = dashboard.apply_filters(frames["transactions"], filters)
+    rows = dashboard.select(frames["prepared"], filters)
     surveys = dashboard.apply_filters(frames["surveys"], filters)
     spend = dashboard.apply_filters(frames["spend"], filters, date_column="period_start")
-    if tx is None or not len(tx):
+    if not len(rows):
         return {"empty": True}
-    figures = dashboard.compute_figures(tx, surveys, spend, period=filters.period)
-    measures = dashboard.segment_measures(tx, surveys, spend, period=filters.period)
-    return {"empty": False, "figures": figures, "measures": measures, "tx": tx,
-            "curves": dashboard.retention_curves(tx, filters.period), "surveys": dashboard.survey_table(surveys)}
+    figures = dashboard.compute_figures(rows, surveys, spend, period=filters.period)
+    groups = dashboard.segment_groups(rows, frames["segment_ids"])
+    measures = dashboard.segment_measures(rows, surveys, spend, period=filters.period, groups=groups)
+    return {"empty": False, "figures": figures, "measures": measures, "prepared": rows,
+            "curves": dashboard.retention_curves(rows, filters.period, groups=groups),
+            "surveys": dashboard.survey_table(surveys)}
 
 
-@st.cache_data(show_spinner=False, max_entries=8)
-def predictive(canvas_id: str, key: str, filters: dashboard.Filters) -> dict:
-    tx = compute(canvas_id, key, filters)["tx"]
-    analysis = clv.analyse_clv(tx, calibration_end=tx["date"].max().date(), horizon_months=12)
-    customers = analysis.customers
-    return {"customers": customers, "fallback": analysis.fallback, "reasons": analysis.reasons}
+@st.cache_resource(show_spinner=False)
+def background() -> ThreadPoolExecutor:
+    """One worker thread for model fits, so the page draws its other charts meanwhile."""
+    return ThreadPoolExecutor(max_workers=1, thread_name_prefix="clv-fit")
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def predictive(canvas_id: str, key: str, start: date | None, end: date | None) -> Future:
+    """Predictive CLV of every customer in the date range, fitted in the background: one model
+    for all segments (the segment filter then picks customers; the granularity does not matter
+    to it). The page asks for it early and waits for it where its charts are."""
+    tx = dashboard.apply_filters(load_frames(canvas_id, key)["transactions"], dashboard.Filters(start, end))
+    return background().submit(dashboard.predictive_clv, tx)
 
 
 # --- Actions ----------------------------------------------------------------------------------
@@ -64,12 +80,13 @@ def use_demo_data(canvas_id: str) -> None:
            done="Demo data linked; values that match no segment of this canvas are Unassigned")
 
 
-def write_filters() -> None:
+def write_filters(first: date, last: date) -> None:
     state = st.session_state
     span = state.get("met_dates") or ()
     start, end = (span + (None, None))[:2] if isinstance(span, tuple) else (None, None)
-    filters = dashboard.Filters(start=start, end=end, segments=tuple(state.get("met_segments") or ()),
-                                period=state.get("met_period") or "month")
+    filters = dashboard.within_data(
+        dashboard.Filters(start=start, end=end, segments=tuple(state.get("met_segments") or ()),
+                          period=state.get("met_period") or "month"), first, last)
     canvas_id = st.query_params.get("canvas")
     st.query_params.clear()
     if canvas_id:
@@ -120,13 +137,17 @@ bar = st.container(horizontal=True, vertical_alignment="bottom", key="met_filter
 frames = load_frames(canvas.id, key)
 first_day = frames["transactions"]["date"].min().date()
 last_day = frames["transactions"]["date"].max().date()
+filters = dashboard.within_data(filters, first_day, last_day)
+bounds = (first_day, last_day)
 bar.date_input("Dates", value=(filters.start or first_day, filters.end or last_day), min_value=first_day,
-               max_value=max(last_day, date.today()), key="met_dates", on_change=write_filters, width=260)
+               max_value=max(last_day, date.today()), key="met_dates", on_change=write_filters, args=bounds,
+               width=260)
 bar.multiselect("Segments", names, default=list(filters.segments), key="met_segments", on_change=write_filters,
-                placeholder="All segments", width=420)
+                args=bounds, placeholder="All segments", width=420)
 bar.segmented_control("Granularity", dashboard.PERIODS, default=filters.period, key="met_period",
-                      on_change=write_filters, format_func=str.capitalize)
+                      on_change=write_filters, args=bounds, format_func=str.capitalize)
 
+clv_job = predictive(canvas.id, key, filters.start, filters.end)  # fits while the rest is computed
 result = compute(canvas.id, key, filters)
 if result["empty"]:
     st.info("No orders in this selection: widen the dates or pick other segments.")
@@ -192,8 +213,15 @@ st.plotly_chart(mc.layer_cake(figures.layer_cake, currency), width="stretch", ke
 
 st.subheader("Value", anchor="kpis")
 with st.spinner("Fitting the predictive CLV model…"):
-    pred = predictive(canvas.id, key, filters)
+    try:
+        pred = clv_job.result()
+    except Exception as exc:  # noqa: BLE001 - the page goes on with historical CLV, and says why
+        predictive.clear()  # do not keep the failure: the next visit tries again
+        pred = dashboard.predictive_clv(None)
+        pred["reasons"] = [f"The model could not be fitted ({exc})."]
 customers = pred["customers"]
+if filters.segments:
+    customers = customers[customers["segment"].isin(filters.segments)]
 if pred["fallback"]:
     st.info("Predictive CLV fell back to historical CLV: " + escape_text(" ".join(pred["reasons"])),
             icon=":material/info:")
@@ -217,49 +245,58 @@ st.plotly_chart(mc.by_relationship_type(dashboard.by_primary_type(board.segments
                                         currency), width="stretch", key="met_by_type")
 
 # --- What-if ----------------------------------------------------------------------------------
-st.subheader("What if", anchor="whatif")
-selected = [s for s in board.segments if not filters.segments or s.name in filters.segments]
-cost_now = dashboard.average_relationship_cost(selected, board.relationships)
-cac_now = next((t.value for t in tiles if t.key == "cac"), None)
-summary = st.container()  # the projected totals, filled once the sliders are read
-controls, chart = st.columns([1, 2], gap="large")
-with controls:
-    points = st.slider("Retention (points a month)", -10.0, 10.0, 0.0, 0.5, key="met_wi_retention")
-    cost_delta = st.slider(f"Relationship cost per customer a month ({currency})", -float(round(cost_now, 2)),
-                           max(20.0, cost_now * 2), 0.0, 0.5, key="met_wi_cost")
-    cac_delta = st.slider(f"CAC ({currency})", -float(round(cac_now or 0, 2)), max(100.0, (cac_now or 0) * 2), 0.0,
-                          1.0, key="met_wi_cac")
-    months = st.slider("Months", 12, 36, 24, 6, key="met_wi_months")
-    margin = st.slider("Gross margin (%)", 5, 95, 50, 5, key="met_wi_margin") / 100
-try:
-    baseline = dashboard.whatif_baseline(result["tx"], cost_per_customer=cost_now, cac=cac_now, margin=margin)
-except ValueError:
-    chart.info("The selection has no complete month to project from.")
-else:
-    projection = dashboard.project(baseline, months=months, retention_points=points, cost_delta=cost_delta,
-                                   cac_delta=cac_delta)
-    totals = projection.groupby("scenario")[["customers", "revenue", "profit"]].agg(
-        {"customers": "last", "revenue": "sum", "profit": "sum"})
-    with summary:
-        k1, k2, k3 = st.columns(3)
-        for column, label, field in ((k1, f"Customers, month {months}", "customers"),
-                                     (k2, f"Revenue, {months} months", "revenue"),
-                                     (k3, f"Profit, {months} months", "profit")):
-            base, new = totals.loc["baseline", field], totals.loc["scenario", field]
-            unit = "" if field == "customers" else f" {currency}"
-            change = new - base
-            column.metric(label, compact(new) + unit, None if abs(change) < 0.5 else
-                          f"{'+' if change > 0 else ''}{compact(change)}{unit} vs baseline",
-                          border=True, help=f"Baseline: {base:,.0f}{unit}; scenario: {new:,.0f}{unit}.")
-    chart.plotly_chart(mc.whatif_chart(projection, currency), width="stretch", key="met_whatif")
-    with st.expander("Assumptions", icon=":material/list:"):
-        for line in dashboard.assumptions(baseline, months=months, retention_points=points, cost_delta=cost_delta,
-                                          cac_delta=cac_delta, currency=currency):
-            st.markdown(f"- {escape_text(line)}", unsafe_allow_html=True)
-    if st.button("Check the claim: 5 % more retention raises profit by 25-95 %", icon=":material/fact_check:",
-                 key="met_claim"):
-        claim = dashboard.retention_claim_check(baseline, months=36)
-        st.info(f"{claim['sentence']} As +5 points instead: {claim['points']:+.0%}.", icon=":material/calculate:")
+
+@st.fragment
+def what_if(prepared, segments: list, relationships: dict, tiles: list, filters: dashboard.Filters,
+            currency: str) -> None:
+    """Its sliders rerun this section only: the rest of the page stays as drawn."""
+    st.subheader("What if", anchor="whatif")
+    selected = [s for s in segments if not filters.segments or s.name in filters.segments]
+    cost_now = dashboard.average_relationship_cost(selected, relationships)
+    cac_now = next((t.value for t in tiles if t.key == "cac"), None)
+    summary = st.container()  # the projected totals, filled once the sliders are read
+    controls, chart = st.columns([1, 2], gap="large")
+    with controls:
+        points = st.slider("Retention (points a month)", -10.0, 10.0, 0.0, 0.5, key="met_wi_retention")
+        cost_delta = st.slider(f"Relationship cost per customer a month ({currency})", -float(round(cost_now, 2)),
+                               max(20.0, cost_now * 2), 0.0, 0.5, key="met_wi_cost")
+        cac_delta = st.slider(f"CAC ({currency})", -float(round(cac_now or 0, 2)), max(100.0, (cac_now or 0) * 2), 0.0,
+                              1.0, key="met_wi_cac")
+        months = st.slider("Months", 12, 36, 24, 6, key="met_wi_months")
+        margin = st.slider("Gross margin (%)", 5, 95, 50, 5, key="met_wi_margin") / 100
+    try:
+        baseline = dashboard.whatif_baseline(prepared, cost_per_customer=cost_now, cac=cac_now, margin=margin)
+    except ValueError:
+        chart.info("The selection has no complete month to project from.")
+    else:
+        projection = dashboard.project(baseline, months=months, retention_points=points, cost_delta=cost_delta,
+                                       cac_delta=cac_delta)
+        totals = projection.groupby("scenario")[["customers", "revenue", "profit"]].agg(
+            {"customers": "last", "revenue": "sum", "profit": "sum"})
+        with summary:
+            k1, k2, k3 = st.columns(3)
+            for column, label, field in ((k1, f"Customers, month {months}", "customers"),
+                                         (k2, f"Revenue, {months} months", "revenue"),
+                                         (k3, f"Profit, {months} months", "profit")):
+                base, new = totals.loc["baseline", field], totals.loc["scenario", field]
+                unit = "" if field == "customers" else f" {currency}"
+                change = new - base
+                column.metric(label, compact(new) + unit, None if abs(change) < 0.5 else
+                              f"{'+' if change > 0 else ''}{compact(change)}{unit} vs baseline",
+                              border=True, help=f"Baseline: {base:,.0f}{unit}; scenario: {new:,.0f}{unit}.")
+        chart.plotly_chart(mc.whatif_chart(projection, currency), width="stretch", key="met_whatif")
+        with st.expander("Assumptions", icon=":material/list:"):
+            for line in dashboard.assumptions(baseline, months=months, retention_points=points, cost_delta=cost_delta,
+                                              cac_delta=cac_delta, currency=currency):
+                st.markdown(f"- {escape_text(line)}", unsafe_allow_html=True)
+        if st.button("Check the claim: 5 % more retention raises profit by 25-95 %", icon=":material/fact_check:",
+                     key="met_claim"):
+            claim = dashboard.retention_claim_check(baseline, months=36)
+            st.info(f"{claim['sentence']} As +5 points instead: {claim['points']:+.0%}.", icon=":material/calculate:")
+
+
+what_if(result["prepared"], board.segments, board.relationships, tiles, filters, currency)
+
 
 # --- Export -----------------------------------------------------------------------------------
 export = pd.DataFrame([{"segment": names_by_id.get(sid, sid), **m} for sid, m in measures.items()])

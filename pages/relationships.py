@@ -215,9 +215,9 @@ channel_names = {n.id: n.text for n in board.notes[Block.CHANNELS]}
 st.dataframe(pd.DataFrame(comparison_rows(board.segments, board.relationships, channel_names)), hide_index=True,
              width="stretch")
 if board.relationships:
-    spectrum, costs, totals = st.columns(3)
-    spectrum.plotly_chart(charts.relationship_spectrum(board.segments, board.relationships),
-                          width="stretch", key="rel_chart_spectrum")
+    st.plotly_chart(charts.relationship_spectrum(board.segments, board.relationships),
+                    width="stretch", key="rel_chart_spectrum")  # full width: six labelled types
+    costs, totals = st.columns(2)
     costs.plotly_chart(charts.cost_vs_retention(board.segments, board.relationships, board.canvas.currency),
                        width="stretch", key="rel_chart_cost_retention")
     totals.plotly_chart(charts.relationship_costs(board.segments, board.relationships, board.canvas.currency),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -133,3 +134,52 @@ def test_targets_table_marks_met_missed_and_missing():
     assert table["status"].tolist() == ["met", "missed", "no data"]
     assert table["segment"].unique().tolist() == ["Home brewers"]
     assert pd.isna(table["measured"].iloc[2])
+
+
+def test_clv_distribution_is_binned_and_counts_every_customer():
+    rng = np.random.default_rng(1)
+    values = pd.DataFrame({"segment": rng.choice(["Home brewers", "Office teams"], 50_000),
+                           "value": rng.gamma(2.0, 100.0, 50_000)})
+    fig = mc.clv_distribution(values, COLOURS, "EUR")
+    counts = {trace.name: int(np.sum(trace.y)) for trace in fig.data}
+    assert counts == values["segment"].value_counts().to_dict()  # the top 2 % sit in the last bin
+    assert all(len(trace.y) == 40 for trace in fig.data)
+    assert {trace.marker.color for trace in fig.data} == {COLOURS["Home brewers"], COLOURS["Office teams"]}
+
+
+def test_date_bounds_that_do_not_cut_the_data_are_dropped():
+    first, last = date(2024, 11, 1), date(2026, 10, 31)
+    whole = dashboard.Filters(start=first, end=last, segments=("Office teams",), period="quarter")
+    assert dashboard.within_data(whole, first, last) == dashboard.Filters(segments=("Office teams",),
+                                                                          period="quarter")
+    wider = dashboard.Filters(start=date(2020, 1, 1), end=date(2030, 1, 1))
+    assert dashboard.within_data(wider, first, last) == dashboard.Filters()
+    inner = dashboard.Filters(start=date(2025, 1, 1), end=date(2026, 1, 31))
+    assert dashboard.within_data(inner, first, last) == inner
+
+
+def test_selecting_prepared_rows_gives_the_figures_of_the_filtered_frame(demo):
+    tx, surveys, spend = demo
+    filters = dashboard.Filters(start=date(2025, 3, 1), end=date(2026, 6, 30), segments=("Home brewers", "Office teams"))
+    frame = dashboard.apply_filters(tx, filters)
+    rows = dashboard.select(metrics.prepare(tx), filters)
+    groups = dashboard.segment_groups(rows, dashboard.segment_ids(tx))
+    assert set(groups) == {"seg-home", "seg-office"}
+    assert dashboard.segment_measures(rows, surveys, spend, groups=groups) == \
+        dashboard.segment_measures(frame, surveys, spend)
+    assert dashboard.compute_figures(rows, surveys, spend).summary.equals(
+        dashboard.compute_figures(frame, surveys, spend).summary)
+    curves = dashboard.retention_curves(rows, "month", groups=groups)
+    for name, curve in dashboard.retention_curves(frame, "month").items():
+        pd.testing.assert_series_equal(curves[name], curve)
+
+
+def test_predictive_clv_per_customer_and_the_empty_fallback(demo):
+    tx, _, _ = demo
+    result = dashboard.predictive_clv(tx)
+    assert not result["fallback"], result["reasons"]
+    customers = result["customers"]
+    assert len(customers) == tx["customer_id"].nunique()
+    assert set(customers["segment"]) <= set(NAMES.values()) | {dashboard.UNASSIGNED}
+    empty = dashboard.predictive_clv(tx.iloc[:0])
+    assert empty["fallback"] and empty["customers"].empty and "no orders" in empty["reasons"][0]

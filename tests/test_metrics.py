@@ -451,3 +451,35 @@ def test_matches_slow_reference(rows, period):
         np.testing.assert_allclose(got[: len(shares)], shares)
         assert got[0] == 1.0
         assert np.isnan(got[len(shares):]).all()
+
+
+def test_prepared_rows_give_the_same_figures_as_the_frame(segmented):
+    prepared = metrics.prepare(segmented)
+    spend = pd.DataFrame({"period_start": pd.date_range("2022-01-01", periods=24, freq="MS"),
+                          "amount": 1000.0})
+    for period in ("month", "quarter", "week"):
+        for function in (metrics.active_customers, metrics.period_retention, metrics.cohort_retention,
+                         metrics.revenue_by_cohort, metrics.revenue_retention):
+            pd.testing.assert_frame_equal(function(prepared, period), function(segmented, period))
+        pd.testing.assert_frame_equal(metrics.cac(prepared, spend, period), metrics.cac(segmented, spend, period))
+    pd.testing.assert_series_equal(metrics.summary(prepared, end="2023-06-30"),
+                                   metrics.summary(segmented, end="2023-06-30"))
+    pd.testing.assert_frame_equal(metrics.summary(prepared, by="segment"), metrics.summary(segmented, by="segment"))
+    assert metrics.metrics_report(prepared) == metrics.metrics_report(segmented)
+    with pytest.raises(ValueError, match="segment column only"):
+        metrics.summary(prepared, by="order_id")
+
+
+def test_a_subset_of_prepared_rows_equals_the_filtered_frame(segmented):
+    prepared = metrics.prepare(segmented)
+    start, end = pd.Timestamp("2022-05-01"), pd.Timestamp("2023-08-31")
+    frame = segmented[(segmented["date"] >= start) & (segmented["date"] < end + pd.Timedelta(days=1))
+                      & segmented["segment"].isin(["north", "east"])]
+    rows = metrics.subset(prepared, start=start.date(), end=end.date(), segments=["north", "east", "nowhere"])
+    assert len(rows) == len(frame)
+    assert metrics.segment_values(rows) == ["east", "north"]
+    pd.testing.assert_series_equal(metrics.summary(rows), metrics.summary(frame))
+    for function in (metrics.period_retention, metrics.cohort_retention, metrics.revenue_by_cohort):
+        pd.testing.assert_frame_equal(function(rows, "month"), function(frame, "month"))
+    assert metrics.subset(prepared) is prepared
+    assert len(metrics.subset(prepared, segments=[])) == 0
