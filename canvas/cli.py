@@ -137,10 +137,71 @@ def _print(report: dict, args: argparse.Namespace, table) -> None:
 def cmd_metrics(args: argparse.Namespace) -> int:
     from canvas import metrics
 
+    if args.canvas:
+        return _canvas_metrics(args)
+    if not args.path:
+        raise InvalidInput("Give a transactions file (PATH) or a saved canvas with --canvas ID.")
     tx = _read_transactions(args)
     report = metrics.metrics_report(tx, period=args.period, start=args.start, end=args.end, margin=args.margin)
     _print(report, args, metrics.format_metrics_table)
     return EXIT_OK
+
+
+def _canvas_metrics(args: argparse.Namespace) -> int:
+    """The figures of the metrics page: a canvas's linked data, its segments, its relationship
+    types and its targets."""
+    import datetime
+
+    from canvas import canvasdata, dashboard, metrics
+
+    if args.path:
+        raise InvalidInput("Give either a transactions file or --canvas, not both.")
+    with _session() as session:
+        board = store.load_board(session=session, canvas_id=args.canvas)
+        data = canvasdata.load_canvas_data(session=session, canvas_id=args.canvas)
+    if data.transactions is None or not len(data.transactions):
+        raise InvalidInput(f"Canvas {args.canvas!r} has no transactions linked: upload them on the Customer data "
+                           "page (or run `python -m canvas demo` for the demo canvas and its data).")
+    day = lambda text: datetime.date.fromisoformat(text) if text else None  # noqa: E731
+    window = dashboard.Filters(start=day(args.start), end=day(args.end), period=args.period)
+    tx = dashboard.apply_filters(data.transactions, window)
+    surveys = dashboard.apply_filters(data.surveys, window)
+    spend = dashboard.apply_filters(data.spend, window, date_column="period_start")
+    if not len(tx):
+        raise InvalidInput("No orders fall between --start and --end.")
+    prepared = metrics.prepare(tx)
+    report = metrics.metrics_report(prepared, period=args.period, margin=args.margin, surveys=surveys, spend=spend)
+    types = dashboard.type_measures(prepared, surveys, spend, dashboard.primary_types(board.segments,
+                                                                                      board.relationships),
+                                    period=args.period)
+    from canvas.blocks import RELATIONSHIP_TYPES
+
+    report["relationship_types"] = {RELATIONSHIP_TYPES[key].label: figures for key, figures in types.items()}
+    names = {s.id: s.name for s in board.segments}
+    measures = dashboard.segment_measures(tx, surveys, spend, period=args.period)
+    targets = {sid: dict(r.targets) for sid, r in board.relationships.items() if r.targets}
+    table = dashboard.targets_table(measures, targets, names).drop(columns="unit")
+    report["targets"] = [{k: (None if isinstance(v, float) and v != v else v) for k, v in row.items()}
+                         for row in table.to_dict(orient="records")]
+    report["canvas"] = {"id": board.canvas.id, "name": board.canvas.name, "currency": board.canvas.currency}
+    _print(report, args, lambda r: metrics.format_metrics_table(r) + _canvas_tables(r))
+    return EXIT_OK
+
+
+def _canvas_tables(report: dict) -> str:
+    """The readable form of what ``--canvas`` adds: per relationship type, then the targets."""
+    def share(value):
+        return "—" if value is None else f"{value * 100:.1f} %"
+
+    lines = ["", "By primary relationship type", f"  {'type':<32} {'customers':>9} {'retention':>9} {'CLV':>10}"]
+    for label, m in report["relationship_types"].items():
+        clv = "—" if m.get("clv") is None else f"{m['clv']:,.2f}"
+        lines.append(f"  {label:<32} {m.get('customers') or 0:>9,.0f} {share(m.get('retention_rate')):>9} {clv:>10}")
+    if report["targets"]:
+        lines += ["", "Targets"]
+        for row in report["targets"]:
+            lines.append(f"  {row['segment']:<16} {row['metric']:<28} {row['status']}")
+    return "\n".join(lines)
 
 
 def cmd_clv(args: argparse.Namespace) -> int:
@@ -158,8 +219,11 @@ def cmd_clv(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _add_data_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("path", help="transactions file: CSV/TSV/TXT, XLSX or Parquet")
+def _add_data_arguments(parser: argparse.ArgumentParser, *, optional_path: bool = False) -> None:
+    if optional_path:
+        parser.add_argument("path", nargs="?", help="transactions file: CSV/TSV/TXT, XLSX or Parquet")
+    else:
+        parser.add_argument("path", help="transactions file: CSV/TSV/TXT, XLSX or Parquet")
     columns = parser.add_argument_group("columns (guessed from the headers and the data when not given)")
     for flag, field in COLUMN_FLAGS.items():
         columns.add_argument(f"--{flag}", metavar="COL", help=f"the column holding the {field.replace('_', ' ')}")
@@ -220,8 +284,11 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--json", action="store_true", help="print a JSON list of findings")
     check.set_defaults(run=cmd_check)
 
-    figures = commands.add_parser("metrics", help="customer metrics of a transactions file (DOMAIN.md figures)")
-    _add_data_arguments(figures)
+    figures = commands.add_parser("metrics", help="customer metrics of a transactions file or of a canvas's data")
+    _add_data_arguments(figures, optional_path=True)
+    figures.add_argument("--canvas", metavar="ID",
+                         help="a saved canvas's linked data instead of a file: adds its relationship types "
+                              "(`relationship_types`), targets met or missed (`targets`), NPS, CSAT and CAC")
     figures.add_argument("--period", choices=("month", "quarter", "week"), default="month")
     figures.add_argument("--start", type=_date, help="first day of the window (YYYY-MM-DD)")
     figures.add_argument("--end", type=_date, help="last day of the window (YYYY-MM-DD)")

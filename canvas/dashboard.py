@@ -297,32 +297,68 @@ def segment_measures(tx: pd.DataFrame, surveys: pd.DataFrame | None, spend: pd.D
     spend_groups = dict(tuple(spend.groupby("segment_id"))) if spend is not None and len(spend) \
         and "segment_id" in spend.columns else {}
     for segment_id, (_, rows) in (segment_groups(tx) if groups is None else groups).items():
-        if not segment_id:  # Unassigned: no design, no targets
-            continue
-        summary = metrics.summary(rows)
-        retention = _complete(metrics.period_retention(rows, period))["retention_rate"].dropna()
-        recent = retention.tail(3)
-        churn = 1 - retention.tail(6)
-        trend = float(np.polyfit(np.arange(len(churn)), churn.to_numpy(), 1)[0]) if len(churn) >= 3 else None
-        measures: dict[str, float | None] = {
-            "customers": _num(summary.get("customers")),
-            "retention_rate": _num(recent.mean()) if len(recent) else None,
-            "repeat_purchase_rate": _num(summary.get("repeat_purchase_rate")),
-            "clv": _num(summary.get("clv_historical")),
-            "churn_trend": trend,
-        }
-        measures["churn_rate"] = None if measures["retention_rate"] is None else 1 - measures["retention_rate"]
-        answers = survey_groups.get(segment_id)
-        if answers is not None:
-            measures["nps"] = _num(metrics.nps(answers)) if "nps" in answers else None
-            measures["csat"] = _num(metrics.csat(answers)) if "csat" in answers else None
-        costs = spend_groups.get(segment_id)
-        if costs is not None:
-            table = metrics.cac(rows, costs, period)
-            known = table.dropna(subset=["cac"])
-            measures["cac"] = _num(known["spend"].sum() / known["new_customers"].sum()) if len(known) else None
-        out[segment_id] = measures
+        if segment_id:  # Unassigned: no design, no targets
+            out[segment_id] = _measures(rows, survey_groups.get(segment_id), spend_groups.get(segment_id), period)
     return out
+
+
+def _measures(rows: metrics.Prepared, answers: pd.DataFrame | None, costs: pd.DataFrame | None,
+              period: str) -> dict[str, float | None]:
+    summary = metrics.summary(rows)
+    retention = _complete(metrics.period_retention(rows, period))["retention_rate"].dropna()
+    recent = retention.tail(3)
+    churn = 1 - retention.tail(6)
+    trend = float(np.polyfit(np.arange(len(churn)), churn.to_numpy(), 1)[0]) if len(churn) >= 3 else None
+    measures: dict[str, float | None] = {
+        "customers": _num(summary.get("customers")),
+        "retention_rate": _num(recent.mean()) if len(recent) else None,
+        "repeat_purchase_rate": _num(summary.get("repeat_purchase_rate")),
+        "aov": _num(summary.get("aov")),
+        "clv": _num(summary.get("clv_historical")),
+        "churn_trend": trend,
+    }
+    measures["churn_rate"] = None if measures["retention_rate"] is None else 1 - measures["retention_rate"]
+    if answers is not None and len(answers):
+        measures["nps"] = _num(metrics.nps(answers)) if "nps" in answers else None
+        measures["csat"] = _num(metrics.csat(answers)) if "csat" in answers else None
+    if costs is not None and len(costs):
+        table = metrics.cac(rows, costs, period)
+        known = table.dropna(subset=["cac"])
+        measures["cac"] = _num(known["spend"].sum() / known["new_customers"].sum()) if len(known) else None
+    return measures
+
+
+def primary_types(segments: list[Any], relationships: Mapping[str, Any]) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """(relationship type key, names of the segments it is primary for), in the types' order;
+    hashable, so it can key a cache."""
+    from canvas.blocks import RELATIONSHIP_TYPES
+
+    return tuple(
+        (key, names) for key in RELATIONSHIP_TYPES
+        if (names := tuple(s.name for s in segments
+                           if (r := relationships.get(s.id)) is not None and r.primary_type == key))
+    )
+
+
+def type_measures(tx: pd.DataFrame | metrics.Prepared, surveys: pd.DataFrame | None, spend: pd.DataFrame | None,
+                  types: tuple[tuple[str, tuple[str, ...]], ...], *, period: str = "month",
+                  ) -> dict[str, dict[str, float | None]]:
+    """The segment measures per primary relationship type (key -> measures), each computed on the
+    rows of the segments that type is primary for, pooled: not an average of segment figures."""
+    prepared = metrics.prepare(tx)
+    out = {}
+    for key, names in types:
+        rows = metrics.subset(prepared, segments=names)
+        if not len(rows):
+            continue
+        out[key] = _measures(rows, _of_segments(surveys, names), _of_segments(spend, names), period)
+    return out
+
+
+def _of_segments(frame: pd.DataFrame | None, names: tuple[str, ...]) -> pd.DataFrame | None:
+    if frame is None or not len(frame) or "segment" not in frame.columns:
+        return None
+    return frame[frame["segment"].isin(names)]
 
 
 def targets_table(measures: Mapping[str, Mapping[str, float | None]], targets: Mapping[str, Mapping[str, float]],
@@ -505,23 +541,14 @@ def value_table(segments: list[Any], relationships: Mapping[str, Any],
     return pd.DataFrame(rows).set_index("segment") if rows else pd.DataFrame()
 
 
-def by_primary_type(segments: list[Any], relationships: Mapping[str, Any],
-                    measures: Mapping[str, Mapping[str, float | None]]) -> pd.DataFrame:
-    """Retention and CLV per primary relationship type, weighted by each segment's customers."""
+def by_primary_type(measures: Mapping[str, Mapping[str, float | None]]) -> pd.DataFrame:
+    """Retention and CLV per primary relationship type (index: the type's label) from
+    ``type_measures``."""
     from canvas.blocks import RELATIONSHIP_TYPES
 
-    rows = []
-    for segment in segments:
-        m, r = measures.get(segment.id), relationships.get(segment.id)
-        if m and r is not None and r.primary_type:
-            rows.append({"type": RELATIONSHIP_TYPES[r.primary_type].label, "n": m.get("customers") or 0.0,
-                         "retention_rate": m.get("retention_rate") or 0.0, "clv": m.get("clv") or 0.0})
-    if not rows:
-        return pd.DataFrame()
-    frame = pd.DataFrame(rows)
-    frame = frame.assign(r=frame["retention_rate"] * frame["n"], c=frame["clv"] * frame["n"])
-    grouped = frame.groupby("type")[["r", "c", "n"]].sum()
-    return pd.DataFrame({"retention_rate": grouped["r"] / grouped["n"], "clv": grouped["c"] / grouped["n"]})
+    rows = {RELATIONSHIP_TYPES[key].label: {"retention_rate": m.get("retention_rate"), "clv": m.get("clv")}
+            for key, m in measures.items()}
+    return pd.DataFrame.from_dict(rows, orient="index", columns=["retention_rate", "clv"]) if rows else pd.DataFrame()
 
 
 def average_relationship_cost(segments: list[Any], relationships: Mapping[str, Any]) -> float:

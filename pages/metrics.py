@@ -58,6 +58,16 @@ def compute(canvas_id: str, key: str, filters: dashboard.Filters) -> dict:
             "surveys": dashboard.survey_table(surveys)}
 
 
+@st.cache_resource(show_spinner=False, max_entries=8)
+def by_type(canvas_id: str, key: str, filters: dashboard.Filters, types: tuple) -> dict:
+    """Figures per primary relationship type (keyed by the canvas's current primary types too)."""
+    frames = load_frames(canvas_id, key)
+    return dashboard.type_measures(
+        compute(canvas_id, key, filters)["prepared"], dashboard.apply_filters(frames["surveys"], filters),
+        dashboard.apply_filters(frames["spend"], filters, date_column="period_start"), types,
+        period=filters.period)
+
+
 @st.cache_resource(show_spinner=False)
 def background() -> ThreadPoolExecutor:
     """One worker thread for model fits, so the page draws its other charts meanwhile."""
@@ -241,8 +251,9 @@ a, b = st.columns(2)
 a.plotly_chart(mc.cost_vs_value(value_table, colours, currency), width="stretch", key="met_cost_value")
 b.plotly_chart(mc.ltv_vs_cac(value_table if len(value_table) else None, colours, currency), width="stretch",
                key="met_ltv_cac")
-st.plotly_chart(mc.by_relationship_type(dashboard.by_primary_type(board.segments, board.relationships, measures),
-                                        currency), width="stretch", key="met_by_type")
+types = dashboard.primary_types(board.segments, board.relationships)
+st.plotly_chart(mc.by_relationship_type(dashboard.by_primary_type(by_type(canvas.id, key, filters, types)), currency),
+                width="stretch", key="met_by_type")
 
 # --- What-if ----------------------------------------------------------------------------------
 

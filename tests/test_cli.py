@@ -116,3 +116,26 @@ def test_metrics_unknown_column_and_missing_file(tmp_path, capsys):
     empty.write_text("")
     assert main(["metrics", str(empty)]) == 2
     assert "is empty" in capsys.readouterr().err
+
+
+def test_metrics_of_a_canvas_adds_relationship_types_and_targets(database_url, capsys):
+    assert main(["demo"]) == 0
+    capsys.readouterr()
+    assert main(["metrics", "--canvas", "demo-kettle-crema", "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert set(report["segments"]) == {"Home brewers", "Office teams", "Gift buyers"}
+    assert set(report["relationship_types"]) == {"Automated services", "Dedicated personal assistance", "Self-service"}
+    office = report["relationship_types"]["Dedicated personal assistance"]  # Office teams alone
+    assert office["customers"] == report["segments"]["Office teams"]["customers"]
+    statuses = {(t["segment"], t["metric"]): t["status"] for t in report["targets"]}
+    assert statuses[("Home brewers", "NPS")] == "missed" and statuses[("Office teams", "Monthly retention rate")] == "met"
+    assert report["nps"] is not None and report["cac_overall"] is not None
+
+
+def test_metrics_needs_exactly_one_source(database_url, capsys):
+    assert main(["metrics"]) == 2
+    assert "--canvas ID" in capsys.readouterr().err
+    assert main(["metrics", "file.csv", "--canvas", "x"]) == 2
+    assert "not both" in capsys.readouterr().err
+    assert main(["metrics", "--canvas", "nope"]) == 2
+    assert "no canvas with id" in capsys.readouterr().err.lower()

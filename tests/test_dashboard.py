@@ -183,3 +183,27 @@ def test_predictive_clv_per_customer_and_the_empty_fallback(demo):
     assert set(customers["segment"]) <= set(NAMES.values()) | {dashboard.UNASSIGNED}
     empty = dashboard.predictive_clv(tx.iloc[:0])
     assert empty["fallback"] and empty["customers"].empty and "no orders" in empty["reasons"][0]
+
+
+def test_figures_per_primary_relationship_type_are_pooled_over_its_segments(demo):
+    tx, surveys, spend = demo
+    types = (("automated_services", ("Home brewers",)), ("self_service", ("Gift buyers", "Office teams")))
+    by_type = dashboard.type_measures(tx, surveys, spend, types)
+    home = dashboard.segment_measures(tx, surveys, spend)["seg-home"]
+    assert by_type["automated_services"] == home  # one segment: its own figures
+    pooled = tx[tx["segment"].isin(["Gift buyers", "Office teams"])]
+    assert by_type["self_service"]["customers"] == pooled["customer_id"].nunique()
+    assert by_type["self_service"]["clv"] == pytest.approx(metrics.summary(pooled)["clv_historical"])
+    table = dashboard.by_primary_type(by_type)
+    assert list(table.index) == ["Automated services", "Self-service"]
+    assert table.loc["Self-service", "clv"] == pytest.approx(by_type["self_service"]["clv"])
+
+
+def test_primary_types_group_segment_names_by_their_primary_type():
+    from types import SimpleNamespace as NS
+
+    segments = [NS(id="a", name="Home brewers"), NS(id="b", name="Office teams"), NS(id="c", name="Gift buyers")]
+    relationships = {"a": NS(primary_type="self_service"), "b": NS(primary_type="dedicated_personal_assistance"),
+                     "c": NS(primary_type="self_service")}
+    assert dashboard.primary_types(segments, relationships) == (
+        ("dedicated_personal_assistance", ("Office teams",)), ("self_service", ("Home brewers", "Gift buyers")))
