@@ -171,14 +171,14 @@ def _canvas_metrics(args: argparse.Namespace) -> int:
         raise InvalidInput("No orders fall between --start and --end.")
     prepared = metrics.prepare(tx)
     report = metrics.metrics_report(prepared, period=args.period, margin=args.margin, surveys=surveys, spend=spend)
-    types = dashboard.type_measures(prepared, surveys, spend, dashboard.primary_types(board.segments,
-                                                                                      board.relationships),
-                                    period=args.period)
+    names = {s.id: s.name for s in board.segments}
+    measures = dashboard.segment_measures(tx, surveys, spend, period=args.period)
+    types = dashboard.type_measures(prepared, surveys, spend,
+                                    dashboard.primary_types(board.segments, board.relationships), period=args.period,
+                                    by_segment={names[sid]: m for sid, m in measures.items() if sid in names})
     from canvas.blocks import RELATIONSHIP_TYPES
 
     report["relationship_types"] = {RELATIONSHIP_TYPES[key].label: figures for key, figures in types.items()}
-    names = {s.id: s.name for s in board.segments}
-    measures = dashboard.segment_measures(tx, surveys, spend, period=args.period)
     targets = {sid: dict(r.targets) for sid, r in board.relationships.items() if r.targets}
     table = dashboard.targets_table(measures, targets, names).drop(columns="unit")
     report["targets"] = [{k: (None if isinstance(v, float) and v != v else v) for k, v in row.items()}

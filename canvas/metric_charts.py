@@ -66,7 +66,6 @@ def retention_curves(curves: Mapping[str, pd.Series], colours: Mapping[str, str]
                                  hovertemplate=f"{name}<br>%{{x}} periods: %{{y:.1f}} %<extra></extra>"))
     fig.update_xaxes(title="periods since first order")
     fig.update_yaxes(title="% of cohort active", range=[0, 105])
-    fig.update_layout(showlegend=True)
     return _layout(fig, title).update_layout(showlegend=True, legend=dict(orientation="h", y=-0.2))
 
 

@@ -61,11 +61,12 @@ def compute(canvas_id: str, key: str, filters: dashboard.Filters) -> dict:
 @st.cache_resource(show_spinner=False, max_entries=8)
 def by_type(canvas_id: str, key: str, filters: dashboard.Filters, types: tuple) -> dict:
     """Figures per primary relationship type (keyed by the canvas's current primary types too)."""
-    frames = load_frames(canvas_id, key)
+    frames, result = load_frames(canvas_id, key), compute(canvas_id, key, filters)
+    names = {sid: name for name, sid in frames["segment_ids"].items()}
     return dashboard.type_measures(
-        compute(canvas_id, key, filters)["prepared"], dashboard.apply_filters(frames["surveys"], filters),
+        result["prepared"], dashboard.apply_filters(frames["surveys"], filters),
         dashboard.apply_filters(frames["spend"], filters, date_column="period_start"), types,
-        period=filters.period)
+        period=filters.period, by_segment={names[sid]: m for sid, m in result["measures"].items() if sid in names})
 
 
 @st.cache_resource(show_spinner=False)
@@ -237,7 +238,7 @@ if pred["fallback"]:
             icon=":material/info:")
 per_segment = customers.groupby("segment").agg(historical=("clv_historical", "mean"), predictive=("clv", "mean"))
 a, b = st.columns(2)
-a.plotly_chart(mc.clv_distribution(customers.rename(columns={"value": "value"})[["segment", "value"]], colours,
+a.plotly_chart(mc.clv_distribution(customers[["segment", "value"]], colours,
                                    currency), width="stretch", key="met_clv_dist")
 b.plotly_chart(mc.clv_by_segment(per_segment, colours, currency, predictive=not pred["fallback"]),
                width="stretch", key="met_clv_seg")
