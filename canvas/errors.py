@@ -5,7 +5,10 @@ Programming errors are not caught at the edge; these are.
 
 from __future__ import annotations
 
-from pydantic import ValidationError
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # only a type here: the CLI's file commands start without pydantic
+    from pydantic import ValidationError
 
 
 class CanvasError(Exception):

@@ -216,3 +216,16 @@ def test_number_parser_reads_back_formatted_amounts(value, style, currency):
     text = ("-" if value < 0 else "") + (currency + text if currency == "$" else text + currency)
     numbers, _ = ingest._parse_numbers(pd.Series([text, "1" + ("," if style == "eu" else ".") + "50"]))
     assert numbers.iloc[0] == pytest.approx(float(value), abs=1e-9)
+
+
+def test_exact_duplicates_equal_pandas_on_every_mix_of_columns():
+    rng = np.random.default_rng(2)
+    n = 5000
+    frame = pd.DataFrame({
+        "customer_id": rng.choice(["a", "b", "c"], n), "order_id": rng.choice(["o1", "o2", None], n),
+        "date": pd.Timestamp("2025-01-01") + pd.to_timedelta(rng.integers(0, 5, n), "D"),
+        "amount": rng.choice([1.0, 2.5, np.nan], n),
+    })
+    for columns in (["customer_id", "date", "amount", "order_id"], ["date", "amount"], ["customer_id", "order_id"]):
+        part = frame[columns]
+        assert (ingest.exact_duplicates(part) == part.duplicated(keep="first").to_numpy()).all()
