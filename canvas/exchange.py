@@ -14,7 +14,7 @@ from sqlmodel import Session
 
 from canvas import store
 from canvas.blocks import Block
-from canvas.document import FORMAT_NAME, FORMAT_VERSION, canvas_document, relationship_fields, replace_contents
+from canvas.document import FORMAT_NAME, canvas_document, relationship_fields, replace_contents
 from canvas.errors import InvalidInput
 from canvas.models import Canvas, CanvasCreate, NoteCreate, SegmentCreate
 from canvas.relationships import RelationshipDesign

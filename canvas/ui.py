@@ -123,6 +123,20 @@ def seen_version(canvas_id: str) -> int:
     return st.session_state[SEEN_VERSIONS].get(canvas_id, -1)
 
 
+def page_heading(db: Session, title: str, about: str) -> Canvas:
+    """A page's heading (title, then "<canvas name>: <about>") with the canvas picker beside it;
+    returns the current canvas, or stops the page when there is none to show."""
+    from canvas.render import title_html
+
+    heading, picker = st.columns([3, 1], vertical_alignment="bottom")
+    canvas = current_canvas(db)
+    canvas_picker(db, canvas, where=picker)
+    if canvas is None:
+        st.stop()
+    heading.markdown(title_html(title, f"{canvas.name}: {about}"), unsafe_allow_html=True)  # escaped inside
+    return canvas
+
+
 def canvas_picker(db: Session, current: Canvas | None, *, where: Any = None) -> None:
     """A select box that switches the current canvas (and the URL); in ``where`` or the sidebar."""
     canvases = store.list_canvases(session=db)

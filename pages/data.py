@@ -2,7 +2,6 @@
 
 import hashlib
 
-import pandas as pd
 import streamlit as st
 
 from canvas import ingest, store, ui
@@ -87,20 +86,12 @@ def show_report(report: dict) -> None:
 
 # --- Page -------------------------------------------------------------------------------------
 
-heading, picker = st.columns([3, 1], vertical_alignment="bottom")
 with ui.session() as db:
-    canvas = ui.current_canvas(db)
-    ui.canvas_picker(db, canvas, where=picker)
-    if canvas is None:
-        st.stop()
+    canvas = ui.page_heading(db, "Customer data", "your own transactions, survey scores and acquisition spend, "
+                                                  "linked to the canvas's segments.")
     datasets = store.list_datasets(session=db, canvas_id=canvas.id)
     segments = {s.id: s.name for s in store.list_segments(session=db, canvas_id=canvas.id)}
 ui.show_flash()
-heading.markdown(
-    f"<h1 class='bmc-title'>Customer data</h1><p class='bmc-description'>{escape_text(canvas.name)}: "
-    "your own transactions, survey scores and acquisition spend, linked to the canvas's segments.</p>",
-    unsafe_allow_html=True,  # escape_text on the canvas name
-)
 
 st.subheader("Linked to this canvas")
 if not datasets:

@@ -107,22 +107,14 @@ def write_filters(first: date, last: date) -> None:
 
 # --- Page -------------------------------------------------------------------------------------
 
-heading, picker = st.columns([3, 1], vertical_alignment="bottom")
 with ui.session() as db:
-    canvas = ui.current_canvas(db)
-    ui.canvas_picker(db, canvas, where=picker)
-    if canvas is None:
-        st.stop()
+    canvas = ui.page_heading(db, "Metrics", "is each relationship working? The numbers from your own customer "
+                                            "data, segment by segment.")
     datasets, segment_names, key = canvasdata.describe(session=db, canvas_id=canvas.id)
     board = store.load_board(session=db, canvas_id=canvas.id)
     document = canvas_document(db, board.canvas)
 ui.show_flash()
 currency = canvas.currency
-heading.markdown(
-    f"<h1 class='bmc-title'>Metrics</h1><p class='bmc-description'>{escape_text(canvas.name)}: is each "
-    "relationship working? The numbers from your own customer data, segment by segment.</p>",
-    unsafe_allow_html=True,  # escape_text on the canvas name
-)
 
 if "transactions" not in datasets:
     with st.container(border=True, key="met_empty"):

@@ -186,20 +186,13 @@ def draw_design_form(board: store.Board, segment) -> None:
 
 # --- Page -------------------------------------------------------------------------------------
 
-heading, picker = st.columns([3, 1], vertical_alignment="bottom")
 with ui.session() as db:
-    canvas = ui.current_canvas(db)
-    ui.canvas_picker(db, canvas, where=picker)
-    board = store.load_board(session=db, canvas_id=canvas.id) if canvas is not None else None
-    document = canvas_document(db, board.canvas) if board is not None else None
-if board is None:
-    st.stop()
+    canvas = ui.page_heading(db, "Customer Relationships", "for each segment, the relationship, what it costs, "
+                                                           "and what it aims at.")
+    board = store.load_board(session=db, canvas_id=canvas.id)
+    document = canvas_document(db, board.canvas)
 ui.remember_version(board.canvas)
 ui.show_flash()
-
-heading.markdown(f"<h1 class='bmc-title'>Customer Relationships</h1><p class='bmc-description'>"
-                 f"{escape_text(board.canvas.name)}: for each segment, the relationship, what it costs, and what "
-                 "it aims at.</p>", unsafe_allow_html=True)  # escape_text on the canvas name
 
 if not board.segments:
     st.info("This canvas has no customer segments yet. Add them in the Customer Segments block of the board; "
