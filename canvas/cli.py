@@ -189,9 +189,9 @@ def _canvas_metrics(args: argparse.Namespace) -> int:
     prepared = metrics.prepare(tx)
     report = metrics.metrics_report(prepared, period=args.period, margin=args.margin, surveys=surveys, spend=spend)
     names = {s.id: s.name for s in board.segments}
-    measures = dashboard.segment_measures(tx, surveys, spend, period=args.period)
+    measures = dashboard.segment_measures(tx, surveys, spend)  # monthly, like the targets
     types = dashboard.type_measures(prepared, surveys, spend,
-                                    dashboard.primary_types(board.segments, board.relationships), period=args.period,
+                                    dashboard.primary_types(board.segments, board.relationships),
                                     by_segment={names[sid]: m for sid, m in measures.items() if sid in names})
     from canvas.blocks import RELATIONSHIP_TYPES
 

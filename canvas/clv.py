@@ -124,7 +124,8 @@ def rfm_summary(tx: pd.DataFrame, *, calibration_end: Any, time_unit: TimeUnit =
     new_customer = np.r_[True, c_cust[1:] != c_cust[:-1]] if len(c_cust) else \
         np.zeros(0, bool)
     first_idx = np.flatnonzero(new_customer)
-    last_idx = np.r_[first_idx[1:] - 1, len(c_cust) - 1].astype(np.int64)
+    last_idx = np.r_[first_idx[1:] - 1, len(c_cust) - 1].astype(np.int64) if len(first_idx) else \
+        np.zeros(0, np.int64)  # no purchase at all (only refunds): no customer to model
     who = c_cust[first_idx]
     days_count = last_idx - first_idx + 1
     spend_total = np.add.reduceat(c_spend, first_idx) if len(first_idx) else np.zeros(0)

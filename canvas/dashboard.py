@@ -250,6 +250,13 @@ def kpi_tiles(figures: Figures, *, targets: Mapping[str, float] | None = None) -
     return tiles
 
 
+def tile_targets(targets: Mapping[str, float], period: str) -> dict[str, float]:
+    """The targets a tile can be held to at this granularity: retention and churn targets are
+    monthly rates, so they apply to monthly tiles only."""
+    per_period = {"retention_rate", "churn_rate"}
+    return {key: value for key, value in targets.items() if period == "month" or key not in per_period}
+
+
 # --- Per-segment measures (for the coach and the targets table) ----------------------------------
 
 def segment_ids(frame: pd.DataFrame | None) -> dict[str, str]:
@@ -281,13 +288,13 @@ def segment_groups(tx: pd.DataFrame | metrics.Prepared, ids: Mapping[str, str] |
 
 
 def segment_measures(tx: pd.DataFrame, surveys: pd.DataFrame | None, spend: pd.DataFrame | None, *,
-                     period: str = "month",
                      groups: Mapping[str, tuple[str, metrics.Prepared]] | None = None,
                      ) -> dict[str, dict[str, float | None]]:
     """Measured figures per segment id, keyed like ``blocks.TARGETS`` plus trend and size.
 
-    retention_rate: mean of the last 3 complete periods; churn_rate: 1 − that; churn_trend:
-    least-squares slope of churn over the last 6 complete periods (fraction per period).
+    Monthly whatever granularity the charts show, since the targets are monthly:
+    retention_rate: mean of the last 3 complete months; churn_rate: 1 − that; churn_trend:
+    least-squares slope of churn over the last 6 complete months (fraction per month).
     """
     out: dict[str, dict[str, float | None]] = {}
     if tx is None or not len(tx):
@@ -298,12 +305,13 @@ def segment_measures(tx: pd.DataFrame, surveys: pd.DataFrame | None, spend: pd.D
         and "segment_id" in spend.columns else {}
     for segment_id, (_, rows) in (segment_groups(tx) if groups is None else groups).items():
         if segment_id:  # Unassigned: no design, no targets
-            out[segment_id] = _measures(rows, survey_groups.get(segment_id), spend_groups.get(segment_id), period)
+            out[segment_id] = _measures(rows, survey_groups.get(segment_id), spend_groups.get(segment_id))
     return out
 
 
 def _measures(rows: metrics.Prepared, answers: pd.DataFrame | None, costs: pd.DataFrame | None,
-              period: str) -> dict[str, float | None]:
+              ) -> dict[str, float | None]:
+    period = "month"
     summary = metrics.summary(rows)
     retention = _complete(metrics.period_retention(rows, period))["retention_rate"].dropna()
     recent = retention.tail(3)
@@ -341,11 +349,12 @@ def primary_types(segments: list[Any], relationships: Mapping[str, Any]) -> tupl
 
 
 def type_measures(tx: pd.DataFrame | metrics.Prepared, surveys: pd.DataFrame | None, spend: pd.DataFrame | None,
-                  types: tuple[tuple[str, tuple[str, ...]], ...], *, period: str = "month",
+                  types: tuple[tuple[str, tuple[str, ...]], ...], *,
                   by_segment: Mapping[str, Mapping[str, float | None]] | None = None,
                   ) -> dict[str, dict[str, float | None]]:
     """The segment measures per primary relationship type (key -> measures), each computed on the
-    rows of the segments that type is primary for, pooled: not an average of segment figures.
+    rows of the segments that type is primary for, pooled: not an average of segment figures;
+    monthly, as ``segment_measures``.
 
     ``by_segment`` (segment name -> its measures, already computed on the same rows) is reused
     for a type that is primary for one segment only: its figures are that segment's.
@@ -359,7 +368,7 @@ def type_measures(tx: pd.DataFrame | metrics.Prepared, surveys: pd.DataFrame | N
         rows = metrics.subset(prepared, segments=names)
         if not len(rows):
             continue
-        out[key] = _measures(rows, _of_segments(surveys, names), _of_segments(spend, names), period)
+        out[key] = _measures(rows, _of_segments(surveys, names), _of_segments(spend, names))
     return out
 
 

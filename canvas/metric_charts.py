@@ -36,12 +36,22 @@ def _labels(index: pd.Index) -> list[str]:
     return [period_label(p) for p in index]
 
 
-def cohort_heatmap(cohorts: pd.DataFrame, *, max_offsets: int = 24) -> go.Figure:
-    """Cohort retention matrix: share of each cohort active k periods after its first order."""
+def _periods_axis(labels: list[str], *, most: int = 12) -> dict:
+    """Axis settings for period labels ("2026-03", "2026-Q1", "2026-W05"): categories in order,
+    at most ``most`` of them labelled, level. Left to guess, Plotly reads "2026-03" as a date,
+    and a single period becomes milliseconds."""
+    return dict(type="category", categoryorder="array", categoryarray=labels, nticks=most, tickangle=0)
+
+
+def cohort_heatmap(cohorts: pd.DataFrame, *, max_offsets: int = 24, max_cohorts: int = 60) -> go.Figure:
+    """Cohort retention matrix: share of each cohort active k periods after its first order
+    (the latest ``max_cohorts`` cohorts, so two years of weeks stay readable)."""
     title = "Cohort retention (% of each cohort active k periods later)"
     if cohorts is None or cohorts.empty:
         return empty(title)
-    matrix = cohorts.iloc[:, :max_offsets] * 100
+    if len(cohorts) > max_cohorts:
+        title = f"Cohort retention of the latest {max_cohorts} cohorts (% active k periods later)"
+    matrix = cohorts.iloc[-max_cohorts:, :max_offsets] * 100
     text = matrix.map(lambda v: "" if pd.isna(v) else f"{v:.0f}")
     fig = go.Figure(go.Heatmap(
         z=matrix.to_numpy(), x=[str(k) for k in matrix.columns], y=_labels(matrix.index), text=text.to_numpy(),
@@ -49,7 +59,7 @@ def cohort_heatmap(cohorts: pd.DataFrame, *, max_offsets: int = 24) -> go.Figure
         colorbar=dict(title="%", thickness=10),
         hovertemplate="cohort %{y}<br>%{x} periods later: %{z:.1f} %<extra></extra>",
     ))
-    fig.update_yaxes(autorange="reversed", title="cohort (first order)")
+    fig.update_yaxes(autorange="reversed", title="cohort (first order)", **_periods_axis(_labels(matrix.index), most=40))
     fig.update_xaxes(title="periods since first order")
     return _layout(fig, title, height=max(340, 16 * len(matrix) + 120))
 
@@ -80,11 +90,13 @@ def layer_cake(revenue: pd.DataFrame, currency: str) -> go.Figure:
     for i, cohort in enumerate(revenue.columns):
         shade = int(255 * palette[i])
         fig.add_trace(go.Scatter(
-            x=x, y=revenue[cohort].clip(lower=0).to_numpy(), stackgroup="cohorts", mode="lines", line=dict(width=0.5),
+            x=x, y=revenue[cohort].clip(lower=0).to_numpy(), stackgroup="cohorts", line=dict(width=0.5),
+            mode="lines" if len(x) > 1 else "markers",  # one period: a stack of points, not an invisible area
             fillcolor=f"rgba(31,119,180,{0.25 + 0.7 * (1 - palette[i]):.2f})", name=period_label(cohort),
             hovertemplate=f"cohort {period_label(cohort)}<br>%{{x}}: %{{y:,.0f}} {currency}<extra></extra>",
             marker=dict(color=f"rgb({shade},{shade},255)"),
         ))
+    fig.update_xaxes(**_periods_axis(x))
     fig.update_yaxes(title=f"revenue ({currency})")
     return _layout(fig, title)
 
@@ -102,6 +114,7 @@ def active_and_churn(active: pd.DataFrame, retention: pd.DataFrame) -> go.Figure
         fig.add_trace(go.Scatter(x=_labels(retention.index), y=retention["churn_rate"] * 100, name="churn %",
                                  mode="lines+markers", line=dict(color="#E4572E", width=2)), secondary_y=True)
     fig.update_layout(barmode="stack")
+    fig.update_xaxes(**_periods_axis(x, most=6))  # a half-width chart
     fig.update_yaxes(title_text="customers", secondary_y=False)
     fig.update_yaxes(title_text="churn (%)", secondary_y=True, rangemode="tozero", showgrid=False, tickformat=".0f")
     return _layout(fig, title).update_layout(showlegend=True, legend=dict(orientation="h", y=-0.2))

@@ -6,7 +6,7 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from canvas import canvasdata, clv, coach, dashboard, metrics, store, ui
+from canvas import canvasdata, coach, dashboard, metrics, store, ui
 from canvas import metric_charts as mc
 from canvas.coach import LIFETIME_CAP_MONTHS
 from canvas.demo import load_demo_data
@@ -52,7 +52,7 @@ def compute(canvas_id: str, key: str, filters: dashboard.Filters) -> dict:
         return {"empty": True}
     figures = dashboard.compute_figures(rows, surveys, spend, period=filters.period)
     groups = dashboard.segment_groups(rows, frames["segment_ids"])
-    measures = dashboard.segment_measures(rows, surveys, spend, period=filters.period, groups=groups)
+    measures = dashboard.segment_measures(rows, surveys, spend, groups=groups)  # monthly, like the targets
     return {"empty": False, "figures": figures, "measures": measures, "prepared": rows,
             "curves": dashboard.retention_curves(rows, filters.period, groups=groups),
             "surveys": dashboard.survey_table(surveys)}
@@ -66,7 +66,7 @@ def by_type(canvas_id: str, key: str, filters: dashboard.Filters, types: tuple) 
     return dashboard.type_measures(
         result["prepared"], dashboard.apply_filters(frames["surveys"], filters),
         dashboard.apply_filters(frames["spend"], filters, date_column="period_start"), types,
-        period=filters.period, by_segment={names[sid]: m for sid, m in result["measures"].items() if sid in names})
+        by_segment={names[sid]: m for sid, m in result["measures"].items() if sid in names})
 
 
 @st.cache_resource(show_spinner=False)
@@ -160,11 +160,13 @@ figures, measures = result["figures"], result["measures"]
 # --- KPI tiles --------------------------------------------------------------------------------
 single = [s for s in board.segments if filters.segments == (s.name,)]
 design = board.relationships.get(single[0].id) if single else None
-tile_targets = dict(design.targets) if design else {}
+tile_targets = dashboard.tile_targets(design.targets if design else {}, filters.period)
 tiles = dashboard.kpi_tiles(figures, targets=tile_targets)
-st.caption(("Targets of **" + escape_text(single[0].name) + "** shown on the tiles. ") if single else
-           "Pick a single segment to see its targets on the tiles; the table below has every segment's. "
-           f"Changes are against the previous {filters.period}.", unsafe_allow_html=True)
+monthly_only = " Retention and churn targets are monthly: pick Month to compare them." \
+    if design and len(tile_targets) < len(design.targets) else ""
+st.caption(("Targets of **" + escape_text(single[0].name) + "** shown on the tiles." + monthly_only + " ")
+           if single else "Pick a single segment to see its targets on the tiles; the table below has every "
+           "segment's. " + f"Changes are against the previous {filters.period}.", unsafe_allow_html=True)
 strip = st.container(horizontal=True, key="met_tiles", gap="small")  # wraps to the next line on narrow screens
 for tile in tiles:
     column = strip.container(width=200)
@@ -215,6 +217,9 @@ b.plotly_chart(mc.active_and_churn(figures.active, figures.retention), width="st
 st.plotly_chart(mc.layer_cake(figures.layer_cake, currency), width="stretch", key="met_layer_cake")
 
 st.subheader("Value", anchor="kpis")
+st.caption("Predictive CLV: BG/NBD (purchases) and Gamma-Gamma (spend per order) fitted once on every customer in "
+           "the date range, 12 months ahead, 1 % a month discount; the segment filter picks customers from that "
+           "model. Historical CLV: revenue per customer to date.")
 with st.spinner("Fitting the predictive CLV model…"):
     try:
         pred = clv_job.result()

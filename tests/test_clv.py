@@ -316,3 +316,11 @@ def test_refunds_reduce_expected_spend(simulated_tx):
     assert refunded.customers["clv"].sum() == pytest.approx(
         plain.customers["clv"].sum() * (1 - refunded.refund_share), rel=1e-6)
     assert any("Refunds" in w for w in refunded.warnings)
+
+
+def test_refunds_only_give_no_customer_to_model_and_a_plain_fallback():
+    tx = pd.DataFrame({"customer_id": ["a", "b"], "date": pd.to_datetime(["2025-01-05", "2025-03-05"]),
+                       "amount": [-10.0, -20.0]})
+    assert clv.rfm_summary(tx, calibration_end="2025-12-31").empty
+    analysis = clv.analyse_clv(tx, calibration_end="2025-12-31")
+    assert analysis.fallback and "no purchases" in analysis.reasons[0]

@@ -216,3 +216,36 @@ def test_a_type_primary_for_one_segment_reuses_its_measures(demo):
     by_type = dashboard.type_measures(tx, surveys, spend, types, by_segment=known)
     assert by_type["automated_services"] == {"customers": -1.0}
     assert by_type["self_service"] == dashboard.type_measures(tx, surveys, spend, types)["self_service"]
+
+
+def test_period_charts_keep_their_labels_even_for_a_single_period(demo):
+    tx, surveys, spend = demo
+    one_month = dashboard.apply_filters(tx, dashboard.Filters(start=date(2026, 10, 1), end=date(2026, 10, 31)))
+    figures = dashboard.compute_figures(one_month, None, None)
+    for fig, axis in ((mc.layer_cake(figures.layer_cake, "EUR"), "xaxis"),
+                      (mc.active_and_churn(figures.active, figures.retention), "xaxis"),
+                      (mc.cohort_heatmap(figures.cohorts), "yaxis")):
+        layout = fig.layout[axis]
+        assert layout.type == "category" and list(layout.categoryarray) == ["2026-10"]
+
+
+def test_monthly_targets_apply_to_monthly_tiles_only():
+    targets = {"retention_rate": 0.9, "churn_rate": 0.1, "nps": 40.0}
+    assert dashboard.tile_targets(targets, "month") == targets
+    assert dashboard.tile_targets(targets, "week") == {"nps": 40.0}
+
+
+def test_segment_measures_are_monthly_whatever_the_charts_show(demo):
+    tx, surveys, spend = demo
+    monthly = metrics.period_retention(tx[tx["segment_id"] == "seg-office"], "month")
+    complete = monthly[~monthly["partial"]]["retention_rate"].dropna()
+    office = dashboard.segment_measures(tx, surveys, spend)["seg-office"]
+    assert office["retention_rate"] == pytest.approx(complete.tail(3).mean())
+
+
+def test_weekly_cohort_heatmap_shows_the_latest_cohorts(demo):
+    tx, _, _ = demo
+    cohorts = dashboard.compute_figures(tx, None, None, period="week").cohorts
+    fig = mc.cohort_heatmap(cohorts)
+    assert len(cohorts) > 60 and len(fig.data[0].y) == 60 and fig.data[0].y[-1] == "2026-W44"
+    assert "latest 60" in fig.layout.title.text

@@ -63,3 +63,10 @@ def test_empty_state_offers_the_demo_data(database_url, engine):
     app = app.button(key="met_use_demo").click().run()
     assert not app.exception
     assert any(m.label == "Active customers" for m in app.metric)
+
+
+def test_targets_are_judged_on_monthly_figures_at_any_granularity(database_url):
+    by_month = metrics_page({"canvas": DEMO_CANVAS_ID}).dataframe[0].value  # the targets table
+    by_week = metrics_page({"canvas": DEMO_CANVAS_ID, "period": "week"}).dataframe[0].value
+    assert by_week["status"].tolist() == by_month["status"].tolist()
+    assert by_week["measured"].tolist() == by_month["measured"].tolist()
