@@ -7,11 +7,15 @@ was looking at, with any mistake shown as a message instead of a traceback.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
+from datetime import date
 from typing import Any
 
 import streamlit as st
+from streamlit.runtime.scriptrunner import add_script_run_ctx
 from sqlalchemy import Engine
 from sqlmodel import Session
 
@@ -190,3 +194,90 @@ def act(action: Callable[[Session], Any], *, done: str | None = None) -> Any:
     if done:
         flash("success", done)
     return result
+
+
+# --- The metrics page's data, shared by the pages ------------------------------------------------
+# Cached per canvas data fingerprint (``canvasdata.data_key``) and filters. cache_resource hands
+# out the cached objects themselves (no pickled copy of a million rows on every rerun): callers
+# only read them. The data page warms them when a dataset is confirmed.
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def metrics_frames(canvas_id: str, key: str) -> dict:
+    """The canvas's linked frames, and its transactions prepared once (filters take subsets)."""
+    from canvas import canvasdata, dashboard, metrics
+
+    with session() as db:
+        data = canvasdata.load_canvas_data(session=db, canvas_id=canvas_id)
+    tx = data.transactions
+    return {"transactions": tx, "surveys": data.surveys, "spend": data.spend,
+            "prepared": metrics.prepare(tx) if tx is not None else None,
+            "segment_ids": dashboard.segment_ids(tx)}
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def metrics_figures(canvas_id: str, key: str, filters: Any) -> dict:
+    """Everything the page draws for one selection (``filters``: ``dashboard.Filters``)."""
+    from canvas import dashboard
+
+    frames = metrics_frames(canvas_id, key)
+    rows = dashboard.select(frames["prepared"], filters)
+    surveys = dashboard.apply_filters(frames["surveys"], filters)
+    spend = dashboard.apply_filters(frames["spend"], filters, date_column="period_start")
+    if not len(rows):
+        return {"empty": True}
+    figures = dashboard.compute_figures(rows, surveys, spend, period=filters.period)
+    groups = dashboard.segment_groups(rows, frames["segment_ids"])
+    measures = dashboard.segment_measures(rows, surveys, spend, groups=groups)  # monthly, like the targets
+    return {"empty": False, "figures": figures, "measures": measures, "prepared": rows,
+            "curves": dashboard.retention_curves(rows, filters.period, groups=groups),
+            "surveys": dashboard.survey_table(surveys)}
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def metrics_by_type(canvas_id: str, key: str, filters: Any, types: tuple) -> dict:
+    """Figures per primary relationship type (keyed by the canvas's current primary types too)."""
+    from canvas import dashboard
+
+    frames, result = metrics_frames(canvas_id, key), metrics_figures(canvas_id, key, filters)
+    names = {sid: name for name, sid in frames["segment_ids"].items()}
+    return dashboard.type_measures(
+        result["prepared"], dashboard.apply_filters(frames["surveys"], filters),
+        dashboard.apply_filters(frames["spend"], filters, date_column="period_start"), types,
+        by_segment={names[sid]: m for sid, m in result["measures"].items() if sid in names})
+
+
+@st.cache_resource(show_spinner=False)
+def _model_fits() -> ThreadPoolExecutor:
+    """One worker thread for model fits, so a page draws its other charts meanwhile."""
+    return ThreadPoolExecutor(max_workers=1, thread_name_prefix="clv-fit")
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def metrics_clv(canvas_id: str, key: str, start: date | None, end: date | None) -> Future:
+    """Predictive CLV of every customer in the date range, fitted in the background: one model
+    for all segments (the segment filter then picks customers; the granularity does not matter
+    to it). The page asks for it early and waits for it where its charts are."""
+    from canvas import dashboard
+
+    tx = dashboard.apply_filters(metrics_frames(canvas_id, key)["transactions"], dashboard.Filters(start, end))
+    return _model_fits().submit(dashboard.predictive_clv, tx)
+
+
+def warm_metrics(canvas_id: str) -> None:
+    """Compute in a background thread what the metrics page shows first for this canvas, so the
+    first visit after an upload is served from the caches. Failures are left to that visit."""
+    from canvas import canvasdata, dashboard
+
+    def warm() -> None:
+        try:
+            with session() as db:
+                datasets, _, key = canvasdata.describe(session=db, canvas_id=canvas_id)
+            if "transactions" in datasets:
+                metrics_clv(canvas_id, key, None, None)
+                metrics_figures(canvas_id, key, dashboard.Filters())
+        except Exception:  # noqa: BLE001 - only a head start: the page computes and reports it itself
+            pass
+
+    thread = threading.Thread(target=warm, name="warm-metrics", daemon=True)
+    add_script_run_ctx(thread)  # the caches belong to this app's runtime
+    thread.start()

@@ -41,6 +41,7 @@ def save(canvas_id: str, kind: str, digest: str, name: str, content: bytes, mapp
     if ui.act(action, done=f"{KIND_LABELS[kind]} saved and linked to the canvas"):
         # A new key gives a fresh, empty uploader (its value cannot be set directly).
         st.session_state["data_upload_round"] = st.session_state.get("data_upload_round", 0) + 1
+        ui.warm_metrics(canvas_id)  # the metrics page's figures, computed while the founder reads on
 
 
 def delete(canvas_id: str, dataset_id: str) -> None:
@@ -50,8 +51,9 @@ def delete(canvas_id: str, dataset_id: str) -> None:
 
 def relink(canvas_id: str, dataset_id: str, values: list[str]) -> None:
     links = {v: st.session_state[f"data_relink_{dataset_id}_{i}"] or "" for i, v in enumerate(values)}
-    ui.act(lambda db: store.link_dataset_segments(session=db, canvas_id=canvas_id, dataset_id=dataset_id,
-                                                   segment_links=links), done="Segment links saved")
+    if ui.act(lambda db: store.link_dataset_segments(session=db, canvas_id=canvas_id, dataset_id=dataset_id,
+                                                      segment_links=links), done="Segment links saved"):
+        ui.warm_metrics(canvas_id)
 
 
 def link_widgets(prefix: str, values: list[str], segments: dict[str, str], current: dict[str, str]) -> dict[str, str]:

@@ -1,12 +1,11 @@
 """Metrics: the canvas's segments and relationships against their real numbers, and a what-if."""
 
-from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import date
 
 import pandas as pd
 import streamlit as st
 
-from canvas import canvasdata, coach, dashboard, metrics, store, ui
+from canvas import canvasdata, coach, dashboard, store, ui
 from canvas import metric_charts as mc
 from canvas.coach import LIFETIME_CAP_MONTHS
 from canvas.demo import load_demo_data
@@ -25,63 +24,6 @@ def show(value, unit: str, currency: str = "") -> str:
         return f"{value * 100:.1f} %"
     text = UNITS.get(unit, "{:,.2f}").format(value)
     return f"{text} {currency}" if unit == "money" and currency else text
-
-
-# --- Cached computations (keyed by the data fingerprint and the filters) --------------------------
-# cache_resource hands out the cached objects themselves (no pickled copy of a million rows on
-# every rerun); the page only reads them.
-
-@st.cache_resource(show_spinner=False, max_entries=4)
-def load_frames(canvas_id: str, key: str) -> dict:
-    with ui.session() as db:
-        data = canvasdata.load_canvas_data(session=db, canvas_id=canvas_id)
-    tx = data.transactions
-    return {"transactions": tx, "surveys": data.surveys, "spend": data.spend,
-            # Factorised and sorted once per dataset: each filter then takes a subset of it.
-            "prepared": metrics.prepare(tx) if tx is not None else None,
-            "segment_ids": dashboard.segment_ids(tx)}
-
-
-@st.cache_resource(show_spinner=False, max_entries=8)
-def compute(canvas_id: str, key: str, filters: dashboard.Filters) -> dict:
-    frames = load_frames(canvas_id, key)
-    rows = dashboard.select(frames["prepared"], filters)
-    surveys = dashboard.apply_filters(frames["surveys"], filters)
-    spend = dashboard.apply_filters(frames["spend"], filters, date_column="period_start")
-    if not len(rows):
-        return {"empty": True}
-    figures = dashboard.compute_figures(rows, surveys, spend, period=filters.period)
-    groups = dashboard.segment_groups(rows, frames["segment_ids"])
-    measures = dashboard.segment_measures(rows, surveys, spend, groups=groups)  # monthly, like the targets
-    return {"empty": False, "figures": figures, "measures": measures, "prepared": rows,
-            "curves": dashboard.retention_curves(rows, filters.period, groups=groups),
-            "surveys": dashboard.survey_table(surveys)}
-
-
-@st.cache_resource(show_spinner=False, max_entries=8)
-def by_type(canvas_id: str, key: str, filters: dashboard.Filters, types: tuple) -> dict:
-    """Figures per primary relationship type (keyed by the canvas's current primary types too)."""
-    frames, result = load_frames(canvas_id, key), compute(canvas_id, key, filters)
-    names = {sid: name for name, sid in frames["segment_ids"].items()}
-    return dashboard.type_measures(
-        result["prepared"], dashboard.apply_filters(frames["surveys"], filters),
-        dashboard.apply_filters(frames["spend"], filters, date_column="period_start"), types,
-        by_segment={names[sid]: m for sid, m in result["measures"].items() if sid in names})
-
-
-@st.cache_resource(show_spinner=False)
-def background() -> ThreadPoolExecutor:
-    """One worker thread for model fits, so the page draws its other charts meanwhile."""
-    return ThreadPoolExecutor(max_workers=1, thread_name_prefix="clv-fit")
-
-
-@st.cache_resource(show_spinner=False, max_entries=8)
-def predictive(canvas_id: str, key: str, start: date | None, end: date | None) -> Future:
-    """Predictive CLV of every customer in the date range, fitted in the background: one model
-    for all segments (the segment filter then picks customers; the granularity does not matter
-    to it). The page asks for it early and waits for it where its charts are."""
-    tx = dashboard.apply_filters(load_frames(canvas_id, key)["transactions"], dashboard.Filters(start, end))
-    return background().submit(dashboard.predictive_clv, tx)
 
 
 # --- Actions ----------------------------------------------------------------------------------
@@ -137,7 +79,7 @@ for warning in warnings:
     st.warning(warning, icon=":material/link_off:")
 
 bar = st.container(horizontal=True, vertical_alignment="bottom", key="met_filters")
-frames = load_frames(canvas.id, key)
+frames = ui.metrics_frames(canvas.id, key)
 first_day = frames["transactions"]["date"].min().date()
 last_day = frames["transactions"]["date"].max().date()
 filters = dashboard.within_data(filters, first_day, last_day)
@@ -150,8 +92,8 @@ bar.multiselect("Segments", names, default=list(filters.segments), key="met_segm
 bar.segmented_control("Granularity", dashboard.PERIODS, default=filters.period, key="met_period",
                       on_change=write_filters, args=bounds, format_func=str.capitalize)
 
-clv_job = predictive(canvas.id, key, filters.start, filters.end)  # fits while the rest is computed
-result = compute(canvas.id, key, filters)
+clv_job = ui.metrics_clv(canvas.id, key, filters.start, filters.end)  # fits while the rest is computed
+result = ui.metrics_figures(canvas.id, key, filters)
 if result["empty"]:
     st.info("No orders in this selection: widen the dates or pick other segments.")
     st.stop()
@@ -224,7 +166,7 @@ with st.spinner("Fitting the predictive CLV model…"):
     try:
         pred = clv_job.result()
     except Exception as exc:  # noqa: BLE001 - the page goes on with historical CLV, and says why
-        predictive.clear()  # do not keep the failure: the next visit tries again
+        ui.metrics_clv.clear()  # do not keep the failure: the next visit tries again
         pred = dashboard.predictive_clv(None)
         pred["reasons"] = [f"The model could not be fitted ({exc})."]
 customers = pred["customers"]
@@ -250,7 +192,7 @@ a.plotly_chart(mc.cost_vs_value(value_table, colours, currency), width="stretch"
 b.plotly_chart(mc.ltv_vs_cac(value_table if len(value_table) else None, colours, currency), width="stretch",
                key="met_ltv_cac")
 types = dashboard.primary_types(board.segments, board.relationships)
-st.plotly_chart(mc.by_relationship_type(dashboard.by_primary_type(by_type(canvas.id, key, filters, types)), currency),
+st.plotly_chart(mc.by_relationship_type(dashboard.by_primary_type(ui.metrics_by_type(canvas.id, key, filters, types)), currency),
                 width="stretch", key="met_by_type")
 
 # --- What-if ----------------------------------------------------------------------------------
