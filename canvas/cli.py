@@ -222,9 +222,16 @@ def _canvas_tables(report: dict) -> str:
 
 
 def cmd_clv(args: argparse.Namespace) -> int:
+    import importlib
+    import threading
+
+    # SciPy takes a third of a second to import: let it load while the file is read.
+    loading = threading.Thread(target=importlib.import_module, args=("canvas.clv",), daemon=True)
+    loading.start()
+    tx = _read_transactions(args)
+    loading.join()
     from canvas import clv
 
-    tx = _read_transactions(args)
     try:
         report = clv.clv_report(
             tx, calibration_end=args.calibration_end, holdout_end=args.holdout_end, time_unit=args.time_unit,

@@ -321,6 +321,11 @@ def expected_purchases(fit: BGNBDFit, t: float, frequency: Any, recency: Any,
     """Expected number of purchases in the next ``t`` time units, given x, t_x, T (FHL 2005,
     eq. 10), via the Euler-transformed hypergeometric term (see the module docstring)."""
     x, t_x, T = _arrays(frequency, recency, T)
+    return _purchases_if_alive(fit, t, x, T) * probability_alive(fit, x, t_x, T)
+
+
+def _purchases_if_alive(fit: BGNBDFit, t: float, x: np.ndarray, T: np.ndarray) -> np.ndarray:
+    """Expected purchases in the next ``t`` of a customer still alive: depends on x and T only."""
     if t <= 0:
         return np.zeros(len(x))
     r, alpha, b = fit.r, fit.alpha, fit.b
@@ -328,8 +333,7 @@ def expected_purchases(fit: BGNBDFit, t: float, frequency: Any, recency: Any,
     z = t / (alpha + T + t)
     with np.errstate(invalid="ignore", over="ignore"):  # extreme fits give NaN; the checks catch them
         term = (1.0 - z) ** (a - 1.0) * special.hyp2f1(a + b - 1.0 - r, a - 1.0, a + b + x - 1.0, z)
-    expected = (a + b + x - 1.0) / (a - 1.0) * (1.0 - term)
-    return expected * probability_alive(fit, x, t_x, T)
+    return (a + b + x - 1.0) / (a - 1.0) * (1.0 - term)
 
 
 # --------------------------------------------------------------------------------------------
@@ -406,13 +410,22 @@ def customer_lifetime_value(bgnbd: BGNBDFit, gamma_gamma: GammaGammaFit, frequen
     x, t_x, T, m = _arrays(frequency, recency, T, monetary_value)
     month = DAYS_PER_MONTH / DAYS_PER_UNIT[time_unit]
     spend = expected_spend(gamma_gamma, x, m)
-    value = np.zeros(len(x))
-    previous = np.zeros(len(x))
+    alive = probability_alive(bgnbd, x, t_x, T)
+    # The hypergeometric part depends on (x, T) alone, which customers share a lot (the same
+    # number of repeat purchases, a first purchase on the same day): computed once per pair.
+    t_code = pd.factorize(T, use_na_sentinel=False)[0].astype(np.int64)
+    x_code = pd.factorize(x, use_na_sentinel=False)[0].astype(np.int64)
+    which, pairs = pd.factorize(t_code * (int(x_code.max(initial=0)) + 1) + x_code)
+    first = np.empty(len(pairs), dtype=np.int64)
+    first[which] = np.arange(len(which))  # any customer of a pair stands for it
+    pair_x, pair_T = x[first], T[first]
+    discounted = np.zeros(len(first))
+    previous = np.zeros(len(first))
     for i in range(1, horizon_months + 1):  # a loop over months; each step is vectorised
-        cumulative = expected_purchases(bgnbd, i * month, x, t_x, T)
-        value += (cumulative - previous) * spend / (1.0 + discount_rate) ** i
+        cumulative = _purchases_if_alive(bgnbd, i * month, pair_x, pair_T)
+        discounted += (cumulative - previous) / (1.0 + discount_rate) ** i
         previous = cumulative
-    return value * margin
+    return discounted[which] * alive * spend * margin
 
 
 # --------------------------------------------------------------------------------------------

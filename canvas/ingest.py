@@ -339,6 +339,12 @@ def _parse_numbers(values: pd.Series) -> tuple[pd.Series, str]:
     if pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values):
         return values.astype(float), "."
     text = pa.array(values.astype("string").str.strip(), type=pa.large_string())
+    try:  # the usual case, fast: every cell a plain number (or empty) that Arrow reads as it is
+        plain = pc.cast(text, pa.float64())
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        pass
+    else:
+        return pd.Series(plain.to_numpy(zero_copy_only=False), index=values.index, dtype=float), "."
     if not pc.any(pc.match_substring(text, ",")).as_py():
         plain = pd.to_numeric(pd.Series(text.to_pandas(), index=values.index), errors="coerce")
         failed = plain.isna() & values.notna() & (values.astype("string").str.strip() != "")
@@ -390,6 +396,9 @@ def _parse_dates(values: pd.Series, *, european: bool) -> tuple[pd.Series, str]:
     if sample.str.fullmatch(r"\d{5}(\.\d+)?").mean() > 0.9:
         return _excel_serials(pd.to_numeric(text, errors="coerce")), "Excel serial numbers"
     if sample.str.match(r"\d{4}-\d{2}-\d{2}").mean() > 0.9:
+        fast = _arrow_timestamps(text)
+        if fast is not None:
+            return fast, "ISO 8601 (year-month-day)"
         parsed = pd.to_datetime(text, format="ISO8601", errors="coerce", utc=True)
         return parsed.dt.tz_convert(None).astype("datetime64[ns]"), "ISO 8601 (year-month-day)"
     first = pd.to_numeric(sample.str.extract(r"^(\d{1,2})[./-]")[0], errors="coerce")
@@ -415,6 +424,22 @@ def _parse_dates(values: pd.Series, *, european: bool) -> tuple[pd.Series, str]:
         return parsed.dt.tz_convert(None).astype("datetime64[ns]"), f"mixed formats, {why}"
     parsed = pd.to_datetime(text, format=best, errors="coerce")
     return parsed.astype("datetime64[ns]"), f"{best} ({why})"
+
+
+def _arrow_timestamps(text: pd.Series) -> pd.Series | None:
+    """ISO dates and times without a zone ("2026-01-31", "2026-01-31 07:36:16"), read by Arrow
+    at once; None when any cell is something else (then pandas reads them, cell by cell)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    cells = pa.array(text, type=pa.string())
+    try:
+        stamps = pc.cast(cells, pa.timestamp("ns"))
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return None
+    if stamps.null_count != cells.null_count:
+        return None
+    return pd.Series(stamps.to_numpy(zero_copy_only=False), index=text.index).astype("datetime64[ns]")
 
 
 def _excel_serials(numbers: pd.Series) -> pd.Series:

@@ -324,3 +324,23 @@ def test_refunds_only_give_no_customer_to_model_and_a_plain_fallback():
     assert clv.rfm_summary(tx, calibration_end="2025-12-31").empty
     analysis = clv.analyse_clv(tx, calibration_end="2025-12-31")
     assert analysis.fallback and "no purchases" in analysis.reasons[0]
+
+
+def test_clv_shared_per_frequency_and_age_equals_the_month_by_month_sum():
+    rng = np.random.default_rng(8)
+    n = 2000
+    x = rng.integers(0, 6, n).astype(float)
+    T = rng.integers(1, 30, n) / 7 * 7.0  # many customers share an age, as in real data
+    t_x = np.minimum(T, rng.uniform(0, 30, n)) * (x > 0)
+    m = np.where(x > 0, rng.gamma(4, 10, n), 0.0)
+    bg = clv.BGNBDFit(r=0.5, alpha=5.0, a=0.8, b=2.5, loglik=0.0, converged=True)
+    gg = clv.GammaGammaFit(p=6.0, q=3.7, v=15.0, loglik=0.0, converged=True)
+    value = clv.customer_lifetime_value(bg, gg, x, t_x, T, m, horizon_months=6, discount_rate=0.02)
+    month = clv.DAYS_PER_MONTH / clv.DAYS_PER_UNIT["week"]
+    spend = clv.expected_spend(gg, x, m)
+    expected, previous = np.zeros(n), np.zeros(n)
+    for i in range(1, 7):
+        cumulative = clv.expected_purchases(bg, i * month, x, t_x, T)
+        expected += (cumulative - previous) * spend / 1.02 ** i
+        previous = cumulative
+    np.testing.assert_allclose(value, expected, rtol=1e-12)

@@ -229,3 +229,15 @@ def test_exact_duplicates_equal_pandas_on_every_mix_of_columns():
     for columns in (["customer_id", "date", "amount", "order_id"], ["date", "amount"], ["customer_id", "order_id"]):
         part = frame[columns]
         assert (ingest.exact_duplicates(part) == part.duplicated(keep="first").to_numpy()).all()
+
+
+@pytest.mark.parametrize("cells", [
+    ["2026-01-31", "2026-02-01 07:36:16", None], ["2026-01-31T07:36:16", "2026-01-31 07:36"],
+    ["2026-01-31T07:36:16Z", "2026-01-31T08:00:00+01:00"], ["2026-13-01", "2026-01-31"],
+])
+def test_iso_dates_read_by_arrow_or_pandas_alike(cells):
+    text = pd.Series(cells, dtype="string")
+    parsed, detected = ingest._parse_dates(text, european=False)
+    expected = pd.to_datetime(text, format="ISO8601", errors="coerce", utc=True).dt.tz_convert(None)
+    pd.testing.assert_series_equal(parsed, expected.astype("datetime64[ns]"), check_names=False)
+    assert detected == "ISO 8601 (year-month-day)"
