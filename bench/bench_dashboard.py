@@ -180,7 +180,14 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--split-cpus", action="store_true",
+                        help="server on CPU 0, this script and Chromium on CPU 1: as if the browser were "
+                             "on the founder's own computer")
     args = parser.parse_args()
+    server_cpus = None
+    if args.split_cpus:
+        os.sched_setaffinity(0, {1})  # Chromium, started later, inherits it
+        server_cpus = "0"
     results: dict[str, list[tuple[float, float | None]]] = {}
     with tempfile.TemporaryDirectory() as tmp:
         url, small = build(Path(tmp), args.rows)
@@ -190,7 +197,7 @@ def main() -> None:
                 server.setdefault(step, []).append(seconds)
         record = lambda step, value: results.setdefault(step, []).append(value)  # noqa: E731
         for attempt in range(args.repeat):
-            with running_app(url, timeout=120) as base, sync_playwright() as playwright:
+            with running_app(url, timeout=120, cpus=server_cpus) as base, sync_playwright() as playwright:
                 browser = launch(playwright)
                 page = browser.new_page(viewport={"width": 1440, "height": 1000})
                 page_url = f"{base}/metrics?canvas=demo-kettle-crema"
@@ -209,7 +216,7 @@ def main() -> None:
                                                                        navigates=True))
                 browser.close()
             for pause in (0, 5):
-                with running_app(url, timeout=120) as base, sync_playwright() as playwright:
+                with running_app(url, timeout=120, cpus=server_cpus) as base, sync_playwright() as playwright:
                     browser = launch(playwright)
                     page = browser.new_page(viewport={"width": 1440, "height": 1000})
                     upload(page, base, Path(tmp) / "transactions.csv")
@@ -217,7 +224,7 @@ def main() -> None:
                     record(f"open right after confirming an upload, {pause} s later", timed(
                         page, lambda: page.goto(f"{base}/metrics?canvas=demo-kettle-crema"), charts, navigates=True))
                     browser.close()
-            with running_app(url, timeout=120) as base, sync_playwright() as playwright:
+            with running_app(url, timeout=120, cpus=server_cpus) as base, sync_playwright() as playwright:
                 browser = launch(playwright)
                 page = browser.new_page(viewport={"width": 1440, "height": 1000})
                 timed(page, lambda: page.goto(f"{base}/metrics?canvas={small}"), charts, navigates=True)

@@ -35,12 +35,18 @@ def free_port() -> int:
 
 
 @contextmanager
-def running_app(database_url: str, *, port: int | None = None, timeout: float = 60) -> Iterator[str]:
-    """Start the app on ``database_url``; yields its base URL and stops it afterwards."""
+def running_app(database_url: str, *, port: int | None = None, timeout: float = 60,
+                cpus: str | None = None) -> Iterator[str]:
+    """Start the app on ``database_url``; yields its base URL and stops it afterwards.
+
+    ``cpus`` (e.g. "0") pins the server to those CPUs with ``taskset``, for benchmarks that keep
+    the browser off them.
+    """
     port = port or free_port()
     env = dict(os.environ, CANVAS_DATABASE_URL=database_url)
+    pin = ["taskset", "-c", cpus] if cpus else []
     process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.headless", "true",
+        [*pin, sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.headless", "true",
          "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
         cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
     )
