@@ -132,7 +132,7 @@ def set_period(page, label: str):
     return lambda: page.locator("[data-testid=stButtonGroup] button", has_text=label).click()
 
 
-def server_times(url: str, data_dir: str) -> dict[str, float]:
+def server_times(url: str, data_dir: str, think: float) -> dict[str, float]:
     """The same steps in AppTest: the server's script time alone, without a browser competing
     for the two cores (a fresh process, so nothing is cached; modules are imported first)."""
     code = f"""
@@ -148,6 +148,7 @@ app.run()
 app.switch_page("pages/metrics.py")
 out = {{}}
 def step(name, change=None):
+    time.sleep({think})  # as in the browser: a person looks at the page first
     started = time.perf_counter()
     (change() if change else app).run()
     assert not app.exception, app.exception
@@ -197,7 +198,7 @@ def main() -> None:
         url, small = build(Path(tmp), args.rows)
         server: dict[str, list[float]] = {}
         for _ in range(args.repeat):
-            for step, seconds in server_times(url, str(Path(tmp) / "data")).items():
+            for step, seconds in server_times(url, str(Path(tmp) / "data"), args.think).items():
                 server.setdefault(step, []).append(seconds)
         record = lambda step, value: results.setdefault(step, []).append(value)  # noqa: E731
         for attempt in range(args.repeat):

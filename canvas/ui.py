@@ -282,7 +282,9 @@ def warm_metrics(canvas_id: str) -> None:
 
 
 def _in_background(work: Callable[[], None], name: str) -> None:
-    thread = threading.Thread(target=work, name=name, daemon=True)
+    # Not a daemon: at exit Python waits for it (a few seconds at most) instead of killing it in
+    # the middle of NumPy or Arrow code, which aborts the process.
+    thread = threading.Thread(target=work, name=name)
     add_script_run_ctx(thread)  # the caches belong to this app's runtime
     thread.start()
 
