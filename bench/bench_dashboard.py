@@ -16,9 +16,7 @@ the script has finished and every Plotly chart on the page is drawn:
   the background), at once and after 5 s of reading the report.
 
 Each filter change is a view not seen before on that server: the repeats cycle through
-different segments and date ranges. Before each filter change the script waits ``--think``
-seconds (default 2), as a person looks at the page before the next click; meanwhile the page
-computes the views one click away in the background.
+different segments and date ranges.
 """
 
 from __future__ import annotations
@@ -132,7 +130,7 @@ def set_period(page, label: str):
     return lambda: page.locator("[data-testid=stButtonGroup] button", has_text=label).click()
 
 
-def server_times(url: str, data_dir: str, think: float) -> dict[str, float]:
+def server_times(url: str, data_dir: str) -> dict[str, float]:
     """The same steps in AppTest: the server's script time alone, without a browser competing
     for the two cores (a fresh process, so nothing is cached; modules are imported first)."""
     code = f"""
@@ -148,7 +146,6 @@ app.run()
 app.switch_page("pages/metrics.py")
 out = {{}}
 def step(name, change=None):
-    time.sleep({think})  # as in the browser: a person looks at the page first
     started = time.perf_counter()
     (change() if change else app).run()
     assert not app.exception, app.exception
@@ -183,8 +180,6 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--think", type=float, default=2.0,
-                        help="seconds a person looks at the page before the next filter change (default 2)")
     parser.add_argument("--split-cpus", action="store_true",
                         help="server on CPU 0, this script and Chromium on CPU 1: as if the browser were "
                              "on the founder's own computer")
@@ -198,7 +193,7 @@ def main() -> None:
         url, small = build(Path(tmp), args.rows)
         server: dict[str, list[float]] = {}
         for _ in range(args.repeat):
-            for step, seconds in server_times(url, str(Path(tmp) / "data"), args.think).items():
+            for step, seconds in server_times(url, str(Path(tmp) / "data")).items():
                 server.setdefault(step, []).append(seconds)
         record = lambda step, value: results.setdefault(step, []).append(value)  # noqa: E731
         for attempt in range(args.repeat):
@@ -210,11 +205,8 @@ def main() -> None:
                 record("first load, fresh server (imports, no cache)", timed(page, lambda: page.goto(page_url),
                                                                               charts, navigates=True))
                 segment = SEGMENTS[attempt % len(SEGMENTS)]
-                page.wait_for_timeout(args.think * 1000)
                 record("filter: pick one segment", timed(page, pick_segment(page, segment), charts))
-                page.wait_for_timeout(args.think * 1000)
                 record("filter: granularity to quarter", timed(page, set_period(page, "Quarter"), charts))
-                page.wait_for_timeout(args.think * 1000)
                 record("filter: back to all segments", timed(page, clear_segments(page), charts))
                 start = pd.Timestamp("2025-05-01") + pd.Timedelta(days=7 * attempt)
                 dates = f"{page_url}&from={start:%Y-%m-%d}&to=2026-09-30"

@@ -255,7 +255,3 @@ st.download_button("Download the metrics per segment (CSV)", export.to_csv(index
                    file_name=f"metrics-{canvas.id}.csv", mime="text/csv", icon=":material/download:",
                    key="met_export")
 st.caption("Each chart exports as PNG from its toolbar (camera icon). Rates in the CSV are fractions.")
-
-# The views one click away (a single segment, all segments, another granularity), computed in the
-# background now that this one is drawn: the founder's next filter change is then served from cache.
-ui.prefetch_neighbours(canvas.id, key, filters, [s.name for s in board.segments])

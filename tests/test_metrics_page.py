@@ -70,27 +70,3 @@ def test_targets_are_judged_on_monthly_figures_at_any_granularity(database_url):
     by_week = metrics_page({"canvas": DEMO_CANVAS_ID, "period": "week"}).dataframe[0].value
     assert by_week["status"].tolist() == by_month["status"].tolist()
     assert by_week["measured"].tolist() == by_month["measured"].tolist()
-
-
-def test_the_views_one_click_away_are_computed_in_the_background(database_url, monkeypatch):
-    import threading
-
-    from canvas import dashboard
-
-    def settle() -> None:  # prefetches started by this test, or left running by earlier ones
-        for thread in threading.enumerate():
-            if thread.name == "prefetch-metrics":
-                thread.join(120)
-
-    settle()
-    calls: list[str] = []  # the thread of each computation of a view's figures
-    real = dashboard.compute_figures
-    monkeypatch.setattr(dashboard, "compute_figures",
-                        lambda *a, **k: calls.append(threading.current_thread().name) or real(*a, **k))
-    app = metrics_page({"canvas": DEMO_CANVAS_ID})
-    settle()
-    page_thread = [name for name in calls if name != "prefetch-metrics"]
-    assert len(page_thread) == 1 and calls.count("prefetch-metrics") == 5  # 3 segments, 2 granularities
-    app.multiselect(key="met_segments").set_value(["Office teams"]).run()
-    assert not app.exception
-    assert [name for name in calls if name != "prefetch-metrics"] == page_thread  # served from the cache
