@@ -188,15 +188,17 @@ def _canvas_metrics(args: argparse.Namespace) -> int:
         raise InvalidInput("No orders fall between --start and --end.")
     prepared = metrics.prepare(tx)
     report = metrics.metrics_report(prepared, period=args.period, margin=args.margin, surveys=surveys, spend=spend)
-    names = {s.id: s.name for s in board.segments}
-    measures = dashboard.segment_measures(tx, surveys, spend)  # monthly, like the targets
+    ids = dashboard.segment_ids(tx)
+    measures = dashboard.segment_measures(prepared, surveys, spend,  # monthly, like the targets
+                                          groups=dashboard.segment_groups(prepared, ids))
     types = dashboard.type_measures(prepared, surveys, spend,
                                     dashboard.primary_types(board.segments, board.relationships),
-                                    by_segment={names[sid]: m for sid, m in measures.items() if sid in names})
+                                    by_segment=measures, ids=ids)
     from canvas.blocks import RELATIONSHIP_TYPES
 
     report["relationship_types"] = {RELATIONSHIP_TYPES[key].label: figures for key, figures in types.items()}
     targets = {sid: dict(r.targets) for sid, r in board.relationships.items() if r.targets}
+    names = {s.id: s.name for s in board.segments}
     table = dashboard.targets_table(measures, targets, names).drop(columns="unit")
     report["targets"] = [{k: (None if isinstance(v, float) and v != v else v) for k, v in row.items()}
                          for row in table.to_dict(orient="records")]
@@ -244,10 +246,8 @@ def cmd_clv(args: argparse.Namespace) -> int:
 
 
 def _add_data_arguments(parser: argparse.ArgumentParser, *, optional_path: bool = False) -> None:
-    if optional_path:
-        parser.add_argument("path", nargs="?", help="transactions file: CSV/TSV/TXT, XLSX or Parquet")
-    else:
-        parser.add_argument("path", help="transactions file: CSV/TSV/TXT, XLSX or Parquet")
+    parser.add_argument("path", nargs="?" if optional_path else None,
+                        help="transactions file: CSV/TSV/TXT, XLSX or Parquet")
     columns = parser.add_argument_group("columns (guessed from the headers and the data when not given)")
     for flag, field in COLUMN_FLAGS.items():
         columns.add_argument(f"--{flag}", metavar="COL", help=f"the column holding the {field.replace('_', ' ')}")

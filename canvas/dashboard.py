@@ -351,19 +351,22 @@ def primary_types(segments: list[Any], relationships: Mapping[str, Any]) -> tupl
 def type_measures(tx: pd.DataFrame | metrics.Prepared, surveys: pd.DataFrame | None, spend: pd.DataFrame | None,
                   types: tuple[tuple[str, tuple[str, ...]], ...], *,
                   by_segment: Mapping[str, Mapping[str, float | None]] | None = None,
+                  ids: Mapping[str, str] | None = None,
                   ) -> dict[str, dict[str, float | None]]:
     """The segment measures per primary relationship type (key -> measures), each computed on the
     rows of the segments that type is primary for, pooled: not an average of segment figures;
     monthly, as ``segment_measures``.
 
-    ``by_segment`` (segment name -> its measures, already computed on the same rows) is reused
-    for a type that is primary for one segment only: its figures are that segment's.
+    ``by_segment`` (what ``segment_measures`` returned for the same rows, by segment id; ``ids``
+    maps segment names to ids) is reused for a type that is primary for one segment only: its
+    figures are that segment's.
     """
     prepared = metrics.prepare(tx)
+    known, ids = by_segment or {}, ids or {}
     out = {}
     for key, names in types:
-        if by_segment is not None and len(names) == 1 and names[0] in by_segment:
-            out[key] = dict(by_segment[names[0]])
+        if len(names) == 1 and ids.get(names[0]) in known:
+            out[key] = dict(known[ids[names[0]]])
             continue
         rows = metrics.subset(prepared, segments=names)
         if not len(rows):

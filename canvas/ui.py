@@ -229,6 +229,7 @@ def metrics_figures(canvas_id: str, key: str, filters: Any) -> dict:
     groups = dashboard.segment_groups(rows, frames["segment_ids"])
     measures = dashboard.segment_measures(rows, surveys, spend, groups=groups)  # monthly, like the targets
     return {"empty": False, "figures": figures, "measures": measures, "prepared": rows,
+            "survey_rows": surveys, "spend_rows": spend,
             "curves": dashboard.retention_curves(rows, filters.period, groups=groups),
             "surveys": dashboard.survey_table(surveys)}
 
@@ -238,12 +239,9 @@ def metrics_by_type(canvas_id: str, key: str, filters: Any, types: tuple) -> dic
     """Figures per primary relationship type (keyed by the canvas's current primary types too)."""
     from canvas import dashboard
 
-    frames, result = metrics_frames(canvas_id, key), metrics_figures(canvas_id, key, filters)
-    names = {sid: name for name, sid in frames["segment_ids"].items()}
-    return dashboard.type_measures(
-        result["prepared"], dashboard.apply_filters(frames["surveys"], filters),
-        dashboard.apply_filters(frames["spend"], filters, date_column="period_start"), types,
-        by_segment={names[sid]: m for sid, m in result["measures"].items() if sid in names})
+    result = metrics_figures(canvas_id, key, filters)
+    return dashboard.type_measures(result["prepared"], result["survey_rows"], result["spend_rows"], types,
+                                   by_segment=result["measures"], ids=metrics_frames(canvas_id, key)["segment_ids"])
 
 
 @st.cache_resource(show_spinner=False)
@@ -278,12 +276,8 @@ def warm_metrics(canvas_id: str) -> None:
         except Exception:  # noqa: BLE001 - only a head start: the page computes and reports it itself
             pass
 
-    _in_background(warm, "warm-metrics")
-
-
-def _in_background(work: Callable[[], None], name: str) -> None:
     # Not a daemon: at exit Python waits for it (a few seconds at most) instead of killing it in
     # the middle of NumPy or Arrow code, which aborts the process.
-    thread = threading.Thread(target=work, name=name)
+    thread = threading.Thread(target=warm, name="warm-metrics")
     add_script_run_ctx(thread)  # the caches belong to this app's runtime
     thread.start()

@@ -212,8 +212,9 @@ def test_primary_types_group_segment_names_by_their_primary_type():
 def test_a_type_primary_for_one_segment_reuses_its_measures(demo):
     tx, surveys, spend = demo
     types = (("automated_services", ("Home brewers",)), ("self_service", ("Gift buyers", "Office teams")))
-    known = {"Home brewers": {"customers": -1.0}}  # a marker: reused, not recomputed
-    by_type = dashboard.type_measures(tx, surveys, spend, types, by_segment=known)
+    known = {"seg-home": {"customers": -1.0}}  # a marker: reused, not recomputed
+    by_type = dashboard.type_measures(tx, surveys, spend, types, by_segment=known,
+                                      ids={name: sid for sid, name in NAMES.items()})
     assert by_type["automated_services"] == {"customers": -1.0}
     assert by_type["self_service"] == dashboard.type_measures(tx, surveys, spend, types)["self_service"]
 
