@@ -30,6 +30,9 @@ SEEN_VERSIONS = "seen_versions"  # canvas id -> the version the user last saw
 FLASH = "flash"  # messages to show on the next run: list of (kind, text)
 ROUTED = "routed"  # True once app.py's router has run in this session
 DEEP_LINK = "deep_link"  # (url path, query params) of a page opened before the router ran
+# The canvas on screen. Streamlit's navigation bar drops the query string, so the page a click
+# opens takes its canvas from here when ``?canvas=`` is missing, and puts it back in the URL.
+CURRENT_CANVAS = "current_canvas"
 SHARED_DEFAULTS: dict[str, Any] = {SEEN_VERSIONS: {}, FLASH: []}
 
 
@@ -75,7 +78,7 @@ def engine() -> Engine:
     try:
         return _engine(store.database_url())
     except DatabaseUnavailable as error:
-        st.error(f"**The database is not available.** {error}", icon="🛑")
+        st.error(f"**The database is not available.** {error}", icon=":material/error:")
         st.stop()
         raise  # st.stop() raises; this keeps type checkers informed
 
@@ -94,28 +97,57 @@ def inject_css() -> None:
 # --- The current canvas -----------------------------------------------------------------------
 
 def current_canvas(db: Session) -> Canvas | None:
-    """The canvas named by ``?canvas=`` (or the most recent one, then put in the URL).
+    """The canvas named by ``?canvas=``; else the one this browser session had on screen; else the
+    most recently changed one. The answer is put in the URL, so every page keeps it.
 
     Shows a message and returns None when the id is unknown or there is no canvas at all.
     """
     canvas_id = st.query_params.get("canvas")
     if canvas_id:
         try:
-            return store.get_canvas(session=db, canvas_id=canvas_id)
+            canvas = store.get_canvas(session=db, canvas_id=canvas_id)
         except CanvasNotFound as error:
-            st.error(str(error), icon="🔎")
+            st.error(str(error), icon=":material/search_off:")
             return None
+        st.session_state[CURRENT_CANVAS] = canvas.id
+        return canvas
+    remembered = st.session_state.get(CURRENT_CANVAS)
+    if remembered:
+        try:
+            canvas = store.get_canvas(session=db, canvas_id=remembered)
+        except CanvasNotFound:  # trashed or deleted since: fall back to the most recent one
+            st.session_state.pop(CURRENT_CANVAS, None)
+        else:
+            open_canvas(canvas.id)
+            return canvas
     canvases = store.list_canvases(session=db)
     if not canvases:
         st.info("There is no canvas yet. Create one in the **Library**, or run `python -m canvas demo`.")
         return None
-    st.query_params["canvas"] = canvases[0].id
+    open_canvas(canvases[0].id)
     return canvases[0]
+
+
+def keep_canvas_in_url() -> None:
+    """For pages about no one canvas (the library): keep the current canvas in the URL, so the
+    links and the navigation bar from there go back to it."""
+    remembered = st.session_state.get(CURRENT_CANVAS)
+    if remembered and not st.query_params.get("canvas"):
+        st.query_params["canvas"] = remembered
 
 
 def open_canvas(canvas_id: str) -> None:
     """Make ``canvas_id`` the current canvas (callback-safe)."""
     st.query_params["canvas"] = canvas_id
+    st.session_state[CURRENT_CANVAS] = canvas_id
+
+
+def forget_canvas(canvas_id: str) -> None:
+    """``canvas_id`` is gone (trashed): stop showing it as the current canvas."""
+    if st.session_state.get(CURRENT_CANVAS) == canvas_id:
+        del st.session_state[CURRENT_CANVAS]
+    if st.query_params.get("canvas") == canvas_id:
+        del st.query_params["canvas"]
 
 
 def remember_version(canvas: Canvas) -> None:

@@ -8,6 +8,9 @@ from canvas.render import escape_text
 
 ui.page_frame("library")
 ui.inject_css()
+ui.keep_canvas_in_url()
+
+OPEN = "lib_open"  # a canvas to open on the board, set by a callback (callbacks cannot switch pages)
 
 
 def create() -> None:
@@ -22,12 +25,17 @@ def create() -> None:
         )
         st.session_state["lib_new_name"] = ""
         st.session_state["lib_new_description"] = ""
-        ui.open_canvas(canvas.id)
         return canvas
 
     canvas = ui.act(action)
     if canvas:
-        ui.flash("success", f"Created “{canvas.name}”: open it on the board")
+        open_on_board(canvas.id)
+        ui.flash("success", f"Created “{canvas.name}”: add its first notes here on the board")
+
+
+def open_on_board(canvas_id: str) -> None:
+    ui.open_canvas(canvas_id)
+    st.session_state[OPEN] = canvas_id
 
 
 def rename(canvas_id: str) -> None:
@@ -50,9 +58,8 @@ def duplicate(canvas_id: str) -> None:
 
 
 def trash(canvas_id: str) -> None:
-    ui.act(lambda db: store.trash_canvas(session=db, canvas_id=canvas_id), done="Moved to the trash")
-    if st.query_params.get("canvas") == canvas_id:
-        del st.query_params["canvas"]
+    if ui.act(lambda db: store.trash_canvas(session=db, canvas_id=canvas_id), done="Moved to the trash"):
+        ui.forget_canvas(canvas_id)
 
 
 def restore(canvas_id: str) -> None:
@@ -79,6 +86,9 @@ def import_canvas() -> None:
 def purge(canvas_id: str) -> None:
     ui.act(lambda db: store.purge_canvas(session=db, canvas_id=canvas_id), done="Deleted for good")
 
+
+if opening := st.session_state.pop(OPEN, None):
+    st.switch_page("pages/board.py", query_params={"canvas": opening})
 
 with ui.session() as db:
     canvases = store.list_canvases(session=db)
@@ -111,8 +121,8 @@ for canvas in canvases:
                 f"Changed {canvas.updated_at:%d %b %Y %H:%M} UTC · version {canvas.version}",
                 unsafe_allow_html=True,  # escape_text on user text
             )
-        st.page_link("pages/board.py", label="Open", icon=":material/open_in_new:",
-                     query_params={"canvas": canvas.id})
+        st.button("Open", icon=":material/open_in_new:", key=f"lib_open_{canvas.id}", type="primary",
+                  on_click=open_on_board, args=(canvas.id,), help="Open this canvas on the board")
         with st.popover("Rename", icon=":material/edit:"):
             with st.form(f"lib_edit_{canvas.id}", border=False):
                 st.text_input("Name", value=canvas.name, key=f"lib_name_{canvas.id}",
