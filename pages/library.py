@@ -111,11 +111,13 @@ with st.expander("Import a canvas", icon=":material/upload_file:"):
                      key=f"lib_import_{st.session_state.get('lib_import_round', 0)}")
     st.button("Import as a new canvas", on_click=import_canvas, key="lib_import_button")
 
+on_screen = st.query_params.get("canvas")
 for canvas in canvases:
     ui.remember_version(canvas)
     with st.container(border=True, key=f"lib_canvas_{canvas.id}", horizontal=True, vertical_alignment="center"):
         with st.container(width="stretch", gap=None):
-            st.markdown(f"**{escape_text(canvas.name)}**", unsafe_allow_html=True)  # escape_text on user text
+            st.markdown(f"**{escape_text(canvas.name)}**" + (" :blue-badge[Open now]" if canvas.id == on_screen else ""),
+                        unsafe_allow_html=True)  # escape_text on user text
             st.caption(
                 f"{escape_text(canvas.description[:160]) or 'No description'}  \n"
                 f"Changed {canvas.updated_at:%d %b %Y %H:%M} UTC · version {canvas.version}",
