@@ -16,6 +16,8 @@ BOARD_CSS = """
 <style>
 .block-container { padding-top: 3.2rem; }
 .bmc-notes { display: flex; flex-direction: column; gap: 6px; }
+/* Streamlit pulls a Markdown block up by the 1rem its last paragraph would have below it. */
+.bmc-notes, .bmc-empty { margin-bottom: 1rem; }
 .bmc-note {
   border-radius: 3px; padding: 6px 8px; font-size: 0.86rem; line-height: 1.25;
   box-shadow: 0 1px 2px rgba(0,0,0,.18); color: #1d1d1d; overflow-wrap: anywhere;
@@ -27,15 +29,41 @@ BOARD_CSS = """
 }
 .bmc-segment { border-radius: 4px; padding: 7px 9px; color: #1d1d1d; border-left: 6px solid; }
 .bmc-segment b { font-size: 0.92rem; }
-.bmc-segment .bmc-size { font-size: 0.75rem; opacity: .75; }
+.bmc-segment .bmc-size { font-size: 0.75rem; opacity: .75; white-space: nowrap; }
 .bmc-segment .bmc-desc { font-size: 0.8rem; margin-top: 2px; }
 .bmc-summary { font-size: 0.8rem; }
 .bmc-computed { background: #fff; border: 1px dashed #bbb; border-left: 5px solid; font-size: 0.82rem; }
 .bmc-computed-tag { float: right; font-size: 0.65rem; color: #888; text-transform: uppercase; }
 .bmc-empty { color: #888; font-size: 0.8rem; font-style: italic; }
-.bmc-block-title { font-weight: 700; font-size: 0.95rem; margin-bottom: 0; }
-.bmc-block-title .bmc-num { color: #888; font-weight: 600; margin-right: 4px; }
-.bmc-saved { color: #2e7d32; font-size: 0.85rem; }
+/* Blocks grow with their notes (height="stretch" lines up a row's blocks and shares a column
+   between stacked ones); the minimums keep a nearly empty canvas shaped like the printed one. */
+.st-key-board_top > div > [data-testid="stHorizontalBlock"] { min-height: 30rem; }
+.st-key-board_bottom > div > [data-testid="stHorizontalBlock"] { min-height: 11rem; }
+[class*="st-key-board_tools_"] [data-testid="stPopoverButton"] { min-height: 2.1rem; padding: 0 0.6rem; }
+[class*="st-key-board_block_"] > [data-testid="stElementContainer"]:first-child p {
+  white-space: nowrap; overflow: hidden; text-overflow: ellipsis;
+}
+.st-key-board_undo button { min-width: 5.5rem; white-space: nowrap; }
+/* Narrower screens: less margin and padding so five columns keep their titles on one line
+   (measured: "Customer Relationships" needs ~210 px at 16 px, ~165 px at 0.85 rem with no icon). */
+@media (max-width: 1439.98px) {
+  .stMainBlockContainer:has(.st-key-board_top) { padding-left: 1.5rem; padding-right: 1.5rem; }
+  .st-key-board_top > div > [data-testid="stHorizontalBlock"],
+  .st-key-board_bottom > div > [data-testid="stHorizontalBlock"] { gap: 0.5rem; }
+  [class*="st-key-board_block_"] { padding: 0.75rem; }
+  [class*="st-key-board_tools_"] [data-testid="stPopoverButton"] div[aria-hidden="true"] { display: none; }
+}
+@media (max-width: 1279.98px) {
+  .stMainBlockContainer:has(.st-key-board_top) { padding-left: 1rem; padding-right: 1rem; }
+  [class*="st-key-board_block_"] { padding: 0.6rem; }
+  [class*="st-key-board_block_"] > [data-testid="stElementContainer"]:first-child p { font-size: 0.85rem; }
+  [class*="st-key-board_block_"] > [data-testid="stElementContainer"]:first-child [role="img"] { display: none !important; }
+}
+/* Side by side but narrow (Streamlit stacks columns below 640 px): icon-only Add/Edit, named by
+   their tooltips. */
+@media (min-width: 640px) and (max-width: 999.98px) {
+  [class*="st-key-board_tools_"] [data-testid="stPopoverButton"] [data-testid="stMarkdownContainer"] { display: none; }
+}
 h1.bmc-title { font-size: 1.9rem; padding: 0 0 0.1rem 0; margin: 0; }
 p.bmc-description { color: #555; margin: 0 0 0.4rem 0; }
 </style>

@@ -22,9 +22,8 @@ from canvas.render import (
     title_html,
 )
 
-TOP_HEIGHT = 590  # px: a single top-row block; stacked blocks share it
-BOTTOM_HEIGHT = 250
 COLOUR_NAMES = {hex_: name for name, hex_ in NOTE_COLOURS.items()}
+SEGMENT_COLOUR_HELP = "A note tagged with a segment takes the segment's colour."
 
 ui.page_frame("")
 ui.inject_css()
@@ -34,17 +33,17 @@ ui.inject_css()
 
 def add_note(canvas_id: str, block: Block) -> None:
     prefix = f"board_add_{block.value}"
+    values = {"block": block, "text": st.session_state[f"{prefix}_text"],
+              "segment_id": st.session_state[f"{prefix}_segment"]}
+    if f"{prefix}_colour" in st.session_state:  # asked only while no segment is chosen
+        values["colour"] = NOTE_COLOURS[st.session_state[f"{prefix}_colour"]]
 
     def action(db):
-        store.add_note(
-            session=db, canvas_id=canvas_id, expected_version=ui.seen_version(canvas_id),
-            data=store.parse(
-                NoteCreate, block=block, text=st.session_state[f"{prefix}_text"],
-                colour=NOTE_COLOURS[st.session_state[f"{prefix}_colour"]],
-                segment_id=st.session_state[f"{prefix}_segment"],
-            ),
-        )
-        st.session_state[f"{prefix}_text"] = ""  # only once saved: a refused note keeps its text
+        store.add_note(session=db, canvas_id=canvas_id, expected_version=ui.seen_version(canvas_id),
+                       data=store.parse(NoteCreate, **values))
+        # Only once saved: a refused note keeps its text and its popover stays open.
+        st.session_state[f"{prefix}_text"] = ""
+        st.session_state[f"{prefix}_open"] = False
 
     ui.act(action, done=f"Note added to {BLOCKS[block].title}")
 
@@ -55,14 +54,11 @@ def edit_note(canvas_id: str, note_id: str, command: str) -> None:
 
     def action(db):
         if command == "save":
-            store.update_note(
-                session=db, canvas_id=canvas_id, expected_version=expected, note_id=note_id,
-                data=store.parse(
-                    NoteUpdate, text=st.session_state[f"{prefix}_text"],
-                    colour=st.session_state[f"{prefix}_colour"],
-                    segment_id=st.session_state[f"{prefix}_segment"],
-                ),
-            )
+            values = {"text": st.session_state[f"{prefix}_text"], "segment_id": st.session_state[f"{prefix}_segment"]}
+            if f"{prefix}_colour" in st.session_state:  # asked only of an untagged note
+                values["colour"] = st.session_state[f"{prefix}_colour"]
+            store.update_note(session=db, canvas_id=canvas_id, expected_version=expected, note_id=note_id,
+                              data=store.parse(NoteUpdate, **values))
         elif command == "delete":
             store.delete_note(session=db, canvas_id=canvas_id, expected_version=expected, note_id=note_id)
         else:
@@ -87,6 +83,7 @@ def add_segment(canvas_id: str) -> None:
             st.session_state[f"board_add_segment_{field}"] = ""
         st.session_state["board_add_segment_size"] = None
         del st.session_state["board_add_segment_colour"]  # the next free palette colour
+        st.session_state["board_add_segment_open"] = False
 
     ui.act(action, done="Segment added")
 
@@ -134,15 +131,18 @@ def note_forms(board: store.Board, block: Block) -> None:
     canvas_id = board.canvas.id
     prefix = f"board_add_{block.value}"
     options, label = segment_choice(board)
-    row = st.container(horizontal=True, gap="small")
-    with row.popover("Add", icon=":material/add:", help=f"Add a note to {BLOCKS[block].title}"):
-        with st.form(prefix, border=False):
-            st.text_area("Note", key=f"{prefix}_text", max_chars=NOTE_MAX_CHARS, height=90,
-                         placeholder=BLOCKS[block].questions[0])
+    row = st.container(horizontal=True, gap="small", key=f"board_tools_{block.value}")
+    # Keyed and tracked, so a successful add can close it (add_note); not a form, so the colour
+    # can be asked only while no segment is chosen.
+    with row.popover("Add", icon=":material/add:", help=f"Add a note to {BLOCKS[block].title}",
+                     key=f"{prefix}_open", on_change="rerun"):
+        st.text_area("Note", key=f"{prefix}_text", max_chars=NOTE_MAX_CHARS, height=90,
+                     placeholder=BLOCKS[block].questions[0])
+        segment_id = st.selectbox("Customer segment", options, format_func=label, key=f"{prefix}_segment",
+                                  help=SEGMENT_COLOUR_HELP)
+        if segment_id is None:
             st.selectbox("Colour", list(NOTE_COLOURS), key=f"{prefix}_colour")
-            st.selectbox("Customer segment", options, format_func=label, key=f"{prefix}_segment",
-                         help="A tagged note takes its segment's colour.")
-            st.form_submit_button("Add note", type="primary", on_click=add_note, args=(canvas_id, block))
+        st.button("Add note", type="primary", key=f"{prefix}_submit", on_click=add_note, args=(canvas_id, block))
     notes = board.notes[block]
     with row.popover("Edit", icon=":material/edit:", disabled=not notes, help="Edit, reorder or delete a note"):
         if not notes:
@@ -157,24 +157,36 @@ def note_forms(board: store.Board, block: Block) -> None:
         colours.setdefault(note.colour, "Custom")
         with st.form(note_prefix, border=False):
             st.text_area("Text", value=note.text, key=f"{note_prefix}_text", max_chars=NOTE_MAX_CHARS, height=90)
-            st.selectbox("Colour", list(colours), index=list(colours).index(note.colour),
-                         format_func=colours.__getitem__, key=f"{note_prefix}_colour")
             st.selectbox("Customer segment", options, format_func=label, key=f"{note_prefix}_segment",
-                         index=options.index(note.segment_id) if note.segment_id in options else 0)
-            save, up, down, delete = st.columns(4, gap="small")
-            args = (canvas_id, note.id)
-            save.form_submit_button("Save", type="primary", on_click=edit_note, args=(*args, "save"))
-            up.form_submit_button("↑", help="Move up", on_click=edit_note, args=(*args, "up"))
-            down.form_submit_button("↓", help="Move down", on_click=edit_note, args=(*args, "down"))
-            delete.form_submit_button("🗑", help="Delete", on_click=edit_note, args=(*args, "delete"))
+                         index=options.index(note.segment_id) if note.segment_id in options else 0,
+                         help=SEGMENT_COLOUR_HELP)
+            if note.segment_id in board.segments_by_id:
+                st.caption("Its colour is its segment's. Choose “— none —” and save to give it a colour of its own.")
+            else:
+                st.selectbox("Colour", list(colours), index=list(colours).index(note.colour),
+                             format_func=colours.__getitem__, key=f"{note_prefix}_colour")
+            edit_buttons(note_prefix, edit_note, (canvas_id, note.id), delete_help="Delete")
+
+
+def edit_buttons(prefix: str, on_click, args: tuple, *, delete_help: str) -> None:
+    """Save, move up, move down and delete: the submit buttons of the edit form ``prefix``.
+
+    ``on_click(*args, command)`` does the work."""
+    with st.container(horizontal=True, gap="small"):
+        st.form_submit_button("Save", type="primary", key=f"{prefix}_save", on_click=on_click, args=(*args, "save"))
+        for command, icon, help_ in (("up", "arrow_upward", "Move up"), ("down", "arrow_downward", "Move down"),
+                                     ("delete", "delete", delete_help)):
+            st.form_submit_button("", icon=f":material/{icon}:", help=help_, key=f"{prefix}_{command}",
+                                  on_click=on_click, args=(*args, command))
 
 
 def segment_forms(board: store.Board) -> None:
     canvas_id = board.canvas.id
     used = {s.colour for s in board.segments}
     next_colour = next((c for c in SEGMENT_PALETTE if c not in used), SEGMENT_PALETTE[0])
-    row = st.container(horizontal=True, gap="small")
-    with row.popover("Add", icon=":material/add:", help="Add a customer segment"):
+    row = st.container(horizontal=True, gap="small", key="board_tools_customer_segments")
+    with row.popover("Add", icon=":material/add:", help="Add a customer segment", key="board_add_segment_open",
+                     on_change="rerun"):
         with st.form("board_add_segment", border=False):
             st.text_input("Segment name", key="board_add_segment_name", max_chars=SEGMENT_NAME_MAX_CHARS,
                           placeholder="e.g. Office teams")
@@ -201,18 +213,12 @@ def segment_forms(board: store.Board) -> None:
             st.color_picker("Colour", value=segment.colour, key=f"{prefix}_colour")
             st.number_input("Estimated size (customers)", min_value=0, step=100, value=segment.estimated_size,
                             key=f"{prefix}_size")
-            save, up, down, delete = st.columns(4, gap="small")
-            args = (canvas_id, segment.id)
-            save.form_submit_button("Save", type="primary", on_click=edit_segment, args=(*args, "save"))
-            up.form_submit_button("↑", help="Move up", on_click=edit_segment, args=(*args, "up"))
-            down.form_submit_button("↓", help="Move down", on_click=edit_segment, args=(*args, "down"))
-            delete.form_submit_button("🗑", help="Delete (its notes stay, untagged)", on_click=edit_segment,
-                                      args=(*args, "delete"))
+            edit_buttons(prefix, edit_segment, (canvas_id, segment.id), delete_help="Delete (its notes stay, untagged)")
 
 
-def draw_block(board: store.Board, block: Block, height: int) -> None:
+def draw_block(board: store.Board, block: Block) -> None:
     info = BLOCKS[block]
-    with st.container(border=True, height=height, key=f"board_block_{block.value}"):
+    with st.container(border=True, height="stretch", key=f"board_block_{block.value}"):
         st.markdown(f"{info.icon} **{info.title}**", help="\n".join(f"- {q}" for q in info.questions))
         if block == Block.CUSTOMER_SEGMENTS:
             segment_forms(board)
@@ -244,21 +250,22 @@ ui.remember_version(board.canvas)
 ui.show_flash()
 
 heading.markdown(title_html(board.canvas.name, board.canvas.description), unsafe_allow_html=True)  # escape_text inside
-with status:
+with status.container(horizontal=True, horizontal_alignment="right", vertical_alignment="center", gap="small"):
     saved_at = board.canvas.updated_at.strftime("%d %b %Y, %H:%M UTC")
-    saved, undo_slot = st.columns([3, 2], vertical_alignment="center")
-    saved.caption(f":green[:material/cloud_done: All changes saved] · v{board.canvas.version}",
-                  help=f"Every change is saved as you make it. Last saved {saved_at}.")
-    undo_slot.button(
+    st.caption(f":green[:material/cloud_done: Saved] · v{board.canvas.version}", width="content", wrap=False,
+               help=f"Every change is saved as you make it. Last saved {saved_at}.")
+    st.button(
         "Undo", icon=":material/undo:", key="board_undo", on_click=undo, args=(board.canvas.id,),
-        disabled=board.last_change is None, width="stretch",
+        disabled=board.last_change is None,
         help=f"Undo: {escape_text(board.last_change)}" if board.last_change else "Nothing to undo",
     )
 
-for column, blocks in zip(st.columns(len(BOARD_TOP), gap="small"), BOARD_TOP):
-    with column:
-        for block in blocks:
-            draw_block(board, block, TOP_HEIGHT if len(blocks) == 1 else (TOP_HEIGHT - 16) // 2)
-for column, block in zip(st.columns(len(BOARD_BOTTOM), gap="small"), BOARD_BOTTOM):
-    with column:
-        draw_block(board, block, BOTTOM_HEIGHT)
+with st.container(key="board_top"):
+    for column, blocks in zip(st.columns(len(BOARD_TOP), gap="small"), BOARD_TOP):
+        with column:
+            for block in blocks:
+                draw_block(board, block)
+with st.container(key="board_bottom"):
+    for column, block in zip(st.columns(len(BOARD_BOTTOM), gap="small"), BOARD_BOTTOM):
+        with column:
+            draw_block(board, block)

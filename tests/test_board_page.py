@@ -1,4 +1,4 @@
-"""The board and library pages under Streamlit's AppTest, on a temporary database."""
+"""The board page under Streamlit's AppTest, on a temporary database (the library: test_library_page.py)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from sqlmodel import Session
 from streamlit.testing.v1 import AppTest
 
 from canvas import store
-from canvas.blocks import Block
+from canvas.blocks import NOTE_COLOURS, Block
 from canvas.demo import DEMO_CANVAS_ID
 from canvas.models import CanvasCreate, NoteCreate
 from tests.conftest import ROOT
@@ -29,10 +29,9 @@ def markdown_text(app: AppTest) -> str:
 def add_form_submit(app: AppTest, block: Block, text: str, segment: str | None = None) -> AppTest:
     prefix = f"board_add_{block.value}"
     app.text_area(key=f"{prefix}_text").input(text)
-    if segment is not None:
-        app.selectbox(key=f"{prefix}_segment").set_value(segment)
-    button = next(b for b in app.button if b.label == "Add note" and prefix in str(b.form_id))
-    return button.click().run()
+    if segment is not None:  # as in the browser: choosing a segment reruns the page
+        app = app.selectbox(key=f"{prefix}_segment").set_value(segment).run()
+    return app.button(key=f"{prefix}_submit").click().run()
 
 
 @pytest.fixture
@@ -51,20 +50,35 @@ def test_first_start_shows_the_demo_canvas_as_a_board(app):
     assert "Home brewers" in text and "Named account manager" in text
 
 
-def test_adding_a_tagged_note_saves_it(app, engine):
+def test_adding_a_tagged_note_saves_it_without_asking_a_colour_and_closes_the_popover(app, engine):
+    assert app.selectbox(key="board_add_key_partners_colour").value == "Yellow"  # untagged: a colour is asked
+    app.session_state["board_add_key_partners_open"] = True  # the person opened the Add popover
     app = add_form_submit(app, Block.KEY_PARTNERS, "Local bakeries", segment="seg-office")
     assert not app.exception and not app.error
     assert "Local bakeries" in markdown_text(app)
+    assert not [s for s in app.selectbox if s.key == "board_add_key_partners_colour"]  # the segment decides
     with Session(engine) as session:
         notes = store.load_board(session=session, canvas_id=DEMO_CANVAS_ID).notes[Block.KEY_PARTNERS]
         assert (notes[-1].text, notes[-1].segment_id) == ("Local bakeries", "seg-office")
     assert app.text_area(key="board_add_key_partners_text").value == ""
+    assert app.session_state["board_add_key_partners_open"] is False  # closed: the new note is not hidden
+
+
+def test_an_untagged_note_takes_the_chosen_colour(app, engine):
+    app.selectbox(key="board_add_channels_colour").set_value("Green")
+    app = add_form_submit(app, Block.CHANNELS, "Podcast ads")
+    assert not app.error
+    with Session(engine) as session:
+        note = store.load_board(session=session, canvas_id=DEMO_CANVAS_ID).notes[Block.CHANNELS][-1]
+    assert (note.text, note.colour, note.segment_id) == ("Podcast ads", NOTE_COLOURS["Green"], None)
 
 
 def test_an_empty_note_gets_a_message_and_nothing_is_saved(app, engine):
+    app.session_state["board_add_channels_open"] = True
     app = add_form_submit(app, Block.CHANNELS, "   ")
     assert not app.exception
     assert [e.value for e in app.error] == ["Note text: The note cannot be empty"]
+    assert app.session_state["board_add_channels_open"] is True  # still open, to fix the note
     with Session(engine) as session:
         assert store.get_canvas(session=session, canvas_id=DEMO_CANVAS_ID).version == 1
 
@@ -97,14 +111,34 @@ def test_edit_note_reorder_and_delete(app, engine):
     app.text_area(key="board_note_demo-note-17_text").input("Instagram, TikTok and brewing guides")
     app = save.click().run()
     assert "Instagram, TikTok and brewing guides" in markdown_text(app)
-    up = next(b for b in app.button if b.label == "↑" and "board_note_demo-note-17" in str(b.form_id))
-    app = up.click().run()
+    app = app.button(key="board_note_demo-note-17_up").click().run()
     with Session(engine) as session:
         channels = store.load_board(session=session, canvas_id=DEMO_CANVAS_ID).notes[Block.CHANNELS]
         assert channels[0].id == "demo-note-17"
-    delete = next(b for b in app.button if b.label == "🗑" and "board_note_demo-note-17" in str(b.form_id))
-    app = delete.click().run()
+    app = app.button(key="board_note_demo-note-17_delete").click().run()
     assert "Instagram, TikTok" not in markdown_text(app)
+
+
+def test_a_tagged_note_is_not_asked_its_colour_when_edited(app, engine):
+    app.selectbox(key="board_pick_channels").set_value("demo-note-17")  # tagged Home brewers
+    app = app.run()
+    assert not [s for s in app.selectbox if s.key == "board_note_demo-note-17_colour"]
+    app.text_area(key="board_note_demo-note-17_text").input("Instagram")
+    app = app.button(key="board_note_demo-note-17_save").click().run()
+    assert not app.error
+    with Session(engine) as session:
+        note = next(n for n in store.load_board(session=session, canvas_id=DEMO_CANVAS_ID).notes[Block.CHANNELS]
+                    if n.id == "demo-note-17")
+    assert (note.text, note.segment_id) == ("Instagram", "seg-home")
+
+
+def test_buttons_use_material_icons_not_emoji(app):
+    """Emoji show as empty boxes where no emoji font is installed."""
+    app.selectbox(key="board_pick_channels").set_value("demo-note-17")
+    app = app.run()
+    labels = [b.label for b in app.button] + [b.proto.icon for b in app.button]
+    assert app.button(key="board_note_demo-note-17_delete").proto.icon == ":material/delete:"
+    assert not [text for text in labels if any(ord(c) >= 0x2190 and c not in "“”—" for c in text)]
 
 
 def test_add_segment_from_the_segments_block(app, engine):
@@ -140,22 +174,3 @@ def test_hostile_note_text_is_escaped(app):
     html = markdown_text(app)
     assert "<script>" not in html and "**loud**" not in html
     assert "&#60;script&#62;" in html
-
-
-def test_library_creates_renames_and_trashes(database_url, engine):
-    app = board()
-    app.switch_page("pages/library.py").run()
-    app.text_input(key="lib_new_name").input("Kettle & Crema (demo)")
-    app = next(b for b in app.button if b.label == "Create canvas").click().run()
-    assert "already exists" in app.error[0].value
-    app.text_input(key="lib_new_name").input("Second venture")
-    app = next(b for b in app.button if b.label == "Create canvas").click().run()
-    assert not app.error
-    with Session(engine) as session:
-        created = next(c for c in store.list_canvases(session=session) if c.name == "Second venture")
-    app = app.button(key=f"lib_trash_{created.id}").click().run()
-    with Session(engine) as session:
-        assert [c.id for c in store.list_canvases(session=session, trashed=True)] == [created.id]
-    app = app.button(key=f"lib_restore_{created.id}").click().run()
-    with Session(engine) as session:
-        assert store.list_canvases(session=session, trashed=True) == []
