@@ -134,21 +134,30 @@ COLUMN_FLAGS = {"customer": "customer_id", "date": "date", "amount": "amount", "
 
 
 def _read_transactions(args: argparse.Namespace):
-    """Read PATH through the ingestion module; bad rows go to stderr (or fail with --strict)."""
+    """Read PATH through the ingestion module; skipped rows and exact repeats go to stderr (bad
+    rows fail with --strict). Returns the ingestion result."""
     from canvas import ingest
 
     mapping = {field: getattr(args, flag) for flag, field in COLUMN_FLAGS.items() if getattr(args, flag)}
-    result = ingest.load(args.path, kind="transactions", mapping=mapping or None, strict=args.strict)
+    result = ingest.load(args.path, kind="transactions", mapping=mapping or None, strict=args.strict,
+                         drop_duplicates=args.drop_duplicates)
     for line in result.report.problem_lines():
         print(f"warning: {line}", file=sys.stderr)
-    return result.frame
+    return result
 
 
-def _print(report: dict, args: argparse.Namespace, table) -> None:
+def _print(report: dict, args: argparse.Namespace, table, file_report=None) -> None:
+    """The report as JSON or as a table; a file's ingestion report goes with it (``ingest`` in
+    JSON, the reconciliation of its amounts under the table)."""
+    if file_report is not None:
+        report = {**report, "ingest": file_report.to_dict()}
     if args.json:
         print(json.dumps(report, indent=2, ensure_ascii=False, allow_nan=False))
     else:
-        print(table(report))
+        text = table(report)
+        if file_report is not None:
+            text = f"{text.rstrip()}\n\n{file_report.reconciliation()}"
+        print(text)
 
 
 def cmd_metrics(args: argparse.Namespace) -> int:
@@ -158,9 +167,10 @@ def cmd_metrics(args: argparse.Namespace) -> int:
         return _canvas_metrics(args)
     if not args.path:
         raise InvalidInput("Give a transactions file (PATH) or a saved canvas with --canvas ID.")
-    tx = _read_transactions(args)
-    report = metrics.metrics_report(tx, period=args.period, start=args.start, end=args.end, margin=args.margin)
-    _print(report, args, metrics.format_metrics_table)
+    result = _read_transactions(args)
+    report = metrics.metrics_report(result.frame, period=args.period, start=args.start, end=args.end,
+                                    margin=args.margin)
+    _print(report, args, metrics.format_metrics_table, result.report)
     return EXIT_OK
 
 
@@ -230,18 +240,18 @@ def cmd_clv(args: argparse.Namespace) -> int:
     # SciPy takes a third of a second to import: let it load while the file is read.
     loading = threading.Thread(target=importlib.import_module, args=("canvas.clv",), daemon=True)
     loading.start()
-    tx = _read_transactions(args)
+    result = _read_transactions(args)
     loading.join()
     from canvas import clv
 
     try:
         report = clv.clv_report(
-            tx, calibration_end=args.calibration_end, holdout_end=args.holdout_end, time_unit=args.time_unit,
+            result.frame, calibration_end=args.calibration_end, holdout_end=args.holdout_end, time_unit=args.time_unit,
             horizon_months=args.horizon_months, discount_rate=args.discount_rate, margin=args.margin,
         )
     except ValueError as error:  # inconsistent dates or rates given on the command line
         raise InvalidInput(str(error)) from None
-    _print(report, args, clv.format_clv_table)
+    _print(report, args, clv.format_clv_table, result.report)
     return EXIT_OK
 
 
@@ -252,6 +262,8 @@ def _add_data_arguments(parser: argparse.ArgumentParser, *, optional_path: bool 
     for flag, field in COLUMN_FLAGS.items():
         columns.add_argument(f"--{flag}", metavar="COL", help=f"the column holding the {field.replace('_', ' ')}")
     parser.add_argument("--strict", action="store_true", help="fail on the first bad row instead of skipping it")
+    parser.add_argument("--drop-duplicates", action="store_true",
+                        help="skip rows that repeat an earlier row exactly (by default each is counted as an order)")
     parser.add_argument("--margin", type=_fraction, help="gross margin as a fraction (0-1], applied to CLV")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
 

@@ -4,7 +4,9 @@
 a ``RawTable`` of cells with their file line numbers; ``guess_mapping`` proposes which column
 holds which field; ``ingest`` parses and validates the mapped columns, vectorised, into a
 canonical frame plus a ``Report`` and the rejected rows. Nothing is silently changed or
-dropped: every row that is not kept is in ``rejected`` with its line and reason.
+dropped: every row that is not kept is in ``rejected`` with its line and reason, rows that repeat
+an earlier row exactly are kept (unless asked otherwise) and named, and the report reconciles the
+file's total amount with the amounts counted and skipped.
 """
 
 from __future__ import annotations
@@ -465,42 +467,134 @@ def _parse_periods(values: pd.Series, *, european: bool) -> tuple[pd.Series, str
 
 # --- Validation ----------------------------------------------------------------------------------
 
+SKIPPED = "skipped"
+
+# What an exact repeat of an earlier row counts as when it is kept (DOMAIN.md: without an order
+# id, each row is an order; nothing in the file tells a repeat from a second purchase).
+_REPEAT_OUTCOMES = {
+    "transactions": "counted as separate orders",
+    "surveys": "counted as separate responses",
+    "spend": "added to their period's spend",
+    "customers": "kept (they say the same again)",
+}
+
+
 @dataclass
 class Problem:
+    """Rows with one finding: the first ``SHOWN_LINES`` of their lines, how many, and their
+    ``outcome``: "skipped" for bad rows (``Report.problems``), else what the kept rows of a
+    notice (``Report.notices``) count as."""
+
     kind: str
     message: str
     lines: list[int]
     count: int
     column: str | None = None
+    outcome: str = SKIPPED
+
+    @property
+    def skipped(self) -> bool:
+        return self.outcome == SKIPPED
+
+    def sentence(self) -> str:
+        """The finding in one line with its first lines: "…: 2 rows skipped (lines 3, 9)"."""
+        more = self.count - len(self.lines)
+        where = f"line{'s' if self.count != 1 else ''} " + ", ".join(map(str, self.lines)) \
+            + (f" and {more:,} more" if more > 0 else "")
+        if self.skipped:
+            return f"{self.message}: {self.count:,} row{'s' if self.count != 1 else ''} skipped ({where})"
+        return f"{self.message} ({where}): {self.outcome}"
 
 
 @dataclass
 class Report:
-    """What happened to the file: rows read and kept, each problem with its lines, what was detected."""
+    """What happened to the file: rows read and kept, the skipped rows (``problems``) and kept rows
+    worth knowing about (``notices``) with their lines, what was detected, and where the amounts
+    went: ``file_total`` (every readable amount in the file) = ``counted_total`` + the sum of
+    ``skipped_totals`` (per problem kind), exactly at the file's precision, signed (refunds are
+    negative). Rows whose amount is unreadable are in no total, only in ``unreadable_amounts``.
+    The totals are None for kinds without an amount."""
 
     kind: str
     rows_read: int
     rows_kept: int = 0
     problems: list[Problem] = field(default_factory=list)
+    notices: list[Problem] = field(default_factory=list)
     detected: dict[str, Any] = field(default_factory=dict)
     refunds: int = 0
+    file_total: float | None = None
+    counted_total: float | None = None
+    skipped_totals: dict[str, float] = field(default_factory=dict)
+    unreadable_amounts: int = 0
 
     def to_dict(self) -> dict[str, Any]:
+        def entry(p: Problem) -> dict[str, Any]:
+            return {"kind": p.kind, "message": p.message, "column": p.column, "count": p.count,
+                    "lines": list(p.lines), "outcome": p.outcome, "text": p.sentence()}
+
         return {
             "kind": self.kind, "rows_read": self.rows_read, "rows_kept": self.rows_kept, "refunds": self.refunds,
             "detected": dict(self.detected),
-            "problems": [{"kind": p.kind, "message": p.message, "column": p.column, "count": p.count,
-                          "lines": list(p.lines)} for p in self.problems],
+            "problems": [entry(p) for p in self.problems], "notices": [entry(p) for p in self.notices],
+            "file_total": self.file_total, "counted_total": self.counted_total,
+            "skipped_totals": dict(self.skipped_totals), "unreadable_amounts": self.unreadable_amounts,
+            "reconciliation": self.reconciliation(),
         }
 
     def problem_lines(self) -> list[str]:
-        """One sentence per problem, for the CLI's stderr."""
-        out = []
-        for p in self.problems:
-            more = p.count - len(p.lines)
-            shown = ", ".join(map(str, p.lines)) + (f" and {more:,} more" if more > 0 else "")
-            out.append(f"{p.message}: {p.count:,} row{'s' if p.count != 1 else ''} skipped (line{'s' if p.count != 1 else ''} {shown})")
-        return out
+        """One sentence per skipped problem, then per notice, for the CLI's stderr."""
+        return [p.sentence() for p in self.problems + self.notices]
+
+    def reconciliation(self) -> str | None:
+        """The amounts in one sentence: the file's total = counted + skipped, per reason."""
+        if self.file_total is None:
+            return None
+        figures = [self.file_total, self.counted_total, *self.skipped_totals.values()]
+        places = max(2, *(_decimal_places(v) for v in figures))
+        money = lambda v: f"{v:,.{places}f}"  # noqa: E731
+        text = f"Amounts in the file: {money(self.file_total)}"
+        if self.skipped_totals:
+            skipped = self.file_total - self.counted_total
+            reasons = {p.kind: p.message for p in self.problems}
+            text += (f" = {money(self.counted_total)} counted {'-' if skipped < 0 else '+'} {money(abs(skipped))} "
+                     "skipped (" + "; ".join(f"{reasons[k]}: {money(v)}" for k, v in self.skipped_totals.items())
+                     + ")")
+        else:
+            text += ", all counted"
+        if self.unreadable_amounts:
+            n = self.unreadable_amounts
+            text += f"; {n:,} row{'s' if n != 1 else ''} with an unreadable amount: in no total"
+        return text
+
+
+def _decimal_places(value: float) -> int:
+    text = repr(abs(value))
+    return 6 if "e" in text else min(6, len(text.partition(".")[2]))
+
+
+def _whole_units(amounts: np.ndarray) -> tuple[np.ndarray, int]:
+    """The amounts as whole numbers of the file's smallest unit (cents for 12.34) and that unit's
+    scale (100), so that sums of them are exact and the report's totals add up to the cent."""
+    for places in range(7):
+        scale = 10 ** places
+        scaled = amounts * scale
+        units = np.rint(scaled)
+        if (np.abs(scaled - units) <= 1e-6 + 1e-12 * np.abs(scaled)).all():
+            break
+    return units, scale
+
+
+def _reconcile(report: Report, amounts: np.ndarray, bad: np.ndarray) -> None:
+    """Fill the report's totals; ``bad`` holds each row's problem number (0: kept)."""
+    readable = np.isfinite(amounts)
+    report.unreadable_amounts = int((~readable).sum())
+    units, scale = _whole_units(np.where(readable, amounts, 0.0))
+    # Sums of whole numbers below 2**53 are exact in float64.
+    per_reason = [int(s) for s in np.bincount(bad, weights=units, minlength=len(report.problems) + 1)]
+    report.file_total = sum(per_reason) / scale
+    report.counted_total = per_reason[0] / scale
+    report.skipped_totals = {p.kind: per_reason[i] / scale for i, p in enumerate(report.problems, start=1)
+                             if p.kind != "bad_amount"}  # its rows have no amount to count
 
 
 @dataclass
@@ -525,12 +619,16 @@ def exact_duplicates(frame: pd.DataFrame) -> np.ndarray:
 
 
 def ingest(raw: RawTable, kind: str, mapping: Mapping[str, str | None] | None = None, *,
-           strict: bool = False, today: date | None = None) -> IngestResult:
+           strict: bool = False, today: date | None = None, drop_duplicates: bool = False) -> IngestResult:
     """Validate and convert the mapped columns into the canonical frame of ``kind``.
 
     Transactions: customer_id, date, amount (refunds negative, kept), optional order_id and
     segment. Surveys: customer_id, date, nps (0-10), csat (1-5). Spend: period_start, amount,
     optional segment. Customers: customer_id, segment.
+
+    A row that repeats an earlier row exactly is kept (each row is an order when there is no
+    order id) and listed in ``report.notices``; with ``drop_duplicates`` it is skipped as a
+    problem instead. ``strict`` raises on the first bad row; repeats are not bad rows.
     """
     fields = _fields(kind)
     mapping = _check_mapping(raw, kind, fields, mapping if mapping is not None else guess_mapping(raw, kind))
@@ -540,18 +638,20 @@ def ingest(raw: RawTable, kind: str, mapping: Mapping[str, str | None] | None = 
                             {"\t": "tab", ",": "comma", ";": "semicolon", "|": "pipe"}.get(raw.delimiter or "")})
     today = pd.Timestamp(today or date.today()) + pd.Timedelta(days=1)
     out: dict[str, pd.Series] = {}
-    # The first reason each row is rejected, as an index into ``reasons`` (0: kept).
+    # The first reason each row is rejected: its problem's number in ``report.problems``, from 1
+    # (0: kept).
     bad = np.zeros(len(frame), dtype=np.int16)
-    reasons = [""]
 
-    def reject(mask: pd.Series, problem_kind: str, message: str, column: str | None) -> None:
-        hit_mask = np.asarray(mask.fillna(False), dtype=bool) & (bad == 0)
-        if hit_mask.any():
-            hit = np.flatnonzero(hit_mask)
-            report.problems.append(Problem(problem_kind, message, [int(x) for x in lines[hit[:SHOWN_LINES]]],
-                                           int(len(hit)), column))
-            reasons.append(message)
-            bad[hit_mask] = len(reasons) - 1
+    def first_hits(mask: pd.Series | np.ndarray) -> tuple[np.ndarray, list[int]]:
+        """The rows not yet rejected that ``mask`` hits, and their first lines for the report."""
+        hit = np.flatnonzero(np.asarray(pd.Series(mask).fillna(False), dtype=bool) & (bad == 0))
+        return hit, [int(x) for x in lines[hit[:SHOWN_LINES]]]
+
+    def reject(mask: pd.Series | np.ndarray, problem_kind: str, message: str, column: str | None) -> None:
+        hit, shown = first_hits(mask)
+        if len(hit):
+            report.problems.append(Problem(problem_kind, message, shown, len(hit), column))
+            bad[hit] = len(report.problems)
 
     for f in fields:
         column = mapping.get(f.name)
@@ -580,7 +680,8 @@ def ingest(raw: RawTable, kind: str, mapping: Mapping[str, str | None] | None = 
             numbers, decimal = _parse_numbers(values)
             if f.name == "amount":
                 report.detected["decimal_separator"] = "comma" if decimal == "," else "point"
-                reject(numbers.isna(), "bad_amount", f"Unreadable amount in column “{column}”", column)
+                # "inf" reads as a number but is no amount: it would make every total infinite.
+                reject(~np.isfinite(numbers), "bad_amount", f"Unreadable amount in column “{column}”", column)
             else:
                 low, high = (0, 10) if f.name == "nps" else (1, 5)
                 given = values.astype("string").str.strip().fillna("").ne("")
@@ -589,12 +690,26 @@ def ingest(raw: RawTable, kind: str, mapping: Mapping[str, str | None] | None = 
                 reject(given & ~numbers.between(low, high), f"{f.name}_out_of_range",
                        f"{f.name.upper()} score outside {low}-{high} in “{column}”", column)
             out[f.name] = numbers
-    # Exact duplicates, compared on the parsed values: "10.0" and "10" are the same amount.
-    parsed = pd.DataFrame({name: series for name, series in out.items()})
-    reject(pd.Series(exact_duplicates(parsed), index=frame.index), "duplicate", "Exact duplicate of an earlier row",
-           None)
     if kind == "surveys" and "nps" not in out and "csat" not in out:
         raise IngestError("Map an NPS or a CSAT column: survey responses need at least one score.", column="nps")
+    if strict and report.problems:  # before the repeats: a repeat is no bad row, dropping one a choice
+        first = min(report.problems, key=lambda p: p.lines[0])
+        raise IngestError(f"{first.message} on line {first.lines[0]} (--strict stops at the first bad row).",
+                          line=first.lines[0], column=first.column)
+
+    # Exact repeats, compared on the parsed values: "10.0" and "10" are the same amount.
+    repeats = exact_duplicates(pd.DataFrame(out))
+    if drop_duplicates:
+        reject(repeats, "duplicate", "Exact duplicate of an earlier row (dropped as asked)", None)
+    else:
+        hit, shown = first_hits(repeats)
+        if len(hit):
+            outcome = _REPEAT_OUTCOMES[kind]
+            if kind == "transactions" and "order_id" in out:
+                outcome = "kept as lines of their order (their amounts add up)"
+            verb = "row repeats" if len(hit) == 1 else "rows repeat"
+            report.notices.append(Problem("duplicate", f"{len(hit):,} {verb} an earlier row exactly", shown,
+                                          len(hit), None, outcome))
 
     keep = bad == 0
     result = pd.DataFrame({name: series[keep] for name, series in out.items()}).reset_index(drop=True)
@@ -602,15 +717,14 @@ def ingest(raw: RawTable, kind: str, mapping: Mapping[str, str | None] | None = 
         if kind == "surveys" and name not in result:
             result[name] = np.nan
     report.rows_kept = int(keep.sum())
+    if "amount" in out:
+        _reconcile(report, out["amount"].to_numpy(dtype=float), bad)
     if kind == "transactions":
         report.refunds = int((result["amount"] < 0).sum())
+    reasons = np.asarray([""] + [p.message for p in report.problems], dtype=object)
     rejected = raw.frame[~keep].copy()
     rejected.insert(0, "line", lines[~keep])
-    rejected.insert(1, "problem", np.asarray(reasons, dtype=object)[bad[~keep]])
-    if strict and report.problems:
-        first = min(report.problems, key=lambda p: p.lines[0])
-        raise IngestError(f"{first.message} on line {first.lines[0]} (--strict stops at the first bad row).",
-                          line=first.lines[0], column=first.column)
+    rejected.insert(1, "problem", reasons[bad[~keep]])
     return IngestResult(result, report, rejected.reset_index(drop=True))
 
 
@@ -634,9 +748,9 @@ def _check_mapping(raw: RawTable, kind: str, fields: tuple[Field, ...],
 
 
 def load(path: str | Path, kind: str = "transactions", mapping: Mapping[str, str | None] | None = None,
-         strict: bool = False, today: date | None = None) -> IngestResult:
+         strict: bool = False, today: date | None = None, drop_duplicates: bool = False) -> IngestResult:
     """Read and ingest a file in one call (the CLI's way in)."""
     raw = read_table(path)
     if mapping:
         mapping = {**guess_mapping(raw, kind), **mapping}
-    return ingest(raw, kind, mapping, strict=strict, today=today)
+    return ingest(raw, kind, mapping, strict=strict, today=today, drop_duplicates=drop_duplicates)

@@ -139,3 +139,43 @@ def test_metrics_needs_exactly_one_source(database_url, capsys):
     assert "not both" in capsys.readouterr().err
     assert main(["metrics", "--canvas", "nope"]) == 2
     assert "no canvas with id" in capsys.readouterr().err.lower()
+
+
+REPEATS = "customer,date,amount\nc1,2024-01-01,10\nc1,2024-01-01,10\nc2,2024-01-02,x\nc2,2024-01-03,-2.5\n"
+
+
+def test_exact_repeats_are_orders_unless_drop_duplicates(tmp_path, capsys):
+    path = tmp_path / "orders.csv"
+    path.write_text(REPEATS)
+    assert main(["metrics", str(path), "--json"]) == 0
+    captured = capsys.readouterr()
+    assert "warning: 1 row repeats an earlier row exactly (line 3): counted as separate orders" in captured.err
+    report = json.loads(captured.out)
+    assert report["orders"] == 2 and report["revenue"] == 17.5
+    assert report["ingest"]["notices"][0]["lines"] == [3]
+    assert (report["ingest"]["file_total"], report["ingest"]["counted_total"]) == (17.5, 17.5)
+
+    assert main(["metrics", str(path), "--json", "--drop-duplicates"]) == 0
+    captured = capsys.readouterr()
+    assert "Exact duplicate of an earlier row (dropped as asked): 1 row skipped (line 3)" in captured.err
+    report = json.loads(captured.out)
+    assert report["orders"] == 1 and report["revenue"] == 7.5
+    assert report["ingest"]["notices"] == [] and report["ingest"]["skipped_totals"] == {"duplicate": 10.0}
+
+
+def test_human_output_reconciles_the_file_total(tmp_path, capsys):
+    path = tmp_path / "orders.csv"
+    path.write_text(REPEATS)
+    assert main(["metrics", str(path), "--drop-duplicates"]) == 0
+    out = capsys.readouterr().out
+    assert out.rstrip().splitlines()[-1] == (
+        "Amounts in the file: 17.50 = 7.50 counted + 10.00 skipped (Exact duplicate of an earlier row "
+        "(dropped as asked): 10.00); 1 row with an unreadable amount: in no total")
+    assert main(["clv", str(path), "--calibration-end", "2024-01-02", "--drop-duplicates"]) == 0
+    captured = capsys.readouterr()
+    assert "Amounts in the file: 17.50 = 7.50 counted" in captured.out
+    assert "1 row skipped (line 3)" in captured.err
+    assert main(["clv", str(path), "--calibration-end", "2024-01-02", "--json"]) == 0
+    captured = capsys.readouterr()
+    assert json.loads(captured.out)["ingest"]["notices"][0]["outcome"] == "counted as separate orders"
+    assert "counted as separate orders" in captured.err

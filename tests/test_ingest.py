@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 from datetime import date
+from decimal import Decimal
 
 import numpy as np
 import pandas as pd
@@ -113,12 +114,129 @@ def test_each_kind_of_bad_row_with_its_line_numbers():
         "c6,2030-01-01,10\n"      # line 7: in the future
         "c7,2024-01-07,-5\n"      # line 8: a refund, kept
     )
-    result = load_bytes(body.encode())
+    result = load_bytes(body.encode(), drop_duplicates=True)
     problems = {p.kind: p.lines for p in result.report.problems}
     assert problems == {"missing_id": [3], "bad_date": [4], "future_date": [7], "bad_amount": [5], "duplicate": [6]}
     assert result.report.rows_read == 7 and result.report.rows_kept == 2 and result.report.refunds == 1
     assert result.rejected["line"].tolist() == [3, 4, 5, 6, 7]
     assert "Unreadable amount" in result.rejected.loc[result.rejected["line"] == 5, "problem"].item()
+
+
+MESSY = (
+    "customer,date,amount\n"
+    "c1,2024-01-01,0.10\n"    # line 2
+    "c1,2024-01-01,0.1\n"     # line 3: repeats line 2 ("0.1" is the same amount)
+    "c2,2024-01-02,0.20\n"    # line 4
+    ",2024-01-02,5.05\n"      # line 5: missing id
+    "c3,not a date,1.11\n"    # line 6: unreadable date
+    "c4,2024-01-04,ten\n"     # line 7: unreadable amount
+    "c5,2030-01-01,3.33\n"    # line 8: in the future
+    "c6,2024-01-07,-0.30\n"   # line 9: a refund, counted
+    "c1,2024-01-01,0.10\n"    # line 10: repeats line 2 again
+    "c3,also not a date,\n"   # line 11: unreadable date and no amount
+)
+
+
+def test_exact_repeats_are_kept_as_orders_and_named():
+    result = load_bytes(MESSY.encode())
+    report = result.report
+    assert [n.sentence() for n in report.notices] == [
+        "2 rows repeat an earlier row exactly (lines 3, 10): counted as separate orders"]
+    assert "duplicate" not in {p.kind for p in report.problems}
+    assert report.rows_kept == 5 and len(result.frame) == 5
+    assert (result.frame["customer_id"] == "c1").sum() == 3
+    assert 3 not in result.rejected["line"].tolist() and 10 not in result.rejected["line"].tolist()
+    lines = report.problem_lines()
+    assert lines[-1] == "2 rows repeat an earlier row exactly (lines 3, 10): counted as separate orders"
+    assert all("skipped" not in line for line in lines if "repeat" in line)
+    notice = report.to_dict()["notices"][0]
+    assert (notice["kind"], notice["count"], notice["lines"], notice["outcome"]) == (
+        "duplicate", 2, [3, 10], "counted as separate orders")
+
+
+def test_many_repeats_list_the_first_lines_and_count_the_rest():
+    body = "customer,date,amount\n" + "c1,2024-01-01,1\n" * 31
+    [notice] = load_bytes(body.encode()).report.notices
+    assert notice.count == 30 and notice.lines == list(range(3, 23))
+    assert notice.sentence().startswith("30 rows repeat an earlier row exactly (lines 3, 4, ")
+    assert notice.sentence().endswith(", 22 and 10 more): counted as separate orders")
+
+
+def test_repeats_with_an_order_id_are_lines_of_their_order():
+    body = b"order,customer,date,amount\nA1,c1,2024-01-01,2\nA1,c1,2024-01-01,2\nA2,c1,2024-01-01,2\n"
+    [notice] = load_bytes(body).report.notices
+    assert notice.lines == [3] and notice.sentence().startswith("1 row repeats an earlier row exactly (line 3): kept")
+
+
+def test_drop_duplicates_skips_the_repeats_with_their_reason():
+    result = load_bytes(MESSY.encode(), drop_duplicates=True)
+    [duplicate] = [p for p in result.report.problems if p.kind == "duplicate"]
+    assert duplicate.lines == [3, 10] and result.report.notices == []
+    assert result.report.rows_kept == 3 and (result.frame["customer_id"] == "c1").sum() == 1
+    assert set(result.rejected.loc[result.rejected["line"].isin([3, 10]), "problem"]) == {duplicate.message}
+    assert "Exact duplicate of an earlier row (dropped as asked): 2 rows skipped (lines 3, 10)" in \
+        result.report.problem_lines()
+
+
+def _decimal(value: float) -> Decimal:
+    return Decimal(repr(value))
+
+
+@pytest.mark.parametrize("drop", [False, True])
+def test_the_report_reconciles_the_file_total_exactly(drop):
+    report = load_bytes(MESSY.encode(), drop_duplicates=drop).report
+    counted_repeats = Decimal("0") if drop else Decimal("0.20")
+    assert _decimal(report.file_total) == Decimal("9.69")  # every readable amount, the refund included
+    assert _decimal(report.counted_total) == Decimal("0.00") + counted_repeats  # 0.10 + 0.20 - 0.30 (+ repeats)
+    expected = {"missing_id": Decimal("5.05"), "bad_date": Decimal("1.11"), "future_date": Decimal("3.33")}
+    if drop:
+        expected["duplicate"] = Decimal("0.20")
+    assert {k: _decimal(v) for k, v in report.skipped_totals.items()} == expected
+    assert _decimal(report.file_total) == _decimal(report.counted_total) + sum(map(_decimal,
+                                                                                   report.skipped_totals.values()))
+    assert report.unreadable_amounts == 2  # lines 7 (bad amount) and 11 (bad date first)
+    assert report.rows_read == report.rows_kept + sum(p.count for p in report.problems)
+    assert report.counted_total == pytest.approx(load_bytes(MESSY.encode(), drop_duplicates=drop).frame["amount"].sum())
+    text = report.reconciliation()
+    assert text.startswith(f"Amounts in the file: 9.69 = {report.counted_total:.2f} counted + ")
+    assert "Unreadable date in column “date”: 1.11" in text and "2 rows with an unreadable amount: in no total" in text
+
+
+@settings(max_examples=60, deadline=None)
+@given(rows=st.lists(st.tuples(st.sampled_from(["c1", "c2", ""]), st.sampled_from(["2024-01-01", "x", "2099-01-01"]),
+                               st.one_of(st.decimals(-1000, 1000, places=2), st.decimals(-10, 10, places=3),
+                                         st.just("n/a"))), min_size=1, max_size=40),
+       drop=st.booleans())
+def test_reconciliation_is_exact_on_any_mix_of_rows(rows, drop):
+    body = "customer,date,amount\n" + "".join(f"{c},{d},{a}\n" for c, d, a in rows)
+    report = load_bytes(body.encode(), mapping={"customer_id": "customer", "date": "date", "amount": "amount"},
+                        drop_duplicates=drop).report
+    readable = [a for _, _, a in rows if a != "n/a"]
+    assert _decimal(report.file_total) == sum(readable, Decimal("0"))
+    assert _decimal(report.file_total) == _decimal(report.counted_total) + sum(
+        map(_decimal, report.skipped_totals.values()), Decimal("0"))
+    assert report.unreadable_amounts == len(rows) - len(readable)
+
+
+def test_a_clean_file_is_all_counted_and_the_report_keys_are_stable():
+    clean = load_bytes(b"customer,date,amount\nc1,2024-01-01,10\n").report
+    messy = load_bytes(MESSY.encode()).report
+    assert clean.reconciliation() == "Amounts in the file: 10.00, all counted"
+    assert clean.to_dict().keys() == messy.to_dict().keys()
+    entries = messy.to_dict()["problems"] + messy.to_dict()["notices"]
+    assert len(entries) == 5 and all(e.keys() == entries[-1].keys() for e in entries)
+    surveys = load_bytes(b"customer,date,nps\nc1,2024-01-01,9\nc1,2024-01-01,9\n", kind="surveys").report
+    assert surveys.to_dict().keys() == clean.to_dict().keys()
+    assert surveys.file_total is None and surveys.reconciliation() is None
+    assert surveys.notices[0].sentence().endswith(": counted as separate responses")
+
+
+def test_strict_passes_kept_and_dropped_repeats_but_not_bad_rows():
+    body = b"customer,date,amount\nc1,2024-01-01,1\nc1,2024-01-01,1\n"
+    assert load_bytes(body, strict=True).report.rows_kept == 2
+    assert load_bytes(body, strict=True, drop_duplicates=True).report.rows_kept == 1
+    with pytest.raises(IngestError, match="Unreadable amount in column “amount” on line 4"):
+        load_bytes(body + b"c2,2024-01-02,x\n", strict=True)
 
 
 def test_many_problems_list_the_first_and_count_the_rest():
