@@ -12,6 +12,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from canvas.blocks import COST_MAX, KEY_QUESTIONS, LIFECYCLE_STAGES, RELATIONSHIP_TYPES, TARGETS
+from canvas.render import money
 
 FOCUS_KEYS = ("acquisition", "retention", "upselling")
 TEXT_MAX_CHARS = 1000
@@ -160,39 +161,50 @@ def _known_texts(value: dict[str, str], known: dict[str, str], what: str) -> dic
     return cleaned
 
 
-def comparison_rows(segments: list[Any], relationships: dict[str, Any], channel_names: dict[str, str]) -> list[dict]:
-    """One row per segment, for the side-by-side comparison of relationship designs.
+def comparison_columns(segments: list[Any], relationships: dict[str, Any], channel_names: dict[str, str],
+                       currency: str) -> dict[str, dict[str, str]]:
+    """The side-by-side comparison of relationship designs, as texts ready to show.
 
-    Columns are what a founder compares: types, focus, costs, channels, how much of the plan and
-    the key questions is filled, and the targets (rates as percentages).
+    One column per segment (keyed by name, in canvas order), one row per thing a founder
+    compares: types, focus, costs (``render.money``, as on the board), channels, how much of the
+    plan and the key questions is filled, and each target that any segment has. A segment
+    without a design says so in its first row; a blank is shown as "—".
     """
-    rows = []
+    target_rows = {key: f"Target: {label}" for key, (label, *_) in TARGETS.items()
+                   if any(key in design.targets for design in relationships.values())}
+    columns = {}
     for segment in segments:
         design = relationships.get(segment.id)
         if design is None:
-            rows.append({"Segment": segment.name, "Primary type": "— not designed yet —"})
-            continue
-        targets = design.targets
-        rows.append({
-            "Segment": segment.name,
-            "Primary type": RELATIONSHIP_TYPES[design.primary_type].label if design.primary_type else "—",
-            "Other types": ", ".join(RELATIONSHIP_TYPES[t].label for t in design.types if t != design.primary_type),
-            "Acquisition %": design.focus_acquisition,
-            "Retention %": design.focus_retention,
-            "Upselling %": design.focus_upselling,
-            "Cost / customer / month": design.cost_per_customer_month,
-            "Fixed cost / month": design.cost_fixed_month,
-            "Total cost / month": design.cost_fixed_month + design.cost_per_customer_month * (segment.estimated_size or 0),
-            "Channels": ", ".join(channel_names.get(n, "?") for n in design.channel_note_ids),
-            "Lifecycle stages planned": f"{len(design.lifecycle)}/{len(LIFECYCLE_STAGES)}",
-            "Key questions answered": f"{len(design.answers)}/{len(KEY_QUESTIONS)}",
-            "Target retention %": _percent(targets.get("retention_rate")),
-            "Target NPS": targets.get("nps"),
-            "Target CLV": targets.get("clv"),
-            "Target CAC": targets.get("cac"),
-        })
-    return rows
+            column = {"Primary type": "not designed yet"}
+        else:
+            column = {
+                "Primary type": RELATIONSHIP_TYPES[design.primary_type].label if design.primary_type else "",
+                "Other types": ", ".join(RELATIONSHIP_TYPES[t].label for t in design.types
+                                         if t != design.primary_type),
+                "Focus: acquisition / retention / upselling":
+                    f"{design.focus_acquisition} / {design.focus_retention} / {design.focus_upselling} %",
+                "Total cost a month": money(design.cost_fixed_month
+                                            + design.cost_per_customer_month * (segment.estimated_size or 0),
+                                            currency),
+                "Cost per customer a month": money(design.cost_per_customer_month, currency),
+                "Fixed cost a month": money(design.cost_fixed_month, currency),
+                "Channels": ", ".join(channel_names.get(n, "?") for n in design.channel_note_ids),
+                "Lifecycle stages planned": f"{len(design.lifecycle)} of {len(LIFECYCLE_STAGES)}",
+                "Key questions answered": f"{len(design.answers)} of {len(KEY_QUESTIONS)}",
+            }
+            column |= {row: target_text(key, design.targets[key], currency) if key in design.targets else ""
+                       for key, row in target_rows.items()}
+        columns[segment.name] = column
+    rows = max((list(column) for column in columns.values()), key=len, default=[])
+    return {name: {row: column.get(row) or "—" for row in rows} for name, column in columns.items()}
 
 
-def _percent(rate: float | None) -> float | None:
-    return None if rate is None else round(rate * 100, 1)
+def target_text(key: str, value: float, currency: str) -> str:
+    """A target as a founder reads it: rates in percent, scores as they are, money as on the board."""
+    unit = TARGETS[key][1]
+    if unit == "rate":
+        return f"{round(value * 100, 1):g} %"
+    if unit == "money":
+        return money(value, currency)
+    return f"{value:g}"

@@ -1,5 +1,7 @@
 """Customer Relationships: design the relationship with each segment, compare, and hear the coach."""
 
+from typing import Any
+
 import pandas as pd
 import streamlit as st
 from pydantic import ValidationError
@@ -8,11 +10,12 @@ from canvas import charts, coach, store, ui
 from canvas.blocks import KEY_QUESTIONS, LIFECYCLE_STAGES, RELATIONSHIP_TYPES, TARGETS, Block
 from canvas.document import canvas_document
 from canvas.errors import InvalidInput, describe_validation_error
-from canvas.relationships import TEXT_MAX_CHARS, RelationshipDesign, comparison_rows
-from canvas.render import escape_text
+from canvas.relationships import TEXT_MAX_CHARS, RelationshipDesign, comparison_columns
+from canvas.render import escape_text, money
 
 SEVERITY_ICON = {"high": ":material/error:", "medium": ":material/warning:", "low": ":material/info:"}
 SEVERITY_COLOUR = {"high": "red", "medium": "orange", "low": "blue"}
+TARGET_COLUMNS = 4  # per row: seven in one row wrap their labels to unequal heights at 1024 px
 
 ui.page_frame("relationships")
 ui.inject_css()
@@ -20,6 +23,32 @@ ui.inject_css()
 
 def type_label(key: str) -> str:
     return RELATIONSHIP_TYPES[key].label
+
+
+def form_state(design: RelationshipDesign, prefix: str) -> dict[str, Any]:
+    """The design form's widget values (by key) that show ``design``; rate targets in percent.
+
+    The widgets take their values from here, not from ``value=``/``default=``: a saved design
+    can differ from what was typed (the primary type joins the types, the focus is scaled to
+    100), and only values set through the session state reach the browser's widgets on the
+    next run.
+    """
+    state = {
+        f"{prefix}_types": list(design.types),
+        f"{prefix}_primary": design.primary_type,
+        **{f"{prefix}_focus_{key}": getattr(design, f"focus_{key}") for key in ("acquisition", "retention",
+                                                                                 "upselling")},
+        f"{prefix}_cost_customer": design.cost_per_customer_month,
+        f"{prefix}_cost_fixed": design.cost_fixed_month,
+        f"{prefix}_channels": list(design.channel_note_ids),
+        f"{prefix}_competitors": design.competitors,
+        **{f"{prefix}_stage_{stage}": design.lifecycle.get(stage, "") for stage in LIFECYCLE_STAGES},
+        **{f"{prefix}_answer_{key}": design.answers.get(key, "") for key in KEY_QUESTIONS},
+    }
+    for key, (_, unit, _, _) in TARGETS.items():
+        value = design.targets.get(key)
+        state[f"{prefix}_target_{key}"] = round(value * 100, 2) if value is not None and unit == "rate" else value
+    return state
 
 
 # --- Actions ----------------------------------------------------------------------------------
@@ -55,13 +84,14 @@ def save_design(canvas_id: str, segment_id: str) -> None:
             raise InvalidInput(str(error)) from None
         store.save_relationship(session=db, canvas_id=canvas_id, expected_version=ui.seen_version(canvas_id),
                                 segment_id=segment_id, design=design)
-        if fixed:
-            for key in ("acquisition", "retention", "upselling"):
-                state[f"{prefix}_focus_{key}"] = getattr(design, f"focus_{key}")
-            ui.flash("info", fixed)
-        return design
+        return design, fixed
 
-    ui.act(action, done="Relationship saved")
+    saved = ui.act(action, done="Relationship saved")
+    if saved is not None:
+        design, fixed = saved
+        state.update(form_state(design, prefix))  # the form shows what was saved, not what was typed
+        if fixed:
+            ui.flash("info", fixed)
 
 
 def dismiss(canvas_id: str, rule_id: str, segment_id: str | None, key: str) -> None:
@@ -79,6 +109,15 @@ def bring_back(canvas_id: str, dismissed_id: int) -> None:
 
 # --- Drawing ----------------------------------------------------------------------------------
 
+def finding_label(finding: coach.Finding, names: dict[str, str]) -> str:
+    """An expander label (Markdown) that shows the severity in colour before the finding is opened."""
+    colour = SEVERITY_COLOUR[finding.severity]
+    segments = ", ".join(names.get(s, s) for s in finding.segment_ids)
+    named = segments and not any(names.get(s, s) in finding.title for s in finding.segment_ids)
+    title = f"{finding.title} · {segments}" if named else finding.title
+    return f":{colour}[{SEVERITY_ICON[finding.severity]} **{finding.severity.capitalize()}**] {escape_text(title)}"
+
+
 def draw_coach(board: store.Board, document: dict) -> None:
     names = {s.id: s.name for s in board.segments}
     found = coach.findings(document)
@@ -89,12 +128,8 @@ def draw_coach(board: store.Board, document: dict) -> None:
             st.caption("The design avoids the common mistakes the coach knows. Link customer data to check it "
                        "against real numbers.")
         for finding in found:
-            segments = ", ".join(names.get(s, s) for s in finding.segment_ids)
-            named = segments and not any(names.get(s, s) in finding.title for s in finding.segment_ids)
-            label = f"{finding.title} · {segments}" if named else finding.title
-            with st.expander(label, icon=SEVERITY_ICON[finding.severity]):
+            with st.expander(finding_label(finding, names)):
                 st.markdown(
-                    f":{SEVERITY_COLOUR[finding.severity]}-badge[{finding.severity}] "
                     f"`{finding.rule_id}`  \n**Why it matters.** {escape_text(finding.why)}  \n"
                     f"**What to do.** {escape_text(finding.action)}",
                     unsafe_allow_html=True,  # escape_text on the texts that name segments
@@ -124,63 +159,59 @@ def draw_design_form(board: store.Board, segment) -> None:
     prefix = f"rel_{segment.id}"
     channels = {n.id: n.text for n in board.notes[Block.CHANNELS]}
     currency = board.canvas.currency
+    initial = form_state(current, prefix)
+    initial[f"{prefix}_channels"] = [c for c in current.channel_note_ids if c in channels]  # notes deleted since
+    for key, value in initial.items():
+        st.session_state.setdefault(key, value)
     with st.form(prefix, border=False):
         left, right = st.columns(2, gap="large")
         with left:
             st.multiselect(
-                "Relationship types", list(RELATIONSHIP_TYPES), default=current.types, format_func=type_label,
-                key=f"{prefix}_types", help="\n".join(
+                "Relationship types", list(RELATIONSHIP_TYPES), format_func=type_label, key=f"{prefix}_types",
+                wrap=True, help="\n".join(
                     f"- **{t.label}**: {t.what} *e.g. {t.example}*" for t in RELATIONSHIP_TYPES.values()
                 ),
             )
-            options = list(RELATIONSHIP_TYPES)
-            st.selectbox(
-                "Primary type", options, format_func=type_label, key=f"{prefix}_primary",
-                index=options.index(current.primary_type) if current.primary_type else None,
-                placeholder="The main way you relate to this segment",
-            )
+            st.selectbox("Primary type", list(RELATIONSHIP_TYPES), index=None, format_func=type_label,
+                         key=f"{prefix}_primary", placeholder="The main way you relate to this segment")
             st.markdown("**Focus** (percent of the relationship effort; adds up to 100)")
             a, r, u = st.columns(3)
-            a.number_input("Acquisition", 0, 100, current.focus_acquisition, step=5, key=f"{prefix}_focus_acquisition")
-            r.number_input("Retention", 0, 100, current.focus_retention, step=5, key=f"{prefix}_focus_retention")
-            u.number_input("Upselling", 0, 100, current.focus_upselling, step=5, key=f"{prefix}_focus_upselling")
-            c1, c2 = st.columns(2)
-            c1.number_input(f"Cost per customer a month ({currency})", min_value=0.0, max_value=1e9,
-                            value=current.cost_per_customer_month, step=0.5, key=f"{prefix}_cost_customer")
-            c2.number_input(f"Fixed cost a month ({currency})", min_value=0.0, max_value=1e9,
-                            value=current.cost_fixed_month, step=100.0, key=f"{prefix}_cost_fixed")
+            a.number_input("Acquisition", 0, 100, step=5, key=f"{prefix}_focus_acquisition")
+            r.number_input("Retention", 0, 100, step=5, key=f"{prefix}_focus_retention")
+            u.number_input("Upselling", 0, 100, step=5, key=f"{prefix}_focus_upselling")
+            c1, c2 = st.columns(2, vertical_alignment="bottom")  # a label that wraps keeps the inputs level
+            c1.number_input(f"Cost per customer a month ({currency})", min_value=0.0, max_value=1e9, step=0.5,
+                            key=f"{prefix}_cost_customer")
+            c2.number_input(f"Fixed cost a month ({currency})", min_value=0.0, max_value=1e9, step=100.0,
+                            key=f"{prefix}_cost_fixed")
             total = current.total_cost_month(segment.estimated_size)
-            st.caption(f"Total: {total:,.0f} {currency} a month for ~{segment.estimated_size or 0:,} customers "
+            st.caption(f"Total: {money(total, currency)} a month for ~{segment.estimated_size or 0:,} customers "
                        "(saved values; the segment's size is set on the board).")
-            st.multiselect("Channels it runs through", list(channels), default=[c for c in current.channel_note_ids
-                                                                               if c in channels],
-                           format_func=lambda n: channels[n][:60], key=f"{prefix}_channels",
-                           help="Picked from the Channels block's notes.")
-            st.text_area("What competitors offer this segment", value=current.competitors, max_chars=TEXT_MAX_CHARS,
+            st.multiselect("Channels it runs through", list(channels), format_func=lambda n: channels[n][:60],
+                           key=f"{prefix}_channels", wrap=True, help="Picked from the Channels block's notes.")
+            st.text_area("What competitors offer this segment", max_chars=TEXT_MAX_CHARS,
                          key=f"{prefix}_competitors", height=80)
         with right:
             st.markdown("**Plan for each lifecycle stage**")
             for stage, label in LIFECYCLE_STAGES.items():
-                st.text_area(label, value=current.lifecycle.get(stage, ""), max_chars=TEXT_MAX_CHARS,
-                             key=f"{prefix}_stage_{stage}", height=68)
+                st.text_area(label, max_chars=TEXT_MAX_CHARS, key=f"{prefix}_stage_{stage}", height=68)
         with st.expander("Key questions", icon=":material/help:",
                          expanded=len(current.answers) < len(KEY_QUESTIONS) and design is not None):
             for key, question in KEY_QUESTIONS.items():
-                st.text_area(question, value=current.answers.get(key, ""), max_chars=TEXT_MAX_CHARS,
-                             key=f"{prefix}_answer_{key}", height=68)
+                st.text_area(question, max_chars=TEXT_MAX_CHARS, key=f"{prefix}_answer_{key}", height=68)
         st.markdown("**Targets** (leave empty for no target)")
-        columns = st.columns(len(TARGETS))
-        for column, (key, (label, unit, low, high)) in zip(columns, TARGETS.items()):
-            value = current.targets.get(key)
-            if unit == "rate":
-                column.number_input(f"{label} (%)", 0.0, 100.0, None if value is None else round(value * 100, 2),
-                                    step=1.0, key=f"{prefix}_target_{key}")
-            elif unit == "score":
-                column.number_input(label, -100.0, 100.0, value, step=5.0, key=f"{prefix}_target_{key}")
-            else:
-                column.number_input(f"{label} ({currency})", 0.0, high, value, step=10.0,
-                                    key=f"{prefix}_target_{key}")
-        st.form_submit_button(f"Save relationship with {segment.name}", type="primary", on_click=save_design,
+        targets = list(TARGETS.items())
+        for first in range(0, len(targets), TARGET_COLUMNS):
+            columns = st.columns(TARGET_COLUMNS, vertical_alignment="bottom")
+            for column, (key, (label, unit, low, high)) in zip(columns, targets[first:first + TARGET_COLUMNS]):
+                if unit == "rate":
+                    label, low, high, step = f"{label} (%)", 0.0, 100.0, 1.0
+                elif unit == "score":
+                    step = 5.0
+                else:
+                    label, step = f"{label} ({currency})", 10.0
+                column.number_input(label, low, high, None, step=step, key=f"{prefix}_target_{key}")
+        st.form_submit_button(f"Save relationship with {escape_text(segment.name)}", type="primary", on_click=save_design,
                               args=(canvas_id, segment.id))
 
 
@@ -205,8 +236,11 @@ draw_coach(board, document)
 
 st.subheader("All segments side by side")
 channel_names = {n.id: n.text for n in board.notes[Block.CHANNELS]}
-st.dataframe(pd.DataFrame(comparison_rows(board.segments, board.relationships, channel_names)), hide_index=True,
-             width="stretch")
+comparison = comparison_columns(board.segments, board.relationships, channel_names, board.canvas.currency)
+# Segments as columns: a handful of them fit at 1024 px, where sixteen columns of figures did not.
+# st.table renders Markdown in every cell and header, so user text is escaped.
+st.table(pd.DataFrame({escape_text(name): {row: escape_text(text) for row, text in column.items()}
+                       for name, column in comparison.items()}), border="horizontal")
 if board.relationships:
     st.plotly_chart(charts.relationship_spectrum(board.segments, board.relationships),
                     width="stretch", key="rel_chart_spectrum")  # full width: six labelled types
@@ -220,6 +254,6 @@ st.subheader("Design each relationship")
 with st.expander("The six relationship types", icon=":material/menu_book:"):
     st.table(pd.DataFrame([{"Type": t.label, "What it is": t.what, "Example": t.example}
                            for t in RELATIONSHIP_TYPES.values()]).set_index("Type"))
-for tab, segment in zip(st.tabs([s.name for s in board.segments]), board.segments):
+for tab, segment in zip(st.tabs([escape_text(s.name) for s in board.segments]), board.segments):
     with tab:
         draw_design_form(board, segment)
