@@ -574,12 +574,15 @@ def _decimal_places(value: float) -> int:
 
 def _whole_units(amounts: np.ndarray) -> tuple[np.ndarray, int]:
     """The amounts as whole numbers of the file's smallest unit (cents for 12.34) and that unit's
-    scale (100), so that sums of them are exact and the report's totals add up to the cent."""
-    for places in range(7):
+    scale (100), so that sums of them are exact and the report's totals add up to the cent. Cents
+    come first: whole amounts are whole cents too, and one pass is all most files need."""
+    for places in range(2, 7):
         scale = 10 ** places
         scaled = amounts * scale
         units = np.rint(scaled)
-        if (np.abs(scaled - units) <= 1e-6 + 1e-12 * np.abs(scaled)).all():
+        off = np.abs(scaled - units)
+        np.abs(scaled, out=scaled)
+        if (off <= 1e-6 + 1e-12 * scaled).all():  # float error grows with the size of the amount
             break
     return units, scale
 

@@ -202,7 +202,7 @@ def test_the_report_reconciles_the_file_total_exactly(drop):
     assert "Unreadable date in column “date”: 1.11" in text and "2 rows with an unreadable amount: in no total" in text
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=25, deadline=None)
 @given(rows=st.lists(st.tuples(st.sampled_from(["c1", "c2", ""]), st.sampled_from(["2024-01-01", "x", "2099-01-01"]),
                                st.one_of(st.decimals(-1000, 1000, places=2), st.decimals(-10, 10, places=3),
                                          st.just("n/a"))), min_size=1, max_size=40),
