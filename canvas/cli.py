@@ -141,8 +141,10 @@ def _read_transactions(args: argparse.Namespace):
     mapping = {field: getattr(args, flag) for flag, field in COLUMN_FLAGS.items() if getattr(args, flag)}
     result = ingest.load(args.path, kind="transactions", mapping=mapping or None, strict=args.strict,
                          drop_duplicates=args.drop_duplicates)
-    for line in result.report.problem_lines():
-        print(f"warning: {line}", file=sys.stderr)
+    for problem in result.report.problems:
+        print(f"warning: {problem.sentence()}", file=sys.stderr)
+    for notice in result.report.notices:  # kept rows: worth knowing, nothing wrong
+        print(f"note: {notice.sentence()}", file=sys.stderr)
     return result
 
 

@@ -542,7 +542,7 @@ class Report:
         }
 
     def problem_lines(self) -> list[str]:
-        """One sentence per skipped problem, then per notice, for the CLI's stderr."""
+        """One sentence per skipped problem, then per notice (what the CLI prints on stderr)."""
         return [p.sentence() for p in self.problems + self.notices]
 
     def reconciliation(self) -> str | None:

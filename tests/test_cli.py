@@ -149,7 +149,7 @@ def test_exact_repeats_are_orders_unless_drop_duplicates(tmp_path, capsys):
     path.write_text(REPEATS)
     assert main(["metrics", str(path), "--json"]) == 0
     captured = capsys.readouterr()
-    assert "warning: 1 row repeats an earlier row exactly (line 3): counted as separate orders" in captured.err
+    assert "note: 1 row repeats an earlier row exactly (line 3): counted as separate orders" in captured.err
     report = json.loads(captured.out)
     assert report["orders"] == 2 and report["revenue"] == 17.5
     assert report["ingest"]["notices"][0]["lines"] == [3]
