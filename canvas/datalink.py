@@ -2,12 +2,16 @@
 
 A dataset keeps the segment values as they were in the file; ``segment_links`` maps each value
 to a canvas segment id ("" for Unassigned). Links are applied when the data is read, so renaming
-a segment on the canvas never needs the data to be uploaded again.
+a segment on the canvas never needs the data to be uploaded again. ``suggest`` proposes a link
+for each value of a new upload, with its reason, for the founder to confirm.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from difflib import SequenceMatcher
 
 import numpy as np
 import pandas as pd
@@ -15,17 +19,111 @@ import pandas as pd
 UNASSIGNED = "Unassigned"
 
 
-def _key(value: str) -> str:
+def value_key(value: str) -> str:
+    """A segment value as it is compared and remembered: case and spacing ignored."""
     return " ".join(str(value).split()).casefold()
 
 
-def suggest_links(values: Iterable[str], segments: Mapping[str, str]) -> dict[str, str]:
-    """Match each raw segment value to a segment id by name (case and spacing ignored).
+# Words that say nothing about which segment a value means; sharing one is no reason to link.
+_FILLER_WORDS = frozenset({
+    "a", "an", "and", "the", "of", "for", "to", "in", "on", "with", "by", "at", "or",
+    "customer", "client", "user", "segment", "group", "other", "all", "misc", "unknown", "none", "new",
+})
+# difflib ratios. Whole names: "homebrewer"/"home brewers" is 0.95, "gifts"/"guests" 0.73. One word
+# must be closer: "ofice"/"office" is 0.91, but "brewery"/"brewers" (0.86) may be another business.
+CLOSE_SPELLING = 0.85
+CLOSE_WORD = 0.9
 
-    ``segments`` maps segment id -> name. Values with no match map to "" (Unassigned).
+
+@dataclass(frozen=True)
+class LinkSuggestion:
+    """Which canvas segment a segment value of an upload probably means, and why.
+
+    ``segment_id`` is "" (Unassigned) with an empty ``reason`` when nothing is convincing.
     """
-    by_name = {_key(name): segment_id for segment_id, name in segments.items()}
-    return {value: by_name.get(_key(value), "") for value in values}
+
+    value: str
+    segment_id: str = ""
+    reason: str = ""
+    remembered: bool = False
+
+    @property
+    def suggested(self) -> bool:
+        return bool(self.segment_id)
+
+
+def _singular(word: str) -> str:
+    if len(word) > 4 and word.endswith("ies"):
+        return word[:-3] + "y"
+    if len(word) > 4 and word.endswith(("ches", "shes", "sses", "xes")):
+        return word[:-2]
+    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        return word[:-1]
+    return word
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"\w+", value_key(text))
+
+
+def _by_name(value: str, segments: Mapping[str, str]) -> LinkSuggestion:
+    """The one segment whose name convincingly matches ``value``, by the first rule that picks one
+    segment alone: same name, same words but for singular/plural, close spelling, a shared
+    telling word, one word spelt closely."""
+    key, words = value_key(value), _words(value)
+    singular = [_singular(w) for w in words]
+    telling = {w for w in singular if w not in _FILLER_WORDS and len(w) > 2}
+    rules: list[dict[str, str]] = [{}, {}, {}, {}, {}]  # per rule: segment id -> reason
+    for segment_id, name in segments.items():
+        name_key, name_words = value_key(name), _words(name)
+        if name_key == key:
+            rules[0][segment_id] = "same name" if name == value else "same name ignoring case"
+        elif name_words == words and words:
+            rules[1][segment_id] = f"same words as “{name}”"
+        elif [_singular(w) for w in name_words] == singular and words:
+            rules[1][segment_id] = f"singular/plural of “{name}”"
+        if SequenceMatcher(None, key, name_key).ratio() >= CLOSE_SPELLING:
+            rules[2][segment_id] = f"close spelling of “{name}”"
+        shared = [w for w in name_words if _singular(w) in telling]
+        if shared:
+            rules[3][segment_id] = f"shares the word{'s' if len(shared) > 1 else ''} " + ", ".join(f"“{w}”" for w in shared)
+        # A misspelt word of the name ("ofice" for "office"), long enough not to match by chance.
+        if any(len(w) > 4 and len(n) > 4 and SequenceMatcher(None, w, n).ratio() >= CLOSE_WORD
+               for w in telling for n in name_words):
+            rules[4][segment_id] = f"close spelling of “{name}”"
+    for found in rules:
+        if len(found) == 1:
+            (segment_id, reason), = found.items()
+            return LinkSuggestion(value, segment_id, reason)
+        if len(found) > 1:
+            break  # the best rule that matches points at several segments: let the founder choose
+    return LinkSuggestion(value)
+
+
+def suggest(values: Iterable[str], segments: Mapping[str, str],
+            remembered: Mapping[str, str] | None = None) -> dict[str, LinkSuggestion]:
+    """A suggested link for each raw segment value of an upload, for the founder to confirm.
+
+    ``segments`` maps segment id -> name; ``remembered`` maps ``value_key`` -> segment id of the
+    links the founder confirmed on earlier uploads of this canvas: they come first, unless their
+    segment is no longer on the canvas. Then names decide (see ``_by_name``); nothing
+    convincing means no suggestion (Unassigned).
+    """
+    remembered = remembered or {}
+    out = {}
+    for value in values:
+        segment_id = remembered.get(value_key(value), "")
+        if segment_id in segments:
+            out[value] = LinkSuggestion(value, segment_id, "you linked this before", remembered=True)
+        else:
+            out[value] = _by_name(value, segments)
+    return out
+
+
+def suggest_links(values: Iterable[str], segments: Mapping[str, str]) -> dict[str, str]:
+    """The name-based suggestions as a dataset's ``segment_links`` (value -> segment id, "" for
+    Unassigned), for data linked with no founder to confirm (the demo, benchmarks)."""
+    return {value: s.segment_id for value, s in suggest(values, segments).items()}
 
 
 def segment_values(frame: pd.DataFrame) -> list[str]:

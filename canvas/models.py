@@ -230,3 +230,15 @@ class Dataset(SQLModel, table=True):
     segment_links: dict[str, str] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     report: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     created_at: datetime = Field(default_factory=utcnow)
+
+
+class RememberedLink(SQLModel, table=True):
+    """A segment value the founder linked to a canvas segment, suggested again on the next upload
+    of that canvas (any kind of data)."""
+
+    canvas_id: str = Field(foreign_key="canvas.id", primary_key=True, ondelete="CASCADE", max_length=32)
+    value_key: str = Field(primary_key=True, max_length=255)  # ``datalink.value_key`` of the value
+    # No foreign key: undoing a segment's deletion brings the segment back under the same id, and
+    # its link with it; a link to a segment no longer on the canvas is ignored when read.
+    segment_id: str = Field(max_length=32)
+    updated_at: datetime = Field(default_factory=utcnow)

@@ -47,6 +47,7 @@ from canvas.models import (
     NoteCreate,
     NoteUpdate,
     Relationship,
+    RememberedLink,
     Segment,
     SegmentCreate,
     SegmentUpdate,
@@ -641,9 +642,12 @@ def list_datasets(*, session: Session, canvas_id: str) -> dict[str, Dataset]:
 
 def save_dataset(*, session: Session, canvas_id: str, kind: str, frame: Any, filename: str,
                  mapping: dict[str, str | None], report: dict[str, Any],
-                 segment_links: dict[str, str] | None = None) -> Dataset:
+                 segment_links: dict[str, str] | None = None,
+                 confirmed_links: dict[str, str] | None = None) -> Dataset:
     """Store a confirmed dataset for the canvas, replacing its previous dataset of that kind.
 
+    ``confirmed_links`` (value -> segment id, "" for Unassigned) are the links the founder
+    confirmed: they are remembered for the next upload of the canvas, in the same transaction.
     The rows go to a Parquet file first (written to a temporary name, then renamed); the record
     is committed after; if the commit fails the new file is removed, so there is never a record
     without its file, nor a half-written file under a real name.
@@ -665,6 +669,7 @@ def save_dataset(*, session: Session, canvas_id: str, kind: str, frame: Any, fil
         if previous is not None:
             session.delete(previous)
         session.add(dataset)
+        _remember_links(session, canvas_id, confirmed_links or {})
         session.commit()
     except BaseException:
         session.rollback()
@@ -698,16 +703,41 @@ def _check_links(session: Session, canvas_id: str, links: dict[str, str]) -> Non
 
 def link_dataset_segments(*, session: Session, canvas_id: str, dataset_id: str,
                           segment_links: dict[str, str]) -> Dataset:
-    """Change which canvas segment each of the dataset's segment values belongs to."""
+    """Change which canvas segment each of the dataset's segment values belongs to (and remember
+    the links for the next upload)."""
     dataset = session.get(Dataset, dataset_id)
     if dataset is None or dataset.canvas_id != canvas_id:
         raise InvalidInput("That dataset is no longer linked to this canvas. Reload the page.")
     _check_links(session, canvas_id, segment_links)
     dataset.segment_links = dict(segment_links)
     session.add(dataset)
+    _remember_links(session, canvas_id, segment_links)
     session.commit()
     session.refresh(dataset)
     return dataset
+
+
+def remembered_links(*, session: Session, canvas_id: str) -> dict[str, str]:
+    """The links the founder confirmed on this canvas: ``datalink.value_key`` of a segment value ->
+    segment id, leaving out segments no longer on the canvas."""
+    segment_ids = {s.id for s in list_segments(session=session, canvas_id=canvas_id)}
+    rows = session.exec(select(RememberedLink).where(RememberedLink.canvas_id == canvas_id)).all()
+    return {row.value_key: row.segment_id for row in rows if row.segment_id in segment_ids}
+
+
+def _remember_links(session: Session, canvas_id: str, links: dict[str, str]) -> None:
+    """Remember each confirmed link; a value confirmed as Unassigned forgets its earlier link, so
+    a segment added later can still be suggested by name."""
+    from canvas.datalink import value_key
+
+    latest = {value_key(value): segment_id for value, segment_id in links.items()}
+    latest = {key: sid for key, sid in latest.items() if 0 < len(key) <= 255}  # longer ones are not names
+    if not latest:
+        return
+    session.exec(delete(RememberedLink).where(RememberedLink.canvas_id == canvas_id,
+                                              RememberedLink.value_key.in_(list(latest))))
+    session.add_all(RememberedLink(canvas_id=canvas_id, value_key=key, segment_id=sid)
+                    for key, sid in latest.items() if sid)
 
 
 def delete_dataset(*, session: Session, canvas_id: str, dataset_id: str) -> None:

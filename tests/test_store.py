@@ -340,3 +340,41 @@ def test_dataset_links_must_name_segments_of_the_canvas(session):
                            frame=pd.DataFrame({"x": [1]}), filename="f.csv", mapping={}, report={},
                            segment_links={"Offices": "not-a-segment"})
     assert store.list_datasets(session=session, canvas_id=canvas.id) == {}
+
+
+def test_confirmed_links_are_remembered_for_the_next_upload(session):
+    import pandas as pd
+
+    canvas = new_canvas(session)
+    home = store.add_segment(session=session, canvas_id=canvas.id, expected_version=canvas.version,
+                             data=store.parse(SegmentCreate, name="Home brewers"))
+    session.refresh(canvas)
+    office = store.add_segment(session=session, canvas_id=canvas.id, expected_version=canvas.version,
+                               data=store.parse(SegmentCreate, name="Office teams"))
+    session.refresh(canvas)
+    frame = pd.DataFrame({"customer_id": ["a"], "segment": ["HB"]})
+    links = {"HB": home.id, "Corp": office.id, "Other": ""}
+    store.save_dataset(session=session, canvas_id=canvas.id, kind="transactions", frame=frame, filename="f.csv",
+                       mapping={}, report={}, segment_links=links, confirmed_links=links)
+    assert store.remembered_links(session=session, canvas_id=canvas.id) == {"hb": home.id, "corp": office.id}
+    # Relinking is a confirmation too; Unassigned forgets the earlier link.
+    surveys = store.save_dataset(session=session, canvas_id=canvas.id, kind="surveys", frame=frame,
+                                 filename="s.csv", mapping={}, report={}, segment_links={"HB": home.id})
+    store.link_dataset_segments(session=session, canvas_id=canvas.id, dataset_id=surveys.id,
+                                segment_links={"HB": office.id, " corp ": ""})
+    assert store.remembered_links(session=session, canvas_id=canvas.id) == {"hb": office.id}
+    # A deleted segment's remembered link is left out.
+    store.delete_segment(session=session, canvas_id=canvas.id, expected_version=canvas.version, segment_id=office.id)
+    assert store.remembered_links(session=session, canvas_id=canvas.id) == {}
+
+
+def test_links_saved_without_confirmation_are_not_remembered(session):
+    import pandas as pd
+
+    canvas = new_canvas(session)
+    segment = store.add_segment(session=session, canvas_id=canvas.id, expected_version=canvas.version,
+                                data=store.parse(SegmentCreate, name="Home brewers"))
+    store.save_dataset(session=session, canvas_id=canvas.id, kind="transactions",
+                       frame=pd.DataFrame({"x": [1]}), filename="f.csv", mapping={}, report={},
+                       segment_links={"Home brewers": segment.id})
+    assert store.remembered_links(session=session, canvas_id=canvas.id) == {}
