@@ -17,6 +17,7 @@ import pandas as pd
 
 from canvas import clv, metrics
 from canvas.blocks import TARGETS
+from canvas.render import compact
 
 PERIODS = ("month", "quarter", "week")
 LOWER_IS_BETTER = {"churn_rate", "cac"}
@@ -101,6 +102,44 @@ def apply_filters(frame: pd.DataFrame | None, filters: Filters, *, date_column: 
         if filters.end:
             keep &= (frame[date_column] < pd.Timestamp(filters.end) + pd.Timedelta(days=1)).to_numpy()
     return frame[keep] if not keep.all() else frame
+
+
+# --- Figures as the page writes them -------------------------------------------------------------
+# One rule per kind of figure (the units of ``Tile`` and ``blocks.TARGETS``), for values and changes.
+
+def format_value(value: float | None, unit: str, currency: str = "") -> str:
+    """A figure by its kind: count 1,766; rate (a fraction) 92.1 %; money 68.61, followed by the
+    currency when given; score (NPS) 24; ratio 8.7. None or NaN: a dash."""
+    if value is None or pd.isna(value):
+        return "—"
+    if unit == "rate":
+        return f"{value * 100:.1f} %"
+    if unit == "count":
+        return f"{value:,.0f}"
+    if unit == "score":
+        return f"{value:.0f}"
+    if unit == "ratio":
+        return f"{value:.1f}"
+    text = f"{value:,.2f}"
+    return f"{text} {currency}" if currency else text
+
+
+def format_delta(delta: float, unit: str) -> str:
+    """A signed change between two figures of one kind: count +77; rate in percentage points
+    +0.3 pts; NPS in points, a decimal only below 10 (+0.3 pts, +12 pts); money +13.97, compact
+    from 10,000 (+41.7k); ratio +2.5. A change that rounds to nothing is "0" (Streamlit greys it)."""
+    if unit == "rate":
+        text = f"{delta * 100:+.1f} pts"
+    elif unit == "score":
+        text = f"{delta:+.1f} pts" if abs(delta) < 9.95 else f"{delta:+.0f} pts"
+        text = text.replace(".0 pts", " pts")
+    elif unit == "money":
+        text = f"{delta:+,.2f}" if abs(delta) < 1e4 else ("+" if delta > 0 else "") + compact(delta)
+    elif unit == "ratio":
+        text = f"{delta:+.1f}"
+    else:
+        text = f"{delta:+,.0f}"
+    return "0" if not any(c in "123456789" for c in text.split(" ")[0]) else text
 
 
 # --- KPI tiles -----------------------------------------------------------------------------------
@@ -433,6 +472,25 @@ def whatif_baseline(tx: pd.DataFrame | metrics.Prepared, *, cost_per_customer: f
     )
 
 
+def whatif_scenario(baseline: Baseline, *, retention_points: float = 0.0, cost_delta: float = 0.0,
+                    cac_delta: float = 0.0) -> Baseline:
+    """The baseline with the what-if's changes applied: retention in points (kept within 0-99.9 %),
+    relationship cost and CAC in currency (never below zero)."""
+    return replace(
+        baseline,
+        retention=min(max(baseline.retention + retention_points / 100, 0.0), 0.999),
+        cost_per_customer=max(baseline.cost_per_customer + cost_delta, 0.0),
+        cac=max(baseline.cac + cac_delta, 0.0),
+    )
+
+
+def change_caption(before: float, after: float, unit: str, currency: str = "") -> str:
+    """What a what-if change leads to, as "49.95 → 54.95 EUR" (unchanged: "49.95 EUR, unchanged")."""
+    if format_value(before, unit) == format_value(after, unit):
+        return f"{format_value(before, unit, currency)}, unchanged"
+    return f"{format_value(before, unit)} → {format_value(after, unit, currency)}"
+
+
 def project(baseline: Baseline, *, months: int = 24, retention_points: float = 0.0, cost_delta: float = 0.0,
             cac_delta: float = 0.0) -> pd.DataFrame:
     """Month-by-month customers, revenue, costs and profit for the baseline and the scenario.
@@ -440,12 +498,8 @@ def project(baseline: Baseline, *, months: int = 24, retention_points: float = 0
     customers(m+1) = customers(m) × retention + new; revenue = customers × revenue per active
     customer; profit = revenue × margin − customers × relationship cost − new × CAC.
     """
-    scenario = replace(
-        baseline,
-        retention=min(max(baseline.retention + retention_points / 100, 0.0), 0.999),
-        cost_per_customer=max(baseline.cost_per_customer + cost_delta, 0.0),
-        cac=max(baseline.cac + cac_delta, 0.0),
-    )
+    scenario = whatif_scenario(baseline, retention_points=retention_points, cost_delta=cost_delta,
+                               cac_delta=cac_delta)
     frames = [_run(baseline, months).assign(scenario="baseline"), _run(scenario, months).assign(scenario="scenario")]
     return pd.concat(frames, ignore_index=True)
 

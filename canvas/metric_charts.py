@@ -11,6 +11,7 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
+from plotly.colors import sample_colorscale
 from plotly.subplots import make_subplots
 
 from canvas.charts import _layout
@@ -86,19 +87,42 @@ def layer_cake(revenue: pd.DataFrame, currency: str) -> go.Figure:
         return empty(title)
     fig = go.Figure()
     x = _labels(revenue.index)
-    palette = np.linspace(0.25, 0.95, max(len(revenue.columns), 2))
-    for i, cohort in enumerate(revenue.columns):
-        shade = int(255 * palette[i])
+    cohorts = [period_label(c) for c in revenue.columns]
+    # Oldest cohort darkest, at the bottom; the colour bar is the legend (dozens of cohorts would
+    # not fit in one), white edges tell neighbouring layers apart.
+    shades = sample_colorscale("Blues", list(np.linspace(0.95, 0.3, max(len(cohorts), 2))))[:len(cohorts)]
+    for cohort, name, shade in zip(revenue.columns, cohorts, shades):
         fig.add_trace(go.Scatter(
-            x=x, y=revenue[cohort].clip(lower=0).to_numpy(), stackgroup="cohorts", line=dict(width=0.5),
+            x=x, y=revenue[cohort].clip(lower=0).to_numpy(), stackgroup="cohorts",
+            line=dict(width=0.6, color="white"), fillcolor=shade, name=name,
             mode="lines" if len(x) > 1 else "markers",  # one period: a stack of points, not an invisible area
-            fillcolor=f"rgba(31,119,180,{0.25 + 0.7 * (1 - palette[i]):.2f})", name=period_label(cohort),
-            hovertemplate=f"cohort {period_label(cohort)}<br>%{{x}}: %{{y:,.0f}} {currency}<extra></extra>",
-            marker=dict(color=f"rgb({shade},{shade},255)"),
+            marker=dict(color=shade, size=8),
+            hovertemplate=f"cohort {name}<br>%{{x}}: %{{y:,.0f}} {currency}<extra></extra>",
         ))
+    every = max(1, -(-len(cohorts) // 8))  # at most 8 cohorts named on the bar
+    last = max(len(cohorts) - 1, 1)
+    fig.add_trace(go.Scatter(
+        x=[x[0]], y=[0], mode="markers", hoverinfo="skip", showlegend=False,
+        marker=dict(size=0, opacity=0, color=[0], cmin=0, cmax=last, showscale=True,
+                    colorscale=[[i / last, shade] for i, shade in enumerate(shades)] if len(shades) > 1
+                    else [[0, shades[0]], [1, shades[0]]],
+                    colorbar=dict(title=dict(text="cohort<br>(first order)", side="top", font=dict(size=12)),
+                                  thickness=12, len=1, tickvals=list(range(0, len(cohorts), every)),
+                                  ticktext=cohorts[::every], outlinewidth=0)),
+    ))
     fig.update_xaxes(**_periods_axis(x))
+    if len(x) > 1:
+        fig.update_xaxes(range=[0, len(x) - 1])  # the colour bar's point would pad the axis
     fig.update_yaxes(title=f"revenue ({currency})")
     return _layout(fig, title)
+
+
+def _round_step(top: float, *, most: int = 5) -> float:
+    """A round tick step (1, 2, 2.5 or 5 times a power of ten) giving at most ``most`` ticks up to ``top``."""
+    if not np.isfinite(top) or top <= 0:
+        return 1.0
+    power = 10 ** np.floor(np.log10(top / most))
+    return float(next(power * m for m in (1, 2, 2.5, 5, 10) if top / (power * m) <= most))
 
 
 def active_and_churn(active: pd.DataFrame, retention: pd.DataFrame) -> go.Figure:
@@ -111,12 +135,16 @@ def active_and_churn(active: pd.DataFrame, retention: pd.DataFrame) -> go.Figure
     fig.add_trace(go.Bar(x=x, y=active["returning"], name="returning", marker_color="#1F77B4"))
     fig.add_trace(go.Bar(x=x, y=active["new"], name="new", marker_color="#9ECAE9"))
     if retention is not None and len(retention):
-        fig.add_trace(go.Scatter(x=_labels(retention.index), y=retention["churn_rate"] * 100, name="churn %",
-                                 mode="lines+markers", line=dict(color="#E4572E", width=2)), secondary_y=True)
+        fig.add_trace(go.Scatter(x=_labels(retention.index), y=retention["churn_rate"] * 100, name="churn",
+                                 mode="lines+markers", line=dict(color="#E4572E", width=2),
+                                 hovertemplate="%{x}: churn %{y:.1f} %<extra></extra>"), secondary_y=True)
     fig.update_layout(barmode="stack")
     fig.update_xaxes(**_periods_axis(x, most=6))  # a half-width chart
     fig.update_yaxes(title_text="customers", secondary_y=False)
-    fig.update_yaxes(title_text="churn (%)", secondary_y=True, rangemode="tozero", showgrid=False, tickformat=".0f")
+    top = float(np.nan_to_num(retention["churn_rate"].max() * 100)) if retention is not None and len(retention) else 0
+    step = _round_step(top)
+    fig.update_yaxes(title_text="churn", secondary_y=True, showgrid=False, tickmode="linear", tick0=0, dtick=step,
+                     range=[0, step * max(np.ceil(top / step), 1)], ticksuffix=" %")  # round ticks: 0, 20, 40 %
     return _layout(fig, title).update_layout(showlegend=True, legend=dict(orientation="h", y=-0.2))
 
 
@@ -153,18 +181,28 @@ def clv_by_segment(table: pd.DataFrame, colours: Mapping[str, str], currency: st
     if table is None or table.empty:
         return empty(title)
     names = list(table.index)
-    fig = go.Figure()
-    fig.add_trace(go.Bar(x=names, y=table["historical"], name="historical (to date)",
-                         marker=dict(color=[colour_of(colours, n) for n in names], opacity=0.45)))
+    colour = [colour_of(colours, n) for n in names]
+    # Each bar takes its segment's colour, so the legend shows the two kinds in grey: historical
+    # pale and hatched, predictive solid. A grey entry shares its kind's offset group: no extra slot.
+    kinds = [("historical", "historical (to date)", dict(opacity=0.5, pattern=dict(shape="/", solidity=0.3)))]
     if predictive:
-        fig.add_trace(go.Bar(x=names, y=table["predictive"], name="predictive (next 12 months)",
-                             marker=dict(color=[colour_of(colours, n) for n in names])))
-    fig.update_yaxes(title=f"mean CLV ({currency})")
+        kinds.append(("predictive", "predictive (next 12 months)", dict(opacity=1.0)))
+    fig = go.Figure()
+    for column, label, look in kinds:
+        fig.add_trace(go.Bar(x=names, y=table[column], name=label, offsetgroup=column, showlegend=False,
+                             marker=dict(color=colour, line=dict(color=colour, width=1.5), **look),
+                             texttemplate="%{y:,.0f}", textposition="outside", cliponaxis=False,
+                             hovertemplate=f"%{{x}}<br>{label}: %{{y:,.0f}} {currency}<extra></extra>"))
+        fig.add_trace(go.Bar(x=[names[0]], y=[None], name=label, offsetgroup=column, hoverinfo="skip",
+                             marker=dict(color="#777", line=dict(color="#777", width=1.5), **look)))
+    top = float(np.nanmax(table[[k for k, _, _ in kinds]].to_numpy(dtype=float), initial=0.0))
+    fig.update_yaxes(title=f"mean CLV ({currency})", range=[0, max(top, 1.0) * 1.15])  # room for the labels
     return _layout(fig, title).update_layout(showlegend=True, barmode="group", legend=dict(orientation="h", y=-0.2))
 
 
 def p_alive_heatmap(customers: pd.DataFrame) -> go.Figure:
-    """Probability a customer is still active, by repeat purchases (x) and recency (t_x)."""
+    """Probability a customer is still active, by repeat purchases (x) and recency (t_x, in weeks as
+    ``dashboard.predictive_clv`` fits them)."""
     title = "Probability alive by frequency and recency"
     if customers is None or customers.empty or "p_alive" not in customers:
         return empty(title, "Predictive CLV is not available for this selection")
@@ -178,7 +216,7 @@ def p_alive_heatmap(customers: pd.DataFrame) -> go.Figure:
         hovertemplate="repeat purchases %{x}<br>recency up to %{y}<br>P(alive) %{z:.2f}<extra></extra>",
     ))
     fig.update_xaxes(title="repeat purchases (frequency, capped at 30)")
-    fig.update_yaxes(title="recency (time units from first to last purchase)")
+    fig.update_yaxes(title="recency (weeks, first to last order)")
     return _layout(fig, title)
 
 
@@ -198,18 +236,23 @@ def nps_csat_by_segment(table: pd.DataFrame, colours: Mapping[str, str]) -> go.F
 def _span(values: pd.Series) -> tuple[bool, list[float]]:
     """Axis type and range for per-segment points: log when they span orders of magnitude."""
     low, high = float(values.min()), float(values.max())
-    if low > 0 and high / low >= 8:
-        return True, [float(np.log10(low / 2)), float(np.log10(high * 4))]
-    return False, [0.0, max(high, 1.0) * 1.2]
+    if low > 0 and high / low >= 8:  # half a decade of room each side for the markers
+        return True, [float(np.log10(low)) - 0.5, float(np.log10(high)) + 0.5]
+    return False, [0.0, max(high, 1.0) * 1.25]
 
 
 def _segment_points(fig: go.Figure, rows: pd.DataFrame, x: str, y: str, colours: Mapping[str, str],
-                    hover, sizes: pd.Series | None = None) -> None:
-    """One labelled marker per segment (so the legend and colours stay per segment)."""
+                    hover, sizes: pd.Series | None = None, *, x_range: list[float], log: bool) -> None:
+    """One labelled marker per segment (so the legend and colours stay per segment). A label on
+    the right part of the axis goes left of its marker, so the chart's edge never cuts it; the
+    ranges of ``_span`` leave room above and below."""
     for name, row in rows.iterrows():
         size = 18 if sizes is None else float(sizes[name])
+        at = np.log10(row[x]) if log and row[x] > 0 else row[x]
+        right_part = (at - x_range[0]) / ((x_range[1] - x_range[0]) or 1) > 0.6
         fig.add_trace(go.Scatter(
-            x=[row[x]], y=[row[y]], mode="markers+text", text=[name], textposition="middle right",
+            x=[row[x]], y=[row[y]], mode="markers+text", text=[name],
+            textposition="middle left" if right_part else "middle right",
             cliponaxis=False, name=str(name), hovertemplate=f"{name}<br>{hover(row)}<extra></extra>",
             marker=dict(size=size, color=colour_of(colours, str(name)), opacity=0.8,
                         line=dict(width=1, color="white"))))
@@ -230,12 +273,12 @@ def ltv_vs_cac(table: pd.DataFrame, colours: Mapping[str, str], currency: str) -
     log, x_range = _span(pd.concat([rows["cac"], rows["clv"] / 3]))
     fig = go.Figure()
     _diagonal(fig, x_range, log, 3, "LTV = 3 × CAC")
+    y_range = [v + np.log10(3) for v in x_range] if log else [0, x_range[1] * 3]
     _segment_points(fig, rows, "cac", "clv", colours,
                     lambda row: f"CAC %{{x:,.0f}} {currency}<br>LTV %{{y:,.0f}} {currency}"
-                                f"<br>LTV:CAC {row['clv'] / row['cac']:.1f}")
+                                f"<br>LTV:CAC {row['clv'] / row['cac']:.1f}", x_range=x_range, log=log)
     kind = "log" if log else "linear"
     fig.update_xaxes(title=f"CAC ({currency})" + (", log scale" if log else ""), type=kind, range=x_range, dtick=1 if log else None)
-    y_range = [v + np.log10(3) for v in x_range] if log else [0, x_range[1] * 3]
     fig.update_yaxes(title=f"LTV = historical CLV ({currency})", type=kind, range=y_range, dtick=1 if log else None)
     return _layout(fig, title)
 
@@ -251,11 +294,12 @@ def cost_vs_value(table: pd.DataFrame, colours: Mapping[str, str], currency: str
     _diagonal(fig, span, log, 1, "cost = value")
     _segment_points(fig, table, "lifetime_cost", "clv", colours,
                     lambda row: f"relationship cost over lifetime %{{x:,.0f}} {currency}<br>CLV %{{y:,.0f}} {currency}",
-                    sizes=12 + 30 * (table["customers"] / biggest) ** 0.5)
+                    sizes=12 + 30 * (table["customers"] / biggest) ** 0.5, x_range=span, log=log)
     kind = "log" if log else "linear"
-    fig.update_xaxes(title=f"relationship cost per customer over its lifetime ({currency})"
-                     + (", log scale" if log else ""), type=kind, range=span, dtick=1 if log else None)
-    fig.update_yaxes(title=f"CLV ({currency})", type=kind, range=span, dtick=1 if log else None)
+    scale = ", log scale" if log else ""
+    fig.update_xaxes(title=f"relationship cost over a lifetime ({currency}{scale})", type=kind, range=span,
+                     dtick=1 if log else None)
+    fig.update_yaxes(title=f"CLV ({currency}{scale})", type=kind, range=span, dtick=1 if log else None)
     return _layout(fig, title)
 
 

@@ -1,5 +1,6 @@
 """Metrics: the canvas's segments and relationships against their real numbers, and a what-if."""
 
+from dataclasses import replace
 from datetime import date
 
 import pandas as pd
@@ -14,16 +15,7 @@ from canvas.render import compact, escape_text
 
 ui.page_frame("metrics")
 ui.inject_css()
-UNITS = {"count": "{:,.0f}", "money": "{:,.2f}", "score": "{:.0f}", "ratio": "{:.1f}"}
-
-
-def show(value, unit: str, currency: str = "") -> str:
-    if value is None or pd.isna(value):
-        return "—"
-    if unit == "rate":
-        return f"{value * 100:.1f} %"
-    text = UNITS.get(unit, "{:,.2f}").format(value)
-    return f"{text} {currency}" if unit == "money" and currency else text
+ROWS_SHOWN = 15  # a longer targets table scrolls
 
 
 # --- Actions ----------------------------------------------------------------------------------
@@ -112,21 +104,20 @@ st.caption(("Targets of **" + escape_text(single[0].name) + "** shown on the til
 strip = st.container(horizontal=True, key="met_tiles", gap="small")  # wraps to the next line on narrow screens
 for tile in tiles:
     column = strip.container(width=200)
-    delta = None if tile.delta is None else (
-        f"{tile.delta * 100:+.1f} pts" if tile.unit == "rate" else f"{tile.delta:+,.2f}")
+    delta = None if tile.delta is None else dashboard.format_delta(tile.delta, tile.unit)
     inverse = tile.key in dashboard.LOWER_IS_BETTER
     label = f"{tile.label} ({currency})" if tile.unit == "money" else tile.label
-    column.metric(label, show(tile.value, tile.unit), delta,
+    column.metric(label, dashboard.format_value(tile.value, tile.unit), delta,
                   delta_color="inverse" if inverse else "normal", help=tile.help, border=True)
     if tile.met is not None:
         column.markdown(f":{'green' if tile.met else 'red'}-badge[{'met' if tile.met else 'missed'}: target "
-                        f"{show(tile.target, tile.unit, currency)}]")
+                        f"{dashboard.format_value(tile.target, tile.unit, currency)}]")
 
 # --- Targets and the coach --------------------------------------------------------------------
 in_view = {s.id for s in board.segments if not filters.segments or s.name in filters.segments}
 targets = {sid: dict(r.targets) for sid, r in board.relationships.items() if r.targets and sid in in_view}
 names_by_id = {s.id: s.name for s in board.segments}
-left, right = st.columns([3, 2], gap="large")
+left, right = st.columns([2, 1], gap="medium")  # the table's five columns fit at 1024 px
 with left:
     st.subheader("Targets from the relationships page")
     table = dashboard.targets_table(measures, targets, names_by_id)
@@ -134,12 +125,13 @@ with left:
         st.caption("No targets set yet: set them per segment on the Relationships page.")
     else:
         shown = table.assign(
-            measured=[show(v, u, currency) for v, u in zip(table["measured"], table["unit"])],
-            target=[show(v, u, currency) for v, u in zip(table["target"], table["unit"])],
+            measured=[dashboard.format_value(v, u, currency) for v, u in zip(table["measured"], table["unit"])],
+            target=[dashboard.format_value(v, u, currency) for v, u in zip(table["target"], table["unit"])],
         ).drop(columns="unit")
         st.dataframe(shown.style.map(lambda s: "color: #2e7d32; font-weight: 600" if s == "met" else
                                      ("color: #c62828; font-weight: 600" if s == "missed" else ""), subset=["status"]),
-                     hide_index=True, width="stretch", key="met_targets")
+                     hide_index=True, width="stretch", key="met_targets",
+                     height=35 * (min(len(shown), ROWS_SHOWN) + 1) + 3)  # whole 35 px rows + border
 with right:
     st.subheader("What the numbers say")
     from_numbers = [f for f in coach.findings(document, measures)
@@ -205,21 +197,36 @@ def what_if(prepared, segments: list, relationships: dict, tiles: list, filters:
     selected = [s for s in segments if not filters.segments or s.name in filters.segments]
     cost_now = dashboard.average_relationship_cost(selected, relationships)
     cac_now = next((t.value for t in tiles if t.key == "cac"), None)
+    try:
+        baseline = dashboard.whatif_baseline(prepared, cost_per_customer=cost_now, cac=cac_now)
+    except ValueError:
+        baseline = None
     summary = st.container()  # the projected totals, filled once the sliders are read
     controls, chart = st.columns([1, 2], gap="large")
-    with controls:
-        points = st.slider("Retention (points a month)", -10.0, 10.0, 0.0, 0.5, key="met_wi_retention")
-        cost_delta = st.slider(f"Relationship cost per customer a month ({currency})", -float(round(cost_now, 2)),
-                               max(20.0, cost_now * 2), 0.0, 0.5, key="met_wi_cost")
-        cac_delta = st.slider(f"CAC ({currency})", -float(round(cac_now or 0, 2)), max(100.0, (cac_now or 0) * 2), 0.0,
-                              1.0, key="met_wi_cac")
+    with controls:  # changes from the measured figures, each with the value it leads to
+        points = st.slider("Change in retention (points a month)", -10.0, 10.0, 0.0, 0.5, format="%+.1f",
+                           key="met_wi_retention")
+        retention_caption = st.empty()
+        cost_delta = st.slider(f"Change in relationship cost per customer a month ({currency})",
+                               -float(round(cost_now, 2)), max(20.0, cost_now * 2), 0.0, 0.5, format="%+.2f",
+                               key="met_wi_cost")
+        cost_caption = st.empty()
+        cac_delta = st.slider(f"Change in CAC ({currency})", -float(round(cac_now or 0, 2)),
+                              max(100.0, (cac_now or 0) * 2), 0.0, 1.0, format="%+.2f", key="met_wi_cac")
+        cac_caption = st.empty()
         months = st.slider("Months", 12, 36, 24, 6, key="met_wi_months")
         margin = st.slider("Gross margin (%)", 5, 95, 50, 5, key="met_wi_margin") / 100
-    try:
-        baseline = dashboard.whatif_baseline(prepared, cost_per_customer=cost_now, cac=cac_now, margin=margin)
-    except ValueError:
+    if baseline is None:
         chart.info("The selection has no complete month to project from.")
     else:
+        baseline = replace(baseline, margin=margin)
+        scenario = dashboard.whatif_scenario(baseline, retention_points=points, cost_delta=cost_delta,
+                                             cac_delta=cac_delta)
+        retention_caption.caption("Monthly retention (mean of the last 3 months) " + dashboard.change_caption(
+            baseline.retention, scenario.retention, "rate"))
+        cost_caption.caption("Cost per customer a month " + dashboard.change_caption(
+            baseline.cost_per_customer, scenario.cost_per_customer, "money", currency))
+        cac_caption.caption("CAC " + dashboard.change_caption(baseline.cac, scenario.cac, "money", currency))
         projection = dashboard.project(baseline, months=months, retention_points=points, cost_delta=cost_delta,
                                        cac_delta=cac_delta)
         totals = projection.groupby("scenario")[["customers", "revenue", "profit"]].agg(

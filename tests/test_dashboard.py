@@ -250,3 +250,98 @@ def test_weekly_cohort_heatmap_shows_the_latest_cohorts(demo):
     fig = mc.cohort_heatmap(cohorts)
     assert len(cohorts) > 60 and len(fig.data[0].y) == 60 and fig.data[0].y[-1] == "2026-W44"
     assert "latest 60" in fig.layout.title.text
+
+
+@pytest.mark.parametrize(("delta", "unit", "shown"), [
+    (77.0, "count", "+77"), (-1234.0, "count", "-1,234"),
+    (0.003, "rate", "+0.3 pts"), (-0.0125, "rate", "-1.2 pts"),
+    (0.29, "score", "+0.3 pts"), (-2.0, "score", "-2 pts"), (12.4, "score", "+12 pts"),
+    (0.09, "money", "+0.09"), (-17.333, "money", "-17.33"), (41_700.0, "money", "+41.7k"),
+    (2.46, "ratio", "+2.5"),
+    (0.4, "count", "0"), (0.0004, "rate", "0"), (-0.04, "score", "0"), (-0.001, "money", "0"),
+])
+def test_deltas_are_written_by_the_kind_of_figure(delta, unit, shown):
+    assert dashboard.format_delta(delta, unit) == shown
+
+
+def test_values_are_written_by_the_kind_of_figure():
+    assert [dashboard.format_value(v, u) for v, u in ((1766, "count"), (0.921, "rate"), (68.614, "money"),
+                                                        (24.2, "score"), (8.74, "ratio"))] \
+        == ["1,766", "92.1 %", "68.61", "24", "8.7"]
+    assert dashboard.format_value(5002.86, "money", "EUR") == "5,002.86 EUR"
+    assert dashboard.format_value(0.5, "rate", "EUR") == "50.0 %"  # the currency is for money only
+    assert dashboard.format_value(None, "count") == dashboard.format_value(float("nan"), "money") == "—"
+
+
+def test_demo_tile_deltas_have_no_stray_decimals(demo):
+    tx, surveys, spend = demo
+    tiles = {t.key: t for t in dashboard.kpi_tiles(dashboard.compute_figures(tx, surveys, spend))}
+    customers = dashboard.format_delta(tiles["customers"].delta, "count")
+    assert customers.lstrip("+-").replace(",", "").isdigit()
+    assert dashboard.format_delta(tiles["nps"].delta, "score").endswith(" pts")
+
+
+def test_whatif_changes_lead_to_the_values_the_sliders_show():
+    b = dashboard.Baseline(active_customers=100, retention=0.921, new_per_month=10, revenue_per_active=5,
+                           cost_per_customer=5.31, cac=49.95, margin=0.5)
+    scenario = dashboard.whatif_scenario(b, retention_points=3, cost_delta=-10, cac_delta=5)
+    assert scenario.retention == pytest.approx(0.951) and scenario.cac == pytest.approx(54.95)
+    assert scenario.cost_per_customer == 0  # a cost cannot go below nothing
+    assert dashboard.change_caption(b.cac, scenario.cac, "money", "EUR") == "49.95 → 54.95 EUR"
+    assert dashboard.change_caption(b.retention, scenario.retention, "rate") == "92.1 % → 95.1 %"
+    assert dashboard.change_caption(b.cac, b.cac, "money", "EUR") == "49.95 EUR, unchanged"
+    projected = dashboard.project(b, months=2, retention_points=3, cost_delta=-10, cac_delta=5)
+    first = projected[projected["scenario"] == "scenario"].iloc[0]
+    assert first["acquisition_cost"] == pytest.approx(10 * 54.95)  # the projection uses the same values
+
+
+def test_churn_axis_has_round_percentage_ticks(demo):
+    tx, _, _ = demo
+    figures = dashboard.compute_figures(tx, None, None)
+    churn_axis = mc.active_and_churn(figures.active, figures.retention).layout.yaxis2
+    assert churn_axis.ticksuffix == " %" and churn_axis.tick0 == 0
+    assert churn_axis.dtick in (1, 2, 2.5, 5, 10, 20, 25, 50)
+    assert churn_axis.range[1] >= figures.retention["churn_rate"].max() * 100
+    assert [mc._round_step(top) for top in (72, 8, 100, 0.3)] == [20, 2, 20, 0.1]
+
+
+def test_layer_cake_has_a_cohort_colour_bar(demo):
+    tx, _, _ = demo
+    cake = dashboard.compute_figures(tx, None, None).layer_cake
+    fig = mc.layer_cake(cake, "EUR")
+    layers = [t for t in fig.data if t.stackgroup]
+    assert len({t.fillcolor for t in layers}) == len(cake.columns)  # each cohort its own shade
+    bar = [t for t in fig.data if t.marker.showscale]
+    assert len(bar) == 1 and "cohort" in bar[0].marker.colorbar.title.text
+    labels = list(bar[0].marker.colorbar.ticktext)
+    assert labels[0] == "2024-11" and 2 <= len(labels) <= 8
+
+
+def test_predictive_and_historical_clv_look_different_and_the_legend_says_which():
+    table = pd.DataFrame({"historical": [67.0, 5003.0], "predictive": [32.0, 3211.0]},
+                         index=["Gift buyers", "Office teams"])
+    fig = mc.clv_by_segment(table, COLOURS, "EUR", predictive=True)
+    legend = {t.name: t.marker for t in fig.data if t.showlegend is not False}
+    assert set(legend) == {"historical (to date)", "predictive (next 12 months)"}
+    historical, predictive = legend["historical (to date)"], legend["predictive (next 12 months)"]
+    assert (historical.opacity, historical.pattern.shape) != (predictive.opacity, predictive.pattern.shape)
+    assert historical.color == predictive.color  # legend swatches: the kind, not a segment's colour
+    assert fig.layout.yaxis.range[1] > 5003  # room for the value on the tallest bar
+
+
+def test_segment_labels_point_into_the_chart():
+    table = pd.DataFrame({"lifetime_cost": [0.7, 2800.0], "clv": [67.0, 5003.0], "customers": [900.0, 40.0],
+                          "cac": [25.0, 441.0]}, index=["Gift buyers", "Office teams"])
+    fig = mc.cost_vs_value(table, COLOURS, "EUR")
+    positions = {t.name: t.textposition for t in fig.data if t.mode == "markers+text"}
+    assert positions == {"Gift buyers": "middle right", "Office teams": "middle left"}
+    x_range = fig.layout.xaxis.range
+    assert x_range[1] - np.log10(5003) >= 0.5 and np.log10(0.7) - x_range[0] >= 0.5  # room for the markers
+    assert len(fig.layout.xaxis.title.text) <= 50  # fits under a half-width chart at 1024 px
+
+
+def test_p_alive_axis_title_is_short_enough_to_stay_below_the_chart_title():
+    customers = pd.DataFrame({"frequency": [0, 3, 10, 25], "recency": [0.0, 10.0, 40.0, 90.0],
+                              "p_alive": [1.0, 0.6, 0.8, 0.9]})
+    fig = mc.p_alive_heatmap(customers)
+    assert "weeks" in fig.layout.yaxis.title.text and len(fig.layout.yaxis.title.text) <= 40

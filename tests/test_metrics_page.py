@@ -70,3 +70,18 @@ def test_targets_are_judged_on_monthly_figures_at_any_granularity(database_url):
     by_week = metrics_page({"canvas": DEMO_CANVAS_ID, "period": "week"}).dataframe[0].value
     assert by_week["status"].tolist() == by_month["status"].tolist()
     assert by_week["measured"].tolist() == by_month["measured"].tolist()
+
+
+def test_tile_changes_are_written_by_kind_and_whatif_sliders_say_what_they_lead_to(database_url):
+    app = metrics_page({"canvas": DEMO_CANVAS_ID})
+    tiles = {m.label: m for m in app.metric}
+    assert "." not in tiles["Active customers"].delta  # a count changes by whole customers
+    assert tiles["NPS"].delta.endswith(" pts") and tiles["Retention"].delta.endswith(" pts")
+    cac = tiles["CAC (EUR)"].value
+    slider = app.slider(key="met_wi_cac")
+    assert slider.label == "Change in CAC (EUR)" and slider.value == 0
+    assert any(c.value == f"CAC {cac} EUR, unchanged" for c in app.caption)
+    app = slider.set_value(5.0).run()
+    after = f"{float(cac.replace(',', '')) + 5:,.2f}"
+    assert any(c.value == f"CAC {cac} → {after} EUR" for c in app.caption)
+    assert app.slider(key="met_wi_cost").label.startswith("Change in relationship cost")

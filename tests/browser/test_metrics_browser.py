@@ -31,7 +31,7 @@ def test_filter_and_whatif_move_the_figures(page, app_url):
     assert tile_value(page, "AOV (EUR)") == offices
 
     before = tile_value(page, "Customers, month 24")
-    slider = page.get_by_role("slider", name="Retention (points a month)")
+    slider = page.get_by_role("slider", name="Change in retention (points a month)")
     slider.focus()
     for _ in range(4):
         page.keyboard.press("ArrowRight")
@@ -40,3 +40,22 @@ def test_filter_and_whatif_move_the_figures(page, app_url):
     wait_for_app(page)
     after = tile_value(page, "Customers, month 24")
     assert float(after.replace(",", "")) > float(before.replace(",", ""))  # a few hundred: no k suffix
+
+
+def test_targets_table_shows_whole_rows_and_the_whatif_shows_resulting_values(page, app_url):
+    page.set_viewport_size({"width": 1024, "height": 1000})
+    page.goto(f"{app_url}/metrics?canvas={DEMO_CANVAS_ID}")
+    wait_for_app(page)
+    table = page.locator(".st-key-met_targets [data-testid='stDataFrame']").first
+    height = table.bounding_box()["height"]
+    assert round(height - 3) % 35 == 0, height  # 35 px rows under a 35 px header: none cut in half
+    cac = tile_value(page, "CAC (EUR)")
+    slider = page.get_by_role("slider", name="Change in CAC (EUR)")
+    slider.focus()
+    for _ in range(5):
+        page.keyboard.press("ArrowRight")  # steps of 1 EUR
+    wait_for_app(page)
+    page.wait_for_timeout(500)
+    wait_for_app(page)
+    after = f"{float(cac.replace(',', '')) + 5:,.2f}"
+    assert page.get_by_text(f"CAC {cac} → {after} EUR").is_visible()
