@@ -475,7 +475,7 @@ _REPEAT_OUTCOMES = {
     "transactions": "counted as separate orders",
     "surveys": "counted as separate responses",
     "spend": "added to their period's spend",
-    "customers": "kept (they say the same again)",
+    "customers": "kept (a repeat changes nothing)",
 }
 
 
