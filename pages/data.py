@@ -1,11 +1,13 @@
 """Customer data: upload an export, confirm its columns, check it, link it to the segments."""
 
 import hashlib
+from collections.abc import Mapping
 
+import pandas as pd
 import streamlit as st
 
 from canvas import ingest, store, ui
-from canvas.datalink import UNASSIGNED, segment_values, suggest_links
+from canvas.datalink import UNASSIGNED, LinkSuggestion, segment_values, suggest
 from canvas.render import escape_text
 
 KIND_LABELS = {
@@ -15,6 +17,9 @@ KIND_LABELS = {
     "customers": "Customers file (customer → segment)",
 }
 NONE = "— not in the file —"
+SHOWN_LINKS = 50  # select boxes drawn; the rest of the values keep their suggestion
+DUPLICATES = {False: "Count them as separate orders", True: "Drop them"}
+SAVED = "data_saved"  # (canvas id, kind label, rows) of the dataset saved last, for the way onward
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
@@ -24,23 +29,36 @@ def read_upload(digest: str, name: str, content: bytes) -> ingest.RawTable:
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
-def check_upload(digest: str, name: str, content: bytes, kind: str, mapping: tuple) -> ingest.IngestResult:
-    return ingest.ingest(read_upload(digest, name, content), kind, dict(mapping))
+def check_upload(digest: str, name: str, content: bytes, kind: str, mapping: tuple,
+                 drop_duplicates: bool = False) -> ingest.IngestResult:
+    return ingest.ingest(read_upload(digest, name, content), kind, dict(mapping), drop_duplicates=drop_duplicates)
 
 ui.page_frame("data")
 ui.inject_css()
 
 
-def save(canvas_id: str, kind: str, digest: str, name: str, content: bytes, mapping: tuple, links: dict) -> None:
-    result = check_upload(digest, name, content, kind, mapping)
+def link_key(prefix: str, value: str) -> str:
+    # From the value, not its position: a value keeps its select box (and the founder's choice)
+    # when another mapping changes the list of values.
+    return f"{prefix}_{hashlib.sha1(value.encode()).hexdigest()[:12]}"
+
+
+def save(canvas_id: str, kind: str, digest: str, name: str, content: bytes, mapping: tuple, drop_duplicates: bool,
+         prefix: str, suggested: dict[str, str], shown: list[str]) -> None:
+    result = check_upload(digest, name, content, kind, mapping, drop_duplicates)
+    # What the founder saw and confirmed in the select boxes; values past SHOWN_LINKS keep their suggestion.
+    confirmed = {v: st.session_state.get(link_key(prefix, v)) or "" for v in shown}
+    links = {**suggested, **confirmed}
 
     def action(db):
         return store.save_dataset(session=db, canvas_id=canvas_id, kind=kind, frame=result.frame, filename=name,
-                                  mapping=dict(mapping), report=result.report.to_dict(), segment_links=links)
+                                  mapping=dict(mapping), report=result.report.to_dict(), segment_links=links,
+                                  confirmed_links=confirmed)
 
-    if ui.act(action, done=f"{KIND_LABELS[kind]} saved and linked to the canvas"):
+    if ui.act(action):
         # A new key gives a fresh, empty uploader (its value cannot be set directly).
         st.session_state["data_upload_round"] = st.session_state.get("data_upload_round", 0) + 1
+        st.session_state[SAVED] = (canvas_id, KIND_LABELS[kind], len(result.frame))
         ui.warm_metrics(canvas_id)  # the metrics page's figures, computed while the founder reads on
 
 
@@ -50,26 +68,51 @@ def delete(canvas_id: str, dataset_id: str) -> None:
 
 
 def relink(canvas_id: str, dataset_id: str, values: list[str]) -> None:
-    links = {v: st.session_state[f"data_relink_{dataset_id}_{i}"] or "" for i, v in enumerate(values)}
+    prefix = f"data_relink_{dataset_id}"
+    links = {v: st.session_state.get(link_key(prefix, v)) or "" for v in values}
     if ui.act(lambda db: store.link_dataset_segments(session=db, canvas_id=canvas_id, dataset_id=dataset_id,
                                                       segment_links=links), done="Segment links saved"):
         ui.warm_metrics(canvas_id)
 
 
-def link_widgets(prefix: str, values: list[str], segments: dict[str, str], current: dict[str, str]) -> dict[str, str]:
-    """One select box per segment value in the data: which canvas segment it belongs to."""
+def link_widgets(prefix: str, values: list[str], segments: Mapping[str, str],
+                 suggestions: Mapping[str, LinkSuggestion], *, explain: bool = True) -> list[str]:
+    """One select box per segment value in the data (which canvas segment it belongs to), set to
+    its suggestion, with the reason beside it when ``explain``. Returns the values drawn."""
     options = [""] + list(segments)
-    chosen = {}
-    for i, value in enumerate(values[:50]):
-        default = current.get(value, "")
-        chosen[value] = st.selectbox(
-            value, options, index=options.index(default) if default in options else 0,
-            format_func=lambda sid: segments.get(sid, UNASSIGNED), key=f"{prefix}_{i}",
-        )
-    if len(values) > 50:
-        st.caption(f"{len(values) - 50} more values are linked by name or go to {UNASSIGNED}.")
-        chosen.update({v: current.get(v, "") for v in values[50:]})
-    return chosen
+    shown = values[:SHOWN_LINKS]
+    for value in shown:
+        suggestion = suggestions.get(value, LinkSuggestion(value))
+        default = suggestion.segment_id
+        box, why = st.columns([3, 2], vertical_alignment="bottom")
+        box.selectbox(
+            escape_text(value), options, index=options.index(default) if default in options else 0,
+            format_func=lambda sid: segments.get(sid, UNASSIGNED), key=link_key(prefix, value),
+        )  # escape_text: the label is a value from the file
+        if not explain:
+            continue
+        if suggestion.remembered:
+            why.caption(":material/history: Suggested: you linked this before.")
+        elif suggestion.reason:
+            why.caption(f":material/auto_awesome: Suggested: {escape_text(suggestion.reason)}.")
+        else:
+            why.caption(f"No convincing match: pick a segment, or leave it {UNASSIGNED}.")
+    if len(values) > SHOWN_LINKS:
+        st.caption(f"{len(values) - SHOWN_LINKS} more values keep their suggested link or go to {UNASSIGNED}.")
+    return shown
+
+
+def preview_columns(frame: pd.DataFrame) -> dict:
+    """Dates show as dates; a time of day only where the preview has one ("00:00:00" says nothing)."""
+    config = {}
+    for name in frame.columns:
+        column = frame[name]
+        if pd.api.types.is_datetime64_any_dtype(column):
+            times = column.dropna()
+            plain = bool((times == times.dt.normalize()).all())
+            config[name] = (st.column_config.DateColumn(format="YYYY-MM-DD") if plain
+                            else st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm:ss"))
+    return config
 
 
 def show_report(report: dict) -> None:
@@ -78,12 +121,20 @@ def show_report(report: dict) -> None:
     notes = [f"{k.replace('_', ' ')}: {v}" for k, v in report.get("detected", {}).items() if v not in (None, "")]
     if notes:
         st.caption(escape_text(" · ".join(notes)), unsafe_allow_html=True)  # escape_text: values come from the file
+    if report.get("reconciliation"):
+        st.caption(escape_text(report["reconciliation"]), unsafe_allow_html=True)
     for problem in report.get("problems", []):
-        lines = ", ".join(str(n) for n in problem.get("lines", []))
-        more = problem.get("count", 0) - len(problem.get("lines", []))
-        text = f"{problem.get('message', problem.get('kind'))}: {problem.get('count', 0):,} rows (lines {lines}"
-        text += f" and {more:,} more)" if more > 0 else ")"
-        st.warning(escape_text(text), icon=":material/rule:")
+        st.warning(escape_text(problem.get("text") or old_problem_text(problem)), icon=":material/rule:")
+    for notice in report.get("notices", []):
+        st.info(escape_text(notice["text"]), icon=":material/info:")
+
+
+def old_problem_text(problem: dict) -> str:
+    """A problem of a report saved before reports carried their sentences."""
+    lines = ", ".join(str(n) for n in problem.get("lines", []))
+    more = problem.get("count", 0) - len(problem.get("lines", []))
+    text = f"{problem.get('message', problem.get('kind'))}: {problem.get('count', 0):,} rows (lines {lines}"
+    return text + (f" and {more:,} more)" if more > 0 else ")")
 
 
 # --- Page -------------------------------------------------------------------------------------
@@ -93,7 +144,16 @@ with ui.session() as db:
                                                   "linked to the canvas's segments.")
     datasets = store.list_datasets(session=db, canvas_id=canvas.id)
     segments = {s.id: s.name for s in store.list_segments(session=db, canvas_id=canvas.id)}
+    remembered = store.remembered_links(session=db, canvas_id=canvas.id)
 ui.show_flash()
+
+saved = st.session_state.get(SAVED)
+if saved and saved[0] == canvas.id:
+    with st.container(border=True, horizontal=True, vertical_alignment="center", key="data_saved_box"):
+        st.markdown(f":green[:material/check_circle:] **{saved[1]} saved**: {saved[2]:,} rows linked to "
+                    f"{escape_text(canvas.name)}.", unsafe_allow_html=True, width="stretch")  # escape_text: canvas name
+        st.page_link("pages/metrics.py", label="See the metrics", icon=":material/monitoring:",
+                     query_params={"canvas": canvas.id})
 
 st.subheader("Linked to this canvas")
 if not datasets:
@@ -111,8 +171,10 @@ for kind, dataset in datasets.items():
         if dataset.segment_links:
             with st.expander("Segment links", icon=":material/link:"):
                 values = list(dataset.segment_links)
+                current = {v: LinkSuggestion(v, sid) for v, sid in dataset.segment_links.items()}
+                # A form: choosing reruns nothing, so no redraw can swallow the next click.
                 with st.form(f"data_relink_{dataset.id}", border=False):
-                    link_widgets(f"data_relink_{dataset.id}", values, segments, dataset.segment_links)
+                    link_widgets(f"data_relink_{dataset.id}", values, segments, current, explain=False)
                     st.form_submit_button("Save links", on_click=relink, args=(canvas.id, dataset.id, values))
         with st.expander("Validation report", icon=":material/fact_check:"):
             show_report(dataset.report)
@@ -122,7 +184,8 @@ kind = st.radio("What is in the file?", list(KIND_LABELS), format_func=KIND_LABE
                 key="data_kind")
 upload = st.file_uploader("File", type=["csv", "tsv", "txt", "xlsx", "parquet"],
                           key=f"data_upload_{st.session_state.get('data_upload_round', 0)}",
-                          help="Delimiter, encoding, decimal commas and date formats are detected.")
+                          help="Delimiter, encoding, decimal commas and date formats are detected.",
+                          on_change=lambda: st.session_state.pop(SAVED, None))
 if upload is None:
     st.stop()
 
@@ -148,9 +211,17 @@ for column, field in zip(st.columns(len(fields)), fields):
                               key=f"data_map_{digest[:12]}_{kind}_{name}")
     mapping[name] = None if choice == NONE else choice
 frozen = tuple(sorted(mapping.items()))
+drop_duplicates = False
+if kind == "transactions":
+    drop_duplicates = st.radio(
+        "Rows that repeat an earlier row exactly", list(DUPLICATES), format_func=DUPLICATES.get, horizontal=True,
+        key=f"data_duplicates_{digest[:12]}",
+        help="Without an order id each row is one order, so a repeated row counts as a second order with the "
+             "same customer, day and amount. Drop them only if you know your export repeats rows by mistake.",
+    )
 try:
     with st.spinner("Checking every row…"):
-        result = check_upload(digest, upload.name, content, kind, frozen)
+        result = check_upload(digest, upload.name, content, kind, frozen, drop_duplicates)
 except ingest.IngestError as error:
     st.error(str(error), icon=":material/error:")
     st.stop()
@@ -159,17 +230,26 @@ show_report(result.report.to_dict())
 if len(result.rejected):
     st.download_button("Download the rejected rows (CSV)", result.rejected.to_csv(index=False).encode(),
                        file_name=f"rejected-{upload.name}.csv", mime="text/csv", icon=":material/download:")
-st.dataframe(result.frame.head(20), hide_index=True, width="stretch")
-
-links: dict[str, str] = {}
-values = segment_values(result.frame)
-if values:
-    st.markdown("**Segments** — which canvas segment each value in the file belongs to "
-                f"(the rest go to {UNASSIGNED}).")
-    links = link_widgets(f"data_link_{digest[:12]}", values, segments, suggest_links(values, segments))
+preview = result.frame.head(20)
+st.dataframe(preview, hide_index=True, width="stretch", column_config=preview_columns(preview))
 if not len(result.frame):
     st.error("No row of this file can be used: see the report above, fix the file and upload it again.")
     st.stop()
-replaces = f" (replaces {datasets[kind].filename})" if kind in datasets else ""
-st.button(f"Confirm and save {len(result.frame):,} rows{replaces}", type="primary", icon=":material/check:",
-          key="data_confirm", on_click=save, args=(canvas.id, kind, digest, upload.name, content, frozen, links))
+
+values = segment_values(result.frame)
+suggestions = suggest(values, segments, remembered)
+prefix = f"data_link_{digest[:12]}"
+replaces = f" (replaces {escape_text(datasets[kind].filename)})" if kind in datasets else ""
+# A form: choosing a link reruns nothing, so no redraw can swallow the click on the next box.
+with st.form(f"data_confirm_{digest[:12]}", border=False):
+    shown: list[str] = []
+    if values:
+        st.markdown("**Segments** — which canvas segment each value in the file belongs to. The suggestions are "
+                    "set for you to check; what you confirm is remembered for the canvas's next upload.")
+        shown = link_widgets(prefix, values, segments, suggestions)
+    st.form_submit_button(
+        f"Confirm and save {len(result.frame):,} rows{replaces}", type="primary", icon=":material/check:",
+        key="data_confirm", on_click=save,
+        args=(canvas.id, kind, digest, upload.name, content, frozen, drop_duplicates, prefix,
+              {v: s.segment_id for v, s in suggestions.items()}, shown),
+    )
