@@ -16,8 +16,9 @@ BOARD_CSS = """
 <style>
 .block-container { padding-top: 3.2rem; }
 .bmc-notes { display: flex; flex-direction: column; gap: 6px; }
-/* Streamlit pulls a Markdown block up by the 1rem its last paragraph would have below it. */
-.bmc-notes, .bmc-empty { margin-bottom: 1rem; }
+/* Streamlit pulls a Markdown block up by the 1rem its last paragraph would have below it: notes
+   end in no paragraph, so without this they overflow their block. */
+[data-testid="stMarkdownContainer"]:has(> .bmc-notes, > .bmc-empty) { margin-bottom: 0; }
 .bmc-note {
   border-radius: 3px; padding: 6px 8px; font-size: 0.86rem; line-height: 1.25;
   box-shadow: 0 1px 2px rgba(0,0,0,.18); color: #1d1d1d; overflow-wrap: anywhere;

@@ -1,9 +1,14 @@
-"""A person at the board in a real browser: add a tagged note, reorder it, reload, restart."""
+"""A person at the board in a real browser: add a tagged note, reorder it, reload, restart; every
+note visible at 1440 and 1024 px, and the 1024 px layout on one line."""
 
 from __future__ import annotations
 
 import pytest
+from sqlmodel import Session
 
+from canvas import store
+from canvas.blocks import BLOCKS, Block
+from canvas.demo import DEMO_CANVAS_ID
 from tools.browser import running_app, wait_for_app
 
 pytestmark = pytest.mark.browser
@@ -27,7 +32,6 @@ def add_note(page, block_key: str, text: str, segment: str | None = None) -> Non
         body.get_by_role("combobox", name="Customer segment").click()  # open the select box, then pick
         page.get_by_role("option", name=segment).click()
     body.get_by_role("button", name="Add note").click()
-    page.keyboard.press("Escape")
     wait_for_app(page)
 
 
@@ -46,8 +50,9 @@ def test_add_tag_reorder_then_reload_and_restart(page, database_url):
         body = open_popover(page, "key_partners", "Edit")
         body.get_by_role("combobox", name="Note").click()
         page.get_by_role("option", name="Local milk co-op").click()
+        wait_for_app(page)  # the form of the picked note replaces the first note's
         for _ in range(3):
-            body.get_by_role("button", name="↑").click()
+            body.get_by_role("button", name="arrow_upward icon").click()  # an icon button: named by its icon
             wait_for_app(page)
         page.keyboard.press("Escape")
         first = block(page, "key_partners").locator(".bmc-note").first
@@ -72,3 +77,76 @@ def test_an_empty_note_shows_a_message(page, app_url):
     wait_for_app(page)
     add_note(page, "channels", "   ")
     assert page.get_by_text("Note text: The note cannot be empty").is_visible()
+
+
+# Per block: its own notes (not the computed summaries), and what of its content lies outside its box.
+BLOCK_LAYOUT = """() => [...document.querySelectorAll('[class*="st-key-board_block_"]')].map(block => {
+  const box = block.getBoundingClientRect();
+  const items = [...block.querySelectorAll('.bmc-note, .bmc-segment, [data-testid="stPageLink"]')];
+  const outside = items.filter(item => {
+    const r = item.getBoundingClientRect();
+    return r.height === 0 || r.top < box.top || r.left < box.left || r.bottom > box.bottom || r.right > box.right;
+  });
+  return {
+    block: block.className.match(/st-key-board_block_([a-z_]+)/)[1],
+    notes: [...block.querySelectorAll('.bmc-note:not(.bmc-summary):not(.bmc-computed), .bmc-segment')]
+      .map(note => note.innerText.trim()),
+    outside: outside.map(item => item.innerText.trim().slice(0, 40)),
+    scrolls: block.scrollHeight > block.clientHeight,
+  };
+})"""
+
+
+ONE_LINE = "e => e.getBoundingClientRect().height < 2 * parseFloat(getComputedStyle(e).fontSize)"
+
+
+def assert_every_note_visible(page, engine) -> None:
+    with Session(engine) as session:
+        board = store.load_board(session=session, canvas_id=DEMO_CANVAS_ID)
+    layout = {entry["block"]: entry for entry in page.evaluate(BLOCK_LAYOUT)}
+    assert set(layout) == {block.value for block in Block}
+    for block in Block:
+        entry = layout[block.value]
+        saved = board.segments if block == Block.CUSTOMER_SEGMENTS else board.notes[block]
+        assert len(entry["notes"]) == len(saved), block
+        assert entry["outside"] == [] and not entry["scrolls"], f"{block.value}: hidden {entry['outside']}"
+
+
+def test_every_note_is_visible_at_1440_and_1024_px_and_1024_px_reads_on_one_line(page, app_url, engine):
+    page.goto(app_url)
+    for width in (1440, 1024):  # one server for both widths: starting one takes seconds
+        page.set_viewport_size({"width": width, "height": 900})
+        wait_for_app(page)
+        assert_every_note_visible(page, engine)
+        link = block(page, "customer_relationships").get_by_role("link", name="Design relationships")
+        assert link.is_visible()
+
+    for key, info in BLOCKS.items():
+        title = block(page, key.value).locator("p").first
+        assert info.title in title.inner_text()
+        assert title.evaluate(f"p => p.scrollWidth <= p.clientWidth && ({ONE_LINE})(p)"), \
+            f"the title of {info.title} wraps or is cut"
+        add = block(page, key.value).get_by_role("button", name="Add").bounding_box()
+        edit = block(page, key.value).get_by_role("button", name="Edit").bounding_box()
+        assert abs(add["y"] - edit["y"]) < 2, f"Add and Edit of {info.title} are stacked"
+    undo = page.get_by_role("button", name="Undo")
+    assert undo.locator("p").evaluate("p => p.textContent === 'Undo' && p.scrollWidth <= p.clientWidth")  # not "U..."
+    assert page.get_by_text("Saved · v1").evaluate(ONE_LINE)
+
+
+def test_notes_added_to_cost_structure_stay_visible(page, app_url, engine):
+    page.set_viewport_size({"width": 1024, "height": 900})
+    page.goto(app_url)
+    wait_for_app(page)
+    for text in ("Roaster maintenance", "Cupping lab rent", "Payment fees"):
+        body = open_popover(page, "cost_structure", "Add")
+        body.get_by_role("combobox", name="Customer segment").click()
+        page.get_by_role("option", name="Office teams").click()
+        wait_for_app(page)
+        assert body.get_by_role("combobox", name="Colour").count() == 0  # the segment gives the colour
+        body.get_by_label("Note").fill(text)
+        body.get_by_role("button", name="Add note").click()
+        wait_for_app(page)
+        assert not body.is_visible()  # closed: it does not hide the new note
+        assert block(page, "cost_structure").locator(".bmc-note", has_text=text).is_visible()
+    assert_every_note_visible(page, engine)
