@@ -240,7 +240,7 @@ comparison = comparison_columns(board.segments, board.relationships, channel_nam
 # Segments as columns: a handful of them fit at 1024 px, where sixteen columns of figures did not.
 # st.table renders Markdown in every cell and header, so user text is escaped.
 st.table(pd.DataFrame({escape_text(name): {row: escape_text(text) for row, text in column.items()}
-                       for name, column in comparison.items()}), border="horizontal")
+                       for name, column in comparison.items()}), border="horizontal", width="content")
 if board.relationships:
     st.plotly_chart(charts.relationship_spectrum(board.segments, board.relationships),
                     width="stretch", key="rel_chart_spectrum")  # full width: six labelled types
