@@ -211,8 +211,8 @@ def draw_design_form(board: store.Board, segment) -> None:
                 else:
                     label, step = f"{label} ({currency})", 10.0
                 column.number_input(label, low, high, None, step=step, key=f"{prefix}_target_{key}")
-        st.form_submit_button(f"Save relationship with {escape_text(segment.name)}", type="primary", on_click=save_design,
-                              args=(canvas_id, segment.id))
+        st.form_submit_button(f"Save relationship with {escape_text(segment.name)}", type="primary",
+                              on_click=save_design, args=(canvas_id, segment.id))
 
 
 # --- Page -------------------------------------------------------------------------------------
