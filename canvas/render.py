@@ -30,7 +30,7 @@ BOARD_CSS = """
 }
 .bmc-segment { border-radius: 4px; padding: 7px 9px; color: #1d1d1d; border-left: 6px solid; }
 .bmc-segment b { font-size: 0.92rem; }
-.bmc-segment .bmc-size { font-size: 0.75rem; opacity: .75; white-space: nowrap; }
+.bmc-segment .bmc-size { display: block; font-size: 0.75rem; opacity: .75; }
 .bmc-segment .bmc-desc { font-size: 0.8rem; margin-top: 2px; }
 .bmc-summary { font-size: 0.8rem; }
 .bmc-computed { background: #fff; border: 1px dashed #bbb; border-left: 5px solid; font-size: 0.82rem; }
@@ -58,7 +58,10 @@ BOARD_CSS = """
   .stMainBlockContainer:has(.st-key-board_top) { padding-left: 1rem; padding-right: 1rem; }
   [class*="st-key-board_block_"] { padding: 0.6rem; }
   [class*="st-key-board_block_"] > [data-testid="stElementContainer"]:first-child p { font-size: 0.85rem; }
-  [class*="st-key-board_block_"] > [data-testid="stElementContainer"]:first-child [role="img"] { display: none !important; }
+  /* the block's icon; !important beats the inline style Streamlit gives Markdown icons */
+  [class*="st-key-board_block_"] > [data-testid="stElementContainer"]:first-child [role="img"] {
+    display: none !important;
+  }
 }
 /* Side by side but narrow (Streamlit stacks columns below 640 px): icon-only Add/Edit, named by
    their tooltips. */
@@ -124,7 +127,7 @@ def segments_html(segments: Iterable[Segment], *, currency_size_label: str = "cu
     parts = []
     for segment in segments:
         size = (
-            f' <span class="bmc-size">· ~{segment.estimated_size:,} {currency_size_label}</span>'
+            f'<span class="bmc-size">~{segment.estimated_size:,} {currency_size_label}</span>'
             if segment.estimated_size is not None else ""
         )
         description = (

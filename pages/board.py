@@ -34,7 +34,7 @@ ui.inject_css()
 def add_note(canvas_id: str, block: Block) -> None:
     prefix = f"board_add_{block.value}"
     values = {"block": block, "text": st.session_state[f"{prefix}_text"],
-              "segment_id": st.session_state[f"{prefix}_segment"]}
+              "segment_id": chosen_segment(f"{prefix}_segment")}
     if f"{prefix}_colour" in st.session_state:  # asked only while no segment is chosen
         values["colour"] = NOTE_COLOURS[st.session_state[f"{prefix}_colour"]]
 
@@ -54,7 +54,7 @@ def edit_note(canvas_id: str, note_id: str, command: str) -> None:
 
     def action(db):
         if command == "save":
-            values = {"text": st.session_state[f"{prefix}_text"], "segment_id": st.session_state[f"{prefix}_segment"]}
+            values = {"text": st.session_state[f"{prefix}_text"], "segment_id": chosen_segment(f"{prefix}_segment")}
             if f"{prefix}_colour" in st.session_state:  # asked only of an untagged note
                 values["colour"] = st.session_state[f"{prefix}_colour"]
             store.update_note(session=db, canvas_id=canvas_id, expected_version=expected, note_id=note_id,
@@ -120,17 +120,27 @@ def undo(canvas_id: str) -> None:
 
 # --- Drawing ----------------------------------------------------------------------------------
 
-def segment_choice(board: store.Board):
-    """Options and labels for a 'tag with a segment' select box."""
-    options = [None] + [s.id for s in board.segments]
-    names = {s.id: s.name for s in board.segments}
-    return options, lambda sid: "— none —" if sid is None else names.get(sid, "(deleted segment)")
+NO_SEGMENT = ""  # the select box's "untagged" option; Streamlit would show a None option as no choice
+
+
+def segment_select(board: store.Board, *, key: str, current: str | None = None) -> str | None:
+    """A 'tag with a segment' select box: the chosen segment's id, or None for an untagged note."""
+    names = {NO_SEGMENT: "No segment"} | {s.id: s.name for s in board.segments}
+    options = list(names)
+    chosen = st.selectbox("Customer segment", options, format_func=lambda sid: names.get(sid, "(deleted segment)"),
+                          index=options.index(current) if current in names else 0, key=key,
+                          help=SEGMENT_COLOUR_HELP)
+    return chosen or None
+
+
+def chosen_segment(key: str) -> str | None:
+    """What the ``segment_select`` of ``key`` chose, read in a callback: a segment id or None."""
+    return st.session_state[key] or None
 
 
 def note_forms(board: store.Board, block: Block) -> None:
     canvas_id = board.canvas.id
     prefix = f"board_add_{block.value}"
-    options, label = segment_choice(board)
     row = st.container(horizontal=True, gap="small", key=f"board_tools_{block.value}")
     # Keyed and tracked, so a successful add can close it (add_note); not a form, so the colour
     # can be asked only while no segment is chosen.
@@ -138,9 +148,7 @@ def note_forms(board: store.Board, block: Block) -> None:
                      key=f"{prefix}_open", on_change="rerun"):
         st.text_area("Note", key=f"{prefix}_text", max_chars=NOTE_MAX_CHARS, height=90,
                      placeholder=BLOCKS[block].questions[0])
-        segment_id = st.selectbox("Customer segment", options, format_func=label, key=f"{prefix}_segment",
-                                  help=SEGMENT_COLOUR_HELP)
-        if segment_id is None:
+        if segment_select(board, key=f"{prefix}_segment") is None:
             st.selectbox("Colour", list(NOTE_COLOURS), key=f"{prefix}_colour")
         st.button("Add note", type="primary", key=f"{prefix}_submit", on_click=add_note, args=(canvas_id, block))
     notes = board.notes[block]
@@ -157,11 +165,10 @@ def note_forms(board: store.Board, block: Block) -> None:
         colours.setdefault(note.colour, "Custom")
         with st.form(note_prefix, border=False):
             st.text_area("Text", value=note.text, key=f"{note_prefix}_text", max_chars=NOTE_MAX_CHARS, height=90)
-            st.selectbox("Customer segment", options, format_func=label, key=f"{note_prefix}_segment",
-                         index=options.index(note.segment_id) if note.segment_id in options else 0,
-                         help=SEGMENT_COLOUR_HELP)
+            segment_select(board, key=f"{note_prefix}_segment", current=note.segment_id)
             if note.segment_id in board.segments_by_id:
-                st.caption("Its colour is its segment's. Choose “— none —” and save to give it a colour of its own.")
+                st.caption("Its colour is its segment's. Choose “No segment” and save to give it a colour of "
+                           "its own.")
             else:
                 st.selectbox("Colour", list(colours), index=list(colours).index(note.colour),
                              format_func=colours.__getitem__, key=f"{note_prefix}_colour")

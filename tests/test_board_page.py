@@ -131,6 +131,14 @@ def test_a_tagged_note_is_not_asked_its_colour_when_edited(app, engine):
                     if n.id == "demo-note-17")
     assert (note.text, note.segment_id) == ("Instagram", "seg-home")
 
+    app.selectbox(key="board_note_demo-note-17_segment").set_value("")  # "No segment"
+    app = app.button(key="board_note_demo-note-17_save").click().run()
+    with Session(engine) as session:
+        note = next(n for n in store.load_board(session=session, canvas_id=DEMO_CANVAS_ID).notes[Block.CHANNELS]
+                    if n.id == "demo-note-17")
+    assert note.segment_id is None
+    assert app.selectbox(key="board_note_demo-note-17_colour").value == note.colour  # untagged: asked now
+
 
 def test_buttons_use_material_icons_not_emoji(app):
     """Emoji show as empty boxes where no emoji font is installed."""
