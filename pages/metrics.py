@@ -1,5 +1,6 @@
 """Metrics: the canvas's segments and relationships against their real numbers, and a what-if."""
 
+import math
 from dataclasses import replace
 from datetime import date
 
@@ -207,12 +208,15 @@ def what_if(prepared, segments: list, relationships: dict, tiles: list, filters:
         points = st.slider("Change in retention (points a month)", -10.0, 10.0, 0.0, 0.5, format="%+.1f",
                            key="met_wi_retention")
         retention_caption = st.empty()
+        # Bounds on the steps' grid, so that no change is a step (a bound of -49.95 would make them
+        # 0.05, 1.05, ...); a cost taken below zero stays at zero.
         cost_delta = st.slider(f"Change in relationship cost per customer a month ({currency})",
-                               -float(round(cost_now, 2)), max(20.0, cost_now * 2), 0.0, 0.5, format="%+.2f",
-                               key="met_wi_cost")
+                               -math.ceil(cost_now * 2) / 2, float(math.ceil(max(20.0, cost_now * 2))), 0.0, 0.5,
+                               format="%+.2f", key="met_wi_cost")
         cost_caption = st.empty()
-        cac_delta = st.slider(f"Change in CAC ({currency})", -float(round(cac_now or 0, 2)),
-                              max(100.0, (cac_now or 0) * 2), 0.0, 1.0, format="%+.2f", key="met_wi_cac")
+        cac_delta = st.slider(f"Change in CAC ({currency})", -float(math.ceil(cac_now or 0)),
+                              float(math.ceil(max(100.0, (cac_now or 0) * 2))), 0.0, 1.0, format="%+.2f",
+                              key="met_wi_cac")
         cac_caption = st.empty()
         months = st.slider("Months", 12, 36, 24, 6, key="met_wi_months")
         margin = st.slider("Gross margin (%)", 5, 95, 50, 5, key="met_wi_margin") / 100
