@@ -107,7 +107,8 @@ def layer_cake(revenue: pd.DataFrame, currency: str) -> go.Figure:
                     colorscale=[[i / last, shade] for i, shade in enumerate(shades)] if len(shades) > 1
                     else [[0, shades[0]], [1, shades[0]]],
                     colorbar=dict(title=dict(text="cohort<br>(first order)", side="top", font=dict(size=12)),
-                                  thickness=12, len=1, tickvals=list(range(0, len(cohorts), every)),
+                                  thickness=12, len=0.8, y=0, yanchor="bottom",  # room for the title above
+                                  tickvals=list(range(0, len(cohorts), every)),
                                   ticktext=cohorts[::every], outlinewidth=0)),
     ))
     fig.update_xaxes(**_periods_axis(x))
@@ -118,11 +119,11 @@ def layer_cake(revenue: pd.DataFrame, currency: str) -> go.Figure:
 
 
 def _round_step(top: float, *, most: int = 5) -> float:
-    """A round tick step (1, 2, 2.5 or 5 times a power of ten) giving at most ``most`` ticks up to ``top``."""
+    """A round tick step (1, 2 or 5 times a power of ten) giving at most ``most`` ticks up to ``top``."""
     if not np.isfinite(top) or top <= 0:
         return 1.0
     power = 10 ** np.floor(np.log10(top / most))
-    return float(next(power * m for m in (1, 2, 2.5, 5, 10) if top / (power * m) <= most))
+    return float(next(power * m for m in (1, 2, 5, 10) if top / (power * m) <= most))
 
 
 def active_and_churn(active: pd.DataFrame, retention: pd.DataFrame) -> go.Figure:

@@ -300,9 +300,9 @@ def test_churn_axis_has_round_percentage_ticks(demo):
     figures = dashboard.compute_figures(tx, None, None)
     churn_axis = mc.active_and_churn(figures.active, figures.retention).layout.yaxis2
     assert churn_axis.ticksuffix == " %" and churn_axis.tick0 == 0
-    assert churn_axis.dtick in (1, 2, 2.5, 5, 10, 20, 25, 50)
+    assert churn_axis.dtick in (1, 2, 5, 10, 20, 50)
     assert churn_axis.range[1] >= figures.retention["churn_rate"].max() * 100
-    assert [mc._round_step(top) for top in (72, 8, 100, 0.3)] == [20, 2, 20, 0.1]
+    assert [mc._round_step(top) for top in (72, 8, 11, 100, 0.3)] == [20, 2, 5, 20, 0.1]
 
 
 def test_layer_cake_has_a_cohort_colour_bar(demo):
