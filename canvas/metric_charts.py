@@ -1,6 +1,8 @@
 """Plotly figures of the metrics page. Pure: frames in, figures out.
 
 Every segment keeps its canvas colour (``colours``: segment name -> hex; Unassigned is grey).
+Segment names are user text: they reach Plotly through ``plain`` and as data (``%{x}``,
+``%{fullData.name}``), never inside a hover template, where ``%{`` would be read as a field.
 An empty selection gives an empty figure that says so, never an error.
 """
 
@@ -14,7 +16,7 @@ import plotly.graph_objects as go
 from plotly.colors import sample_colorscale
 from plotly.subplots import make_subplots
 
-from canvas.charts import _layout
+from canvas.charts import _layout, plain
 from canvas.metrics import period_label
 
 GREY = "#9E9E9E"
@@ -72,9 +74,10 @@ def retention_curves(curves: Mapping[str, pd.Series], colours: Mapping[str, str]
         return empty(title)
     fig = go.Figure()
     for name, curve in curves.items():
-        fig.add_trace(go.Scatter(x=list(curve.index), y=curve.to_numpy() * 100, mode="lines+markers", name=name,
-                                 line=dict(color=colour_of(colours, name), width=2.5), marker=dict(size=5),
-                                 hovertemplate=f"{name}<br>%{{x}} periods: %{{y:.1f}} %<extra></extra>"))
+        fig.add_trace(go.Scatter(x=list(curve.index), y=curve.to_numpy() * 100, mode="lines+markers",
+                                 name=plain(name), line=dict(color=colour_of(colours, name), width=2.5),
+                                 marker=dict(size=5),
+                                 hovertemplate="%{fullData.name}<br>%{x} periods: %{y:.1f} %<extra></extra>"))
     fig.update_xaxes(title="periods since first order")
     fig.update_yaxes(title="% of cohort active", range=[0, 105])
     return _layout(fig, title).update_layout(showlegend=True, legend=dict(orientation="h", y=-0.2))
@@ -165,11 +168,11 @@ def clv_distribution(values: pd.DataFrame, colours: Mapping[str, str], currency:
     fig = go.Figure()
     for name, rows in values.groupby("segment"):
         counts, _ = np.histogram(rows["value"].clip(upper=cap).to_numpy(), bins=edges)
-        fig.add_trace(go.Bar(x=middle, y=counts, width=width, name=str(name), opacity=0.7,
+        fig.add_trace(go.Bar(x=middle, y=counts, width=width, name=plain(str(name)), opacity=0.7,
                              marker_color=colour_of(colours, str(name)),
                              customdata=np.column_stack([edges[:-1], edges[1:]]),
-                             hovertemplate=f"{name}<br>%{{customdata[0]:,.0f}} to %{{customdata[1]:,.0f}} {currency}"
-                                           "<br>%{y:,} customers<extra></extra>"))
+                             hovertemplate="%{fullData.name}<br>%{customdata[0]:,.0f} to %{customdata[1]:,.0f} "
+                                           f"{currency}<br>%{{y:,}} customers<extra></extra>"))
     fig.update_layout(barmode="overlay", bargap=0)
     fig.update_xaxes(title=f"CLV ({currency}; the top 2 % shown at the cap)")
     fig.update_yaxes(title="customers")
@@ -181,8 +184,8 @@ def clv_by_segment(table: pd.DataFrame, colours: Mapping[str, str], currency: st
     title = "CLV per segment: predictive vs historical" if predictive else "CLV per segment (historical)"
     if table is None or table.empty:
         return empty(title)
-    names = list(table.index)
-    colour = [colour_of(colours, n) for n in names]
+    colour = [colour_of(colours, n) for n in table.index]
+    names = [plain(str(n)) for n in table.index]
     # Each bar takes its segment's colour, so the legend shows the two kinds in grey: historical
     # pale and hatched, predictive solid. A grey entry shares its kind's offset group: no extra slot.
     kinds = [("historical", "historical (to date)", dict(opacity=0.5, pattern=dict(shape="/", solidity=0.3)))]
@@ -227,8 +230,8 @@ def nps_csat_by_segment(table: pd.DataFrame, colours: Mapping[str, str]) -> go.F
     if table is None or table.empty:
         return empty(title, "Upload survey responses to see NPS and CSAT")
     fig = make_subplots(rows=1, cols=2, subplot_titles=("NPS (−100 to 100)", "CSAT (% scoring 4-5)"))
-    names = list(table.index)
-    marker = dict(color=[colour_of(colours, n) for n in names])
+    names = [plain(str(n)) for n in table.index]
+    marker = dict(color=[colour_of(colours, n) for n in table.index])
     fig.add_trace(go.Bar(x=names, y=table["nps"], marker=marker, name="NPS"), row=1, col=1)
     fig.add_trace(go.Bar(x=names, y=table["csat"] * 100, marker=marker, name="CSAT"), row=1, col=2)
     return _layout(fig, title)
@@ -252,9 +255,9 @@ def _segment_points(fig: go.Figure, rows: pd.DataFrame, x: str, y: str, colours:
         at = np.log10(row[x]) if log and row[x] > 0 else row[x]
         right_part = (at - x_range[0]) / ((x_range[1] - x_range[0]) or 1) > 0.6
         fig.add_trace(go.Scatter(
-            x=[row[x]], y=[row[y]], mode="markers+text", text=[name],
+            x=[row[x]], y=[row[y]], mode="markers+text", text=[plain(str(name))],
             textposition="middle left" if right_part else "middle right",
-            cliponaxis=False, name=str(name), hovertemplate=f"{name}<br>{hover(row)}<extra></extra>",
+            cliponaxis=False, name=plain(str(name)), hovertemplate=f"%{{text}}<br>{hover(row)}<extra></extra>",
             marker=dict(size=size, color=colour_of(colours, str(name)), opacity=0.8,
                         line=dict(width=1, color="white"))))
 

@@ -345,3 +345,25 @@ def test_p_alive_axis_title_is_short_enough_to_stay_below_the_chart_title():
                               "p_alive": [1.0, 0.6, 0.8, 0.9]})
     fig = mc.p_alive_heatmap(customers)
     assert "weeks" in fig.layout.yaxis.title.text and len(fig.layout.yaxis.title.text) <= 40
+
+
+def test_segment_names_reach_the_charts_as_inert_text(demo):
+    tx, surveys, _ = demo
+    odd = "<b>Bold</b> & %{y} co"
+    rename = {"Office teams": odd}
+    table = pd.DataFrame({"historical": [67.0, 5003.0], "predictive": [32.0, 3211.0],
+                          "lifetime_cost": [0.7, 2800.0], "clv": [67.0, 5003.0], "customers": [900.0, 40.0],
+                          "cac": [25.0, 441.0]}, index=["Gift buyers", odd])
+    values = pd.DataFrame({"segment": ["Gift buyers", odd], "value": [10.0, 20.0]})
+    surveys_table = dashboard.survey_table(surveys).rename(index=rename)
+    curves = {rename.get(k, k): v for k, v in dashboard.retention_curves(tx, "month").items()}
+    figures = (mc.clv_by_segment(table, COLOURS, "EUR", predictive=True), mc.cost_vs_value(table, COLOURS, "EUR"),
+               mc.ltv_vs_cac(table, COLOURS, "EUR"), mc.clv_distribution(values, COLOURS, "EUR"),
+               mc.nps_csat_by_segment(surveys_table, COLOURS), mc.retention_curves(curves, COLOURS))
+    for fig in figures:
+        for trace in fig.data:
+            assert "Bold" not in str(trace.hovertemplate)  # names reach hover as data only
+            data = [*(() if trace.x is None else trace.x), *(getattr(trace, "text", None) or ())]
+            shown = [str(trace.name)] + [v for v in data if isinstance(v, str)]
+            assert not any("<b>" in t or "& " in t for t in shown), shown
+        assert any("&lt;b>Bold&lt;/b> &amp; %{y} co" in str(t.name) or "&lt;b>" in str(t.x) for t in fig.data)
