@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 from sqlmodel import Session
 
 from canvas import store
@@ -13,9 +14,14 @@ pytestmark = pytest.mark.browser
 FIRST_VISIT_MS = 90_000  # a fresh server's first run creates the demo canvas and its data
 
 
-def chips(panel) -> list[str]:
-    """The selected values of the panel's first multiselect (Relationship types), as shown."""
+def chips(panel, count: int) -> list[str]:
+    """The selected values of the panel's first multiselect (Relationship types), as shown once
+    ``count`` of them are (the widget may still be repainting right after a run)."""
     tags = panel.locator("[data-testid='stMultiSelect']").first.locator("[data-tag]")
+    try:
+        expect(tags).to_have_count(count, timeout=15_000)
+    except AssertionError:
+        pass  # the comparison below shows what is there instead
     return [tags.nth(i).get_attribute("aria-label") for i in range(tags.count())]
 
 
@@ -24,7 +30,7 @@ def test_saved_types_show_at_once_without_a_reload(page, app_url, engine):
     wait_for_app(page, FIRST_VISIT_MS)
     page.get_by_role("tab", name="Gift buyers").click()
     panel = page.locator("[data-testid='stTabPanel']:visible")
-    assert chips(panel) == ["Self-service"]
+    assert chips(panel, 1) == ["Self-service"]
     # A primary type that is not among the types joins them when saved.
     panel.locator("[data-testid='stSelectbox']").filter(has_text="Primary type").click()
     page.get_by_role("option", name="Communities", exact=True).click()
@@ -34,7 +40,7 @@ def test_saved_types_show_at_once_without_a_reload(page, app_url, engine):
         saved = store.load_board(session=session, canvas_id=DEMO_CANVAS_ID).relationships["seg-gift"]
     assert saved.types == ["communities", "self_service"]
     panel = page.locator("[data-testid='stTabPanel']:visible")
-    assert chips(panel) == ["Communities", "Self-service"]
+    assert chips(panel, 2) == ["Communities", "Self-service"]
 
 
 def test_layout_reads_at_1024(page, app_url):
