@@ -19,6 +19,7 @@ KIND_LABELS = {
 NONE = "— not in the file —"
 SHOWN_LINKS = 50  # select boxes drawn; the rest of the values keep their suggestion
 DUPLICATES = {False: "Count them as separate orders", True: "Drop them"}
+PREVIEW_ROW_PX = 35  # st.dataframe's default row (and header) height
 SAVED = "data_saved"  # (canvas id, kind label, rows) of the dataset saved last, for the way onward
 
 
@@ -231,7 +232,11 @@ if len(result.rejected):
     st.download_button("Download the rejected rows (CSV)", result.rejected.to_csv(index=False).encode(),
                        file_name=f"rejected-{upload.name}.csv", mime="text/csv", icon=":material/download:")
 preview = result.frame.head(20)
-st.dataframe(preview, hide_index=True, width="stretch", column_config=preview_columns(preview))
+# A fixed height, so the placeholder shown while the table's code loads takes the table's room: a
+# 40 px placeholder growing under the founder's pointer moved the link select boxes below it,
+# and the page scrolling closed the one just opened (the "first click does not open it").
+st.dataframe(preview, hide_index=True, width="stretch", column_config=preview_columns(preview),
+             height=PREVIEW_ROW_PX * (len(preview) + 1) + 3)
 if not len(result.frame):
     st.error("No row of this file can be used: see the report above, fix the file and upload it again.")
     st.stop()
