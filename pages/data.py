@@ -148,14 +148,6 @@ with ui.session() as db:
     remembered = store.remembered_links(session=db, canvas_id=canvas.id)
 ui.show_flash()
 
-saved = st.session_state.get(SAVED)
-if saved and saved[0] == canvas.id:
-    with st.container(border=True, horizontal=True, vertical_alignment="center", key="data_saved_box"):
-        st.markdown(f":green[:material/check_circle:] **{saved[1]} saved**: {saved[2]:,} rows linked to "
-                    f"{escape_text(canvas.name)}.", unsafe_allow_html=True, width="stretch")  # escape_text: canvas name
-        st.page_link("pages/metrics.py", label="See the metrics", icon=":material/monitoring:",
-                     query_params={"canvas": canvas.id})
-
 st.subheader("Linked to this canvas")
 if not datasets:
     st.info("No data yet. Upload a transactions export below (Shopify, Stripe, an accounting tool or a "
@@ -179,6 +171,15 @@ for kind, dataset in datasets.items():
                     st.form_submit_button("Save links", on_click=relink, args=(canvas.id, dataset.id, values))
         with st.expander("Validation report", icon=":material/fact_check:"):
             show_report(dataset.report)
+
+# Where the founder is after confirming (the page keeps its scroll position): under their datasets.
+saved = st.session_state.get(SAVED)
+if saved and saved[0] == canvas.id:
+    with st.container(border=True, horizontal=True, vertical_alignment="center", key="data_saved_box"):
+        st.markdown(f":green[:material/check_circle:] **{saved[1]} saved**: {saved[2]:,} rows linked to "
+                    f"{escape_text(canvas.name)}.", unsafe_allow_html=True, width="stretch")  # escape_text: canvas name
+        st.page_link("pages/metrics.py", label="**See the metrics**", icon=":material/monitoring:",
+                     query_params={"canvas": canvas.id})
 
 st.subheader("Upload")
 kind = st.radio("What is in the file?", list(KIND_LABELS), format_func=KIND_LABELS.get, horizontal=True,
@@ -233,8 +234,8 @@ if len(result.rejected):
                        file_name=f"rejected-{upload.name}.csv", mime="text/csv", icon=":material/download:")
 preview = result.frame.head(20)
 # A fixed height, so the placeholder shown while the table's code loads takes the table's room: a
-# 40 px placeholder growing under the founder's pointer moved the link select boxes below it,
-# and the page scrolling closed the one just opened (the "first click does not open it").
+# 40 px placeholder growing to the table under the founder's pointer moved the link select boxes
+# 200 px down, and the first click landed where a box had been.
 st.dataframe(preview, hide_index=True, width="stretch", column_config=preview_columns(preview),
              height=PREVIEW_ROW_PX * (len(preview) + 1) + 3)
 if not len(result.frame):
