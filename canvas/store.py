@@ -336,7 +336,7 @@ def purge_canvas(*, session: Session, canvas_id: str) -> None:
     if canvas.deleted_at is None:
         raise InvalidInput("Only a canvas in the trash can be deleted for good: move it to the trash first.")
     files = [d.path for d in session.exec(select(Dataset).where(Dataset.canvas_id == canvas_id)).all()]
-    for model in (Dataset, DismissedFinding, Relationship, Note, Segment, CanvasSnapshot):
+    for model in (Dataset, DismissedFinding, RememberedLink, Relationship, Note, Segment, CanvasSnapshot):
         session.exec(delete(model).where(model.canvas_id == canvas_id))
     session.delete(canvas)
     session.commit()
