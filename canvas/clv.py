@@ -15,21 +15,28 @@ Models
   expected purchases in month i (difference of the conditional expectations) x expected spend
   per purchase / (1 + monthly discount rate) ** i, times gross margin.
 
-Both likelihoods are evaluated in log space with ``gammaln`` (and ``logaddexp`` for the two
-terms of the BG/NBD likelihood), so customers with hundreds of purchases are fine, and fitted by
-L-BFGS-B on log parameters with analytic gradients. Time is rescaled during the fit so that
+Both likelihoods are evaluated in log space (``logaddexp`` for the two terms of the BG/NBD
+likelihood, differences of log-gamma and digamma functions by Stirling's series where their
+arguments are large), so customers with hundreds of purchases are fine, and fitted by L-BFGS-B
+with analytic gradients on coordinates that separate what even a small file pins down (the
+mean purchase rate, the mean drop-out chance, a typical spend per order) from how much customers
+differ in it. When customers do not differ (r, a+b or p at their bound of e^12) the fit is the
+limit model, which is sound: a bound is not a failure. Time is rescaled during the fit so that
 the optimiser sees numbers near 1 whatever the unit; reported parameters and log-likelihoods are
 in the caller's unit and are the full sums of the literature.
 
 The expected purchases use the Euler transform of the Gauss hypergeometric function,
 ``((alpha+T)/(alpha+T+t))^(r+x) 2F1(r+x, b+x; a+b+x-1; z) = (1-z)^(a-1) 2F1(a+b-1-r, a-1;
 a+b+x-1; z)`` with ``z = t/(alpha+T+t)``: the first two parameters no longer grow with x, so
-``scipy.special.hyp2f1`` converges quickly and never overflows for heavy buyers.
+``scipy.special.hyp2f1`` converges quickly and never overflows for heavy buyers. Where a and b
+are in the thousands its two factors overflow; those values come from a quadrature of the same
+expectation over the drop-out chance instead.
 
-When the data cannot support the models (too few repeat buyers, no convergence, a parameter at
-its bound, spend correlated with frequency, non-finite results) the analysis does not return a
-fit that looks right but is not: it says ``fallback = "historical"``, gives historical CLV
-(revenue per customer to date x margin) and explains why in plain English.
+When the data cannot support the models (too few repeat buyers, no convergence, spend correlated
+with frequency, spend per order so varied that its average is not known, non-finite results)
+the analysis does not return a fit that looks right but is not: it says
+``fallback = "historical"``, gives historical CLV (revenue per customer to date x margin) and
+explains why in a founder's words, with what data would fix it.
 
 Refunds: purchase days are days with at least one positive row, and spend per purchase day is
 the sum of its positive rows. Refunds are taken into account by scaling expected spend by
@@ -53,6 +60,9 @@ DAYS_PER_MONTH = 365.2425 / 12
 MIN_REPEAT_CUSTOMERS = 20
 MIN_REPEAT_SHARE = 0.05
 MAX_FREQUENCY_SPEND_CORRELATION = 0.3
+# Twice the log-likelihood gained over q = 1 must pass the 90 % point of chi-square(1), a
+# one-sided test at 5 %, before the average spend per order counts as known.
+MIN_SPEND_EVIDENCE = 2.706
 
 _NS_PER_DAY = 86_400 * 10**9
 _LOG_BOUND = 12.0  # parameters live in [e^-12, e^12] (after rescaling time and money)
@@ -178,7 +188,9 @@ class BGNBDFit:
 @dataclass(frozen=True)
 class GammaGammaFit:
     """Fitted Gamma-Gamma parameters (v in the currency of the data) and the full
-    log-likelihood over the repeat buyers it was fitted on."""
+    log-likelihood over the repeat buyers it was fitted on. ``mean_spend_evidence`` is twice
+    the log-likelihood it gains over the best fit with q held at 1, where the average spend per
+    order p v / (q - 1) has no limit (0 when q <= 1): how firmly the data rule that out."""
 
     p: float
     q: float
@@ -187,29 +199,72 @@ class GammaGammaFit:
     converged: bool
     at_bound: tuple[str, ...] = ()
     message: str = ""
+    mean_spend_evidence: float = math.nan
 
 
 def _arrays(*values: Any) -> list[np.ndarray]:
     return [np.asarray(v, dtype=float) for v in values]
 
 
+# Small files often put r, a + b or p near e^12 (customers who all behave alike): there
+# gammaln(z + h) - gammaln(z) is a difference of two numbers near 2e6 that loses 6 of its 16
+# digits, enough noise to stop the optimiser's line search. Stirling's series for the
+# difference itself keeps them all (its first omitted term is below 1e-13 for z > 100).
+_STIRLING_FROM = 100.0
+
+
+def _log_gamma_ratio(z: Any, h: Any) -> np.ndarray:
+    """ln G(z + h) - ln G(z) for z, h > 0, accurate for huge z too."""
+    z, h = np.asarray(z, dtype=float), np.asarray(h, dtype=float)
+    out = np.asarray(special.gammaln(z + h) - special.gammaln(z), dtype=float)
+    big = np.broadcast_to(z > _STIRLING_FROM, out.shape)
+    if big.any():
+        zb, hb = (np.broadcast_to(v, out.shape)[big] for v in (z, h))
+        zh = zb + hb
+        out[big] = ((zb - 0.5) * np.log1p(hb / zb) + hb * (np.log(zh) - 1.0)
+                    - hb / (12.0 * zb * zh) + (1.0 / zb**3 - 1.0 / zh**3) / 360.0)
+    return out
+
+
+def _digamma_difference(z: Any, h: Any) -> np.ndarray:
+    """psi(z + h) - psi(z) for z, h > 0, accurate for huge z too."""
+    z, h = np.asarray(z, dtype=float), np.asarray(h, dtype=float)
+    out = np.asarray(special.digamma(z + h) - special.digamma(z), dtype=float)
+    big = np.broadcast_to(z > _STIRLING_FROM, out.shape)
+    if big.any():
+        zb, hb = (np.broadcast_to(v, out.shape)[big] for v in (z, h))
+        zh = zb + hb
+        out[big] = (np.log1p(hb / zb) + hb / (2.0 * zb * zh) + (1.0 / zb**2 - 1.0 / zh**2) / 12.0
+                    - (1.0 / zb**4 - 1.0 / zh**4) / 120.0)
+    return out
+
+
+def _betaln(a: Any, b: Any) -> np.ndarray:
+    """ln B(a, b) for a, b > 0, accurate when one of them is huge."""
+    a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+    small, large = np.minimum(a, b), np.maximum(a, b)
+    return special.gammaln(small) - _log_gamma_ratio(large, small)
+
+
 def bgnbd_log_likelihood(r: float, alpha: float, a: float, b: float, frequency: Any,
                          recency: Any, T: Any) -> np.ndarray:
     """Log-likelihood of each customer under BG/NBD (FHL 2005, eq. 6), in log space:
 
-    ln L = ln G(r+x) - ln G(r) + r ln alpha + ln B(a, b+x) - ln B(a, b)
-           + ln[ (alpha+T)^-(r+x) + [x>0] a/(b+x-1) (alpha+t_x)^-(r+x) ].
+    ln L = ln G(r+x) - ln G(r) + ln B(a, b+x) - ln B(a, b)
+           + ln[ (alpha/(alpha+T))^r (alpha+T)^-x
+                 + [x>0] a/(b+x-1) (alpha/(alpha+t_x))^r (alpha+t_x)^-x ],
+
+    the powers of alpha/(alpha+T) taken as -r ln(1 + T/alpha), so that huge r and alpha (every
+    customer buying at the same rate) lose no precision.
     """
     x, t_x, T = _arrays(frequency, recency, T)
     repeat = x > 0
-    a1 = special.gammaln(r + x) - special.gammaln(r) + r * np.log(alpha)
-    a2 = (special.gammaln(a + b) + special.gammaln(b + x) - special.gammaln(b)
-          - special.gammaln(a + b + x))
-    a3 = -(r + x) * np.log(alpha + T)
+    lg = _log_gamma_ratio(r, x) + _log_gamma_ratio(b, x) - _log_gamma_ratio(a + b, x)
+    a3 = -r * np.log1p(T / alpha) - x * np.log(alpha + T)
     a4 = np.full(len(x), -np.inf)
-    a4[repeat] = (np.log(a) - np.log(b + x[repeat] - 1)
-                  - (r + x[repeat]) * np.log(alpha + t_x[repeat]))
-    return a1 + a2 + np.logaddexp(a3, a4)
+    a4[repeat] = (np.log(a) - np.log(b + x[repeat] - 1) - r * np.log1p(t_x[repeat] / alpha)
+                  - x[repeat] * np.log(alpha + t_x[repeat]))
+    return lg + np.logaddexp(a3, a4)
 
 
 def _compress(*columns: np.ndarray) -> tuple[list[np.ndarray], np.ndarray]:
@@ -227,33 +282,57 @@ def _compress(*columns: np.ndarray) -> tuple[list[np.ndarray], np.ndarray]:
     return [c[starts] for c in sorted_cols], weights
 
 
-def _bgnbd_objective(log_params: np.ndarray, x: np.ndarray, t_x: np.ndarray, T: np.ndarray,
+# The optimiser searches (ln r, ln r/alpha, logit a/(a+b), ln(a+b)): the mean purchase rate and
+# the mean drop-out chance, which even a small file pins down, apart from how much customers
+# differ in them. Where the data show no such difference, r or a+b run to infinity with the
+# means fixed; that limit (every customer alike) is a sound model, and in these coordinates the
+# spread stops at its bound while the means still converge, instead of a and b climbing a ridge
+# together until the line search fails.
+_BGNBD_SEARCH = ("r", "r/alpha", "a/(a+b)", "a+b")
+
+
+def _bgnbd_params(theta: np.ndarray) -> tuple[float, float, float, float]:
+    """r, alpha, a, b from the search coordinates of :data:`_BGNBD_SEARCH`."""
+    log_r, log_rate, logit_dropout, log_spread = theta
+    spread = math.exp(log_spread)
+    return (math.exp(log_r), math.exp(log_r - log_rate),
+            float(special.expit(logit_dropout)) * spread,
+            float(special.expit(-logit_dropout)) * spread)
+
+
+def _bgnbd_objective(theta: np.ndarray, x: np.ndarray, t_x: np.ndarray, T: np.ndarray,
                      w: np.ndarray, ux: np.ndarray, x_at: np.ndarray) -> tuple[float, np.ndarray]:
-    """Mean negative log-likelihood and its gradient with respect to the log parameters."""
-    r, alpha, a, b = np.exp(log_params)
-    psi = special.digamma
+    """Mean negative log-likelihood and its gradient in the search coordinates."""
+    r, alpha, a, b = _bgnbd_params(theta)
     # Everything that depends on x alone is computed once per distinct x.
-    lg = (special.gammaln(r + ux) - special.gammaln(r) + special.gammaln(a + b)
-          + special.gammaln(b + ux) - special.gammaln(b) - special.gammaln(a + b + ux))[x_at]
-    d_r_x = (psi(r + ux) - psi(r))[x_at]
-    d_a_x = (psi(a + b) - psi(a + b + ux))[x_at]
-    d_b_x = (psi(a + b) + psi(b + ux) - psi(b) - psi(a + b + ux))[x_at]
+    lg = (_log_gamma_ratio(r, ux) + _log_gamma_ratio(b, ux) - _log_gamma_ratio(a + b, ux))[x_at]
+    d_r_x = _digamma_difference(r, ux)[x_at]
+    d_a_x = -_digamma_difference(a + b, ux)[x_at]
+    d_b_x = _digamma_difference(b, ux)[x_at] + d_a_x
     repeat = x > 0
     b_x1 = np.where(repeat, b + x - 1, 1.0)
-    log_at = np.log(alpha + T)
-    log_atx = np.log(alpha + t_x)
-    a3 = -(r + x) * log_at
-    a4 = np.where(repeat, np.log(a) - np.log(b_x1) - (r + x) * log_atx, -np.inf)
+    log1p_T = np.log1p(T / alpha)
+    log1p_tx = np.log1p(t_x / alpha)
+    a3 = -r * log1p_T - x * np.log(alpha + T)
+    a4 = np.where(repeat, np.log(a) - np.log(b_x1) - r * log1p_tx - x * np.log(alpha + t_x),
+                  -np.inf)
     lse = np.logaddexp(a3, a4)
-    ll = lg + r * np.log(alpha) + lse
+    ll = lg + lse
     w3 = np.exp(a3 - lse)
     w4 = 1.0 - w3
-    g_r = d_r_x + np.log(alpha) - w3 * log_at - w4 * log_atx
-    g_alpha = r / alpha - (r + x) * (w3 / (alpha + T) + w4 / (alpha + t_x))
+    g_r = d_r_x - w3 * log1p_T - w4 * log1p_tx
+    # alpha times d ln L / d alpha, arranged without the difference r - r (1 - ...).
+    share_T, share_tx = T / (alpha + T), t_x / (alpha + t_x)
+    g_log_alpha = (r * (w3 * share_T + w4 * share_tx)
+                   - x * (w3 * (1 - share_T) + w4 * (1 - share_tx)))
     g_a = d_a_x + w4 / a
     g_b = d_b_x - np.where(repeat, w4 / b_x1, 0.0)
     n = w.sum()
-    grad = np.array([r * (w @ g_r), alpha * (w @ g_alpha), a * (w @ g_a), b * (w @ g_b)])
+    d_log_r, d_log_alpha, d_log_a, d_log_b = (r * (w @ g_r), w @ g_log_alpha, a * (w @ g_a),
+                                              b * (w @ g_b))
+    dropout = a / (a + b)
+    grad = np.array([d_log_r + d_log_alpha, -d_log_alpha,
+                     (1 - dropout) * d_log_a - dropout * d_log_b, d_log_a + d_log_b])
     return -(w @ ll) / n, -grad / n
 
 
@@ -273,6 +352,20 @@ def _converged(res: optimize.OptimizeResult) -> bool:
     return bool(res.success or np.max(np.abs(res.jac[free]), initial=0.0) < 1e-6)
 
 
+def _best_fit(objective, starts: tuple[list[float], ...], args: tuple) -> optimize.OptimizeResult:
+    """The first run from ``starts`` that converges, else the most likely one. A converged run
+    wins over an unconverged one that is better only by rounding (1e-9 of the mean
+    log-likelihood), as happens when a flat optimum ends the line search."""
+    best = None
+    for start in starts:
+        res = _minimise(objective, np.array(start), args)
+        if _converged(res) and (best is None or res.fun <= best.fun + 1e-9):
+            return res
+        if best is None or (np.isfinite(res.fun) and res.fun < best.fun):
+            best = res
+    return best
+
+
 def _at_bound(log_params: np.ndarray, names: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(n for n, v in zip(names, log_params) if abs(abs(v) - _LOG_BOUND) < _AT_BOUND)
 
@@ -290,18 +383,15 @@ def fit_bgnbd(frequency: Any, recency: Any, T: Any) -> BGNBDFit:
     (cx, ct_x, cT), w = _compress(x, t_x / scale, T / scale)
     ux, x_at = np.unique(cx, return_inverse=True)
     args = (cx, ct_x, cT, w, ux, x_at)
-    best = None
-    for start in ([0.0, 0.0, 0.0, 0.0], [np.log(0.25), np.log(0.1), np.log(0.8), np.log(2.5)]):
-        res = _minimise(_bgnbd_objective, np.array(start), args)
-        if best is None or (np.isfinite(res.fun) and res.fun < best.fun):
-            best = res
-        if _converged(res):
-            break
-    r, alpha, a, b = np.exp(best.x)
+    # Starts at r = alpha = a = b = 1 and at r=0.25, alpha=0.1, a=0.8, b=2.5.
+    best = _best_fit(_bgnbd_objective, ([0.0, 0.0, 0.0, np.log(2.0)],
+                                        [np.log(0.25), np.log(2.5), np.log(0.8 / 2.5),
+                                         np.log(3.3)]), args)
+    r, alpha, a, b = _bgnbd_params(best.x)
     alpha *= scale
     loglik = float(bgnbd_log_likelihood(r, alpha, a, b, x, t_x, T).sum())
     return BGNBDFit(float(r), float(alpha), float(a), float(b), loglik, _converged(best),
-                    _at_bound(best.x, ("r", "alpha", "a", "b")), str(best.message))
+                    _at_bound(best.x, _BGNBD_SEARCH), str(best.message))
 
 
 def probability_alive(fit: BGNBDFit, frequency: Any, recency: Any, T: Any) -> np.ndarray:
@@ -325,15 +415,47 @@ def expected_purchases(fit: BGNBDFit, t: float, frequency: Any, recency: Any,
 
 
 def _purchases_if_alive(fit: BGNBDFit, t: float, x: np.ndarray, T: np.ndarray) -> np.ndarray:
-    """Expected purchases in the next ``t`` of a customer still alive: depends on x and T only."""
+    """Expected purchases in the next ``t`` of a customer still alive: depends on x and T only.
+
+    Given alive, the drop-out chance p is Beta(a, b+x) and the purchase rate Gamma(r+x,
+    alpha+T), so the expectation is E_p[g(p)] with g(p) = (1 - (1 + p t/(alpha+T))^-(r+x)) / p,
+    which lies between g(1) and g(0) = (r+x) t/(alpha+T). The closed form (Euler-transformed
+    hypergeometric) gives it exactly, except when a and b are in the thousands (every customer
+    with about the same drop-out chance): its two factors then overflow and underflow. Those
+    customers, caught by falling outside [g(1), g(0)], get the expectation by quadrature.
+    """
     if t <= 0:
         return np.zeros(len(x))
     r, alpha, b = fit.r, fit.alpha, fit.b
     a = fit.a if abs(fit.a - 1.0) > 1e-9 else 1.0 + 1e-9  # a = 1 is a removable singularity
     z = t / (alpha + T + t)
-    with np.errstate(invalid="ignore", over="ignore"):  # extreme fits give NaN; the checks catch them
+    with np.errstate(invalid="ignore", over="ignore", divide="ignore"):
         term = (1.0 - z) ** (a - 1.0) * special.hyp2f1(a + b - 1.0 - r, a - 1.0, a + b + x - 1.0, z)
-    return (a + b + x - 1.0) / (a - 1.0) * (1.0 - term)
+        value = (a + b + x - 1.0) / (a - 1.0) * (1.0 - term)
+    c = np.broadcast_to(t / (alpha + T), value.shape)
+    slack = 1e-9  # the closed form's own rounding near the ends of the range
+    inside = ((value >= -np.expm1(-(r + x) * np.log1p(c)) * (1 - slack))
+              & (value <= (r + x) * c * (1 + slack)))
+    if not inside.all():
+        value[~inside] = _purchases_if_alive_by_quadrature(fit, c[~inside], x[~inside])
+    return value
+
+
+_QUANTILES, _QUANTILE_WEIGHTS = np.polynomial.legendre.leggauss(64)
+_QUANTILES, _QUANTILE_WEIGHTS = (_QUANTILES + 1.0) / 2.0, _QUANTILE_WEIGHTS / 2.0
+
+
+def _purchases_if_alive_by_quadrature(fit: BGNBDFit, c: np.ndarray, x: np.ndarray) -> np.ndarray:
+    """E_p[g(p)] of :func:`_purchases_if_alive` (``c`` = t/(alpha+T)) as an integral over the
+    quantiles of Beta(a, b+x), by 64-point Gauss-Legendre: g is bounded and smooth, so this is
+    accurate to about 1e-8 (relative) whatever a and b are.
+    """
+    p = special.betaincinv(fit.a, fit.b + x[:, None], _QUANTILES)
+    k = (fit.r + x)[:, None]
+    pc = p * c[:, None]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        g = np.where(p > 0, -np.expm1(-k * np.log1p(pc)) / p, k * c[:, None])
+    return g @ _QUANTILE_WEIGHTS
 
 
 # --------------------------------------------------------------------------------------------
@@ -345,27 +467,50 @@ def gamma_gamma_log_likelihood(p: float, q: float, v: float, frequency: Any,
                                monetary_value: Any) -> np.ndarray:
     """Log-likelihood of each repeat buyer's mean spend m_x over x purchases (Fader & Hardie
     2013): ln G(px+q) - ln G(px) - ln G(q) + q ln v + (px-1) ln m_x + px ln x
-    - (px+q) ln(v + x m_x)."""
+    - (px+q) ln(v + x m_x), arranged as -ln B(px, q) - ln m_x - px ln(1 + v/(x m_x))
+    - q ln(1 + x m_x/v) so that huge p or q lose no precision."""
     x, m = _arrays(frequency, monetary_value)
     px = p * x
-    return (special.gammaln(px + q) - special.gammaln(px) - special.gammaln(q) + q * np.log(v)
-            + (px - 1) * np.log(m) + px * np.log(x) - (px + q) * np.log(v + x * m))
+    return (-_betaln(px, q) - np.log(m) - px * np.log1p(v / (x * m))
+            - q * np.log1p(x * m / v))
 
 
-def _gamma_gamma_objective(log_params: np.ndarray, x: np.ndarray, m: np.ndarray,
+# The search runs over (ln p, ln q, ln pv/q), pv/q being the spend per order of a typical customer
+# (nu at its mean q/v). Two limits are sound models that the data can ask for: every customer
+# always spending their own amount (p to infinity, v to zero) and customers not differing in
+# spend (q and v to infinity); in both, pv/q stays put while one coordinate reaches its bound.
+_GAMMA_GAMMA_SEARCH = ("p", "q", "pv/q")
+
+
+def _gamma_gamma_params(theta: np.ndarray) -> tuple[float, float, float]:
+    """p, q, v from the search coordinates of :data:`_GAMMA_GAMMA_SEARCH`."""
+    log_p, log_q, log_typical = theta
+    return math.exp(log_p), math.exp(log_q), math.exp(log_typical + log_q - log_p)
+
+
+def _gamma_gamma_objective(theta: np.ndarray, x: np.ndarray, m: np.ndarray,
                            w: np.ndarray) -> tuple[float, np.ndarray]:
-    p, q, v = np.exp(log_params)
+    """Mean negative log-likelihood and its gradient in the search coordinates."""
+    p, q, v = _gamma_gamma_params(theta)
     px = p * x
-    log_xm_v = np.log(x * m + v)
-    ll = (special.gammaln(px + q) - special.gammaln(px) - special.gammaln(q) + q * np.log(v)
-          + (px - 1) * np.log(m) + px * np.log(x) - (px + q) * log_xm_v)
-    psi_pxq = special.digamma(px + q)
-    g_p = x * (psi_pxq - special.digamma(px) + np.log(m) + np.log(x) - log_xm_v)
-    g_q = psi_pxq - special.digamma(q) + np.log(v) - log_xm_v
-    g_v = q / v - (px + q) / (x * m + v)
+    xm = x * m
+    log1p_v = np.log1p(v / xm)
+    log1p_xm = np.log1p(xm / v)
+    ll = -_betaln(px, q) - np.log(m) - px * log1p_v - q * log1p_xm
+    g_p = x * (_digamma_difference(px, q) - log1p_v)
+    g_q = _digamma_difference(q, px) - log1p_xm
+    g_log_v = (q * xm - px * v) / (xm + v)  # v times d ln L / d v
     n = w.sum()
-    grad = np.array([p * (w @ g_p), q * (w @ g_q), v * (w @ g_v)])
+    d_log_p, d_log_q, d_log_v = p * (w @ g_p), q * (w @ g_q), w @ g_log_v
+    grad = np.array([d_log_p - d_log_v, d_log_q + d_log_v, d_log_v])
     return -(w @ ll) / n, -grad / n
+
+
+def _gamma_gamma_objective_q1(theta: np.ndarray, x: np.ndarray, m: np.ndarray,
+                              w: np.ndarray) -> tuple[float, np.ndarray]:
+    """:func:`_gamma_gamma_objective` over (ln p, ln pv/q) with q held at 1."""
+    value, grad = _gamma_gamma_objective(np.array([theta[0], 0.0, theta[1]]), x, m, w)
+    return value, grad[[0, 2]]
 
 
 def fit_gamma_gamma(frequency: Any, monetary_value: Any) -> GammaGammaFit:
@@ -378,18 +523,40 @@ def fit_gamma_gamma(frequency: Any, monetary_value: Any) -> GammaGammaFit:
         raise ValueError("Gamma-Gamma needs at least one repeat buyer with positive spend")
     scale = float(np.mean(m))  # money in units of the mean spend, so v starts near 1
     (cx, cm), w = _compress(x, m / scale)
-    best = None
-    for start in ([0.0, np.log(2.0), 0.0], [np.log(5.0), np.log(4.0), np.log(3.0)]):
-        res = _minimise(_gamma_gamma_objective, np.array(start), (cx, cm, w))
-        if best is None or (np.isfinite(res.fun) and res.fun < best.fun):
-            best = res
-        if _converged(res):
-            break
-    p, q, v = np.exp(best.x)
-    v *= scale
-    loglik = float(gamma_gamma_log_likelihood(p, q, v, x, m).sum())
-    return GammaGammaFit(float(p), float(q), float(v), loglik, _converged(best),
-                         _at_bound(best.x, ("p", "q", "v")), str(best.message))
+    # Starts at p=1, q=2, v=1 and at p=5, q=4, v=3.
+    best = _best_fit(_gamma_gamma_objective, ([0.0, np.log(2.0), np.log(0.5)],
+                                              [np.log(5.0), np.log(4.0), np.log(3.75)]),
+                     (cx, cm, w))
+    p, q, v = _gamma_gamma_params(best.x)
+    loglik = float(gamma_gamma_log_likelihood(p, q, v * scale, x, m).sum())
+    evidence = _mean_spend_evidence(best, (cx, cm, w)) if q > 1 else 0.0
+    return GammaGammaFit(float(p), float(q), float(v * scale), loglik, _converged(best),
+                         _at_bound(best.x, _GAMMA_GAMMA_SEARCH), str(best.message), evidence)
+
+
+def _mean_spend_evidence(best: optimize.OptimizeResult, args: tuple) -> float:
+    """Twice the log-likelihood gained over the best fit with q = 1 (see GammaGammaFit).
+
+    The curvature at the optimum (a finite difference of the analytic gradient, three
+    evaluations) gives the Wald approximation (ln q / its standard error)^2; when that is far
+    past the threshold, as on any sizeable file, it is the answer. Near the threshold, or with a
+    coordinate at its bound (where the curvature says nothing), the fit at q = 1 is made.
+    """
+    n = args[2].sum()
+    if not _at_bound(best.x, _GAMMA_GAMMA_SEARCH):
+        step = 1e-5
+        gradient = _gamma_gamma_objective(best.x, *args)[1]
+        hessian = np.column_stack([
+            (_gamma_gamma_objective(best.x + step * unit, *args)[1] - gradient) / step
+            for unit in np.eye(3)])
+        hessian = (hessian + hessian.T) / 2
+        if np.all(np.linalg.eigvalsh(hessian) > 0):
+            wald = best.x[1] ** 2 * n / np.linalg.inv(hessian)[1, 1]
+            if wald > 10 * MIN_SPEND_EVIDENCE:
+                return float(wald)
+    held = _best_fit(_gamma_gamma_objective_q1, ([best.x[0], best.x[2]], [0.0, np.log(0.5)]),
+                     args)
+    return float(max(2 * n * (held.fun - best.fun), 0.0))
 
 
 def expected_spend(fit: GammaGammaFit, frequency: Any, monetary_value: Any) -> np.ndarray:
@@ -450,6 +617,10 @@ class ClvAnalysis:
     holdout: dict[str, Any] | None = None
 
 
+MORE_ORDERS = ("Upload orders over a longer period (a year or more) so that more customers have "
+               "had time to buy again.")
+
+
 def _degenerate_data(summary: pd.DataFrame) -> list[str]:
     n = len(summary)
     if n == 0:
@@ -457,39 +628,50 @@ def _degenerate_data(summary: pd.DataFrame) -> list[str]:
                 "model."]
     repeat = int((summary["frequency"] > 0).sum())
     if repeat < MIN_REPEAT_CUSTOMERS or repeat < MIN_REPEAT_SHARE * n:
-        return [f"Only {repeat} of {n} customers bought again on a later day (the models need "
-                f"at least {MIN_REPEAT_CUSTOMERS} and at least "
-                f"{MIN_REPEAT_SHARE:.0%} of customers), so repeat behaviour cannot be "
-                "estimated; use a longer calibration period or more data."]
+        return [f"Only {repeat} of {n} customers bought again on a later day. Predicting future "
+                f"orders needs at least {MIN_REPEAT_CUSTOMERS} customers who came back, and at "
+                f"least {MIN_REPEAT_SHARE:.0%} of all customers. {MORE_ORDERS}"]
     return []
 
 
 def _check_bgnbd(fit: BGNBDFit) -> list[str]:
-    reasons = []
-    if not fit.converged:
-        reasons.append("The purchase model (BG/NBD) did not converge "
-                       f"({fit.message}); its predictions would not be reliable.")
-    if fit.at_bound:
-        reasons.append("The purchase model (BG/NBD) pushed "
-                       f"{', '.join(fit.at_bound)} to the edge of the allowed range, which "
-                       "means the data do not pin it down (for example no sign of customers "
-                       "dropping out, or almost no repeat buying).")
+    """Why the purchase model's predictions cannot be used, in a founder's words (a parameter
+    at its bound is not a reason: it is the limit where customers do not differ in it)."""
     if not all(map(math.isfinite, (fit.r, fit.alpha, fit.a, fit.b, fit.loglik))):
-        reasons.append("The purchase model (BG/NBD) produced non-finite parameters.")
-    return reasons
-
-
-def _check_gamma_gamma(fit: GammaGammaFit) -> list[str]:
-    reasons = []
+        return ["The model of how often customers buy again (BG/NBD) gave no usable numbers "
+                f"for these orders. {MORE_ORDERS}"]
     if not fit.converged:
-        reasons.append(f"The spend model (Gamma-Gamma) did not converge ({fit.message}).")
-    if fit.at_bound:
-        reasons.append(f"The spend model (Gamma-Gamma) pushed {', '.join(fit.at_bound)} to the "
-                       "edge of the allowed range; spend per order is not described by it.")
-    if fit.q <= 1:
-        reasons.append(f"The spend model (Gamma-Gamma) found q = {fit.q:.2f} <= 1, which gives "
-                       "an infinite average spend: spend per order is too heavy-tailed for it.")
-    return reasons
+        return ["The model of how often customers buy again (BG/NBD) could not settle on one "
+                f"answer for these orders, so its predictions would not be reliable. {MORE_ORDERS}"]
+    return []
+
+
+def _round_up(value: float) -> int:
+    """``value`` rounded up to two significant digits (at least 1)."""
+    step = 10 ** max(int(math.log10(max(value, 1.0))) - 1, 0)
+    return int(math.ceil(value / step) * step)
+
+
+def _check_gamma_gamma(fit: GammaGammaFit, spend: np.ndarray) -> list[str]:
+    """Why the spend model's predictions cannot be used, in a founder's words. ``spend`` are
+    the mean repeat order values of the customers it was fitted on."""
+    if not all(map(math.isfinite, (fit.p, fit.q, fit.v, fit.loglik))) or not fit.converged:
+        return ["The model of what customers spend per order (Gamma-Gamma) could not settle on "
+                f"one answer for these orders, so its predictions would not be reliable. "
+                f"{MORE_ORDERS}"]
+    evidence = fit.mean_spend_evidence if fit.q > 1 else 0.0
+    if not evidence >= MIN_SPEND_EVIDENCE:
+        n = len(spend)
+        # The evidence grows about in proportion to the number of customers.
+        needed = n * MIN_SPEND_EVIDENCE / evidence if evidence > 0 else math.inf
+        wanted = (f"about {_round_up(needed):,}" if needed <= 100 * n
+                  else f"many times more than {n:,}")
+        return [f"Spend per order varies too much between the {n:,} customers who bought again "
+                f"(average repeat order from {np.min(spend):,.2f} to {np.max(spend):,.2f}) to "
+                "tell what a typical customer spends per order: a few big spenders could make "
+                "the average almost anything. The spend model (Gamma-Gamma) needs "
+                f"{wanted} customers who bought again at this spread. {MORE_ORDERS}"]
+    return []
 
 
 def _historical(summary: pd.DataFrame, margin: float) -> np.ndarray:
@@ -549,12 +731,14 @@ def analyse_clv(tx: pd.DataFrame, *, calibration_end: Any, holdout_end: Any = No
             if repeat.sum() > 2 else math.nan
         if math.isfinite(correlation) and abs(correlation) > MAX_FREQUENCY_SPEND_CORRELATION:
             reasons.append(
-                f"Spend per order is correlated with how often customers buy (correlation "
-                f"{correlation:.2f} among repeat buyers, above "
-                f"{MAX_FREQUENCY_SPEND_CORRELATION}), which breaks the Gamma-Gamma "
-                "assumption that the two are independent.")
+                f"How much customers spend per order is correlated with how often they buy "
+                f"(correlation {correlation:.2f} among the {int(repeat.sum()):,} who bought "
+                f"again, beyond the {MAX_FREQUENCY_SPEND_CORRELATION} the spend model "
+                "(Gamma-Gamma) tolerates, as it takes the two to be unrelated). With few "
+                "customers who came back this can be chance: orders over a longer period "
+                "(a year or more) show whether it holds.")
         gamma_gamma = fit_gamma_gamma(x, money)
-        reasons += _check_gamma_gamma(gamma_gamma)
+        reasons += _check_gamma_gamma(gamma_gamma, money[repeat])
 
     gross = float(summary["gross"].sum())
     refund_share = min(max(1.0 - float(summary["revenue"].sum()) / gross, 0.0), 1.0) \
@@ -571,7 +755,7 @@ def analyse_clv(tx: pd.DataFrame, *, calibration_end: Any, holdout_end: Any = No
     customers["p_alive"] = probability_alive(bgnbd, x, t_x, T) if bg_ok else nan
     customers["expected_purchases"] = expected_purchases(bgnbd, horizon, x, t_x, T) \
         if bg_ok else nan
-    gg_ok = gamma_gamma is not None and not _check_gamma_gamma(gamma_gamma)
+    gg_ok = gamma_gamma is not None and not _check_gamma_gamma(gamma_gamma, money[x > 0])
     customers["expected_spend"] = expected_spend(gamma_gamma, x, money) * (1 - refund_share) \
         if gg_ok else nan
     clv = nan
@@ -580,8 +764,11 @@ def analyse_clv(tx: pd.DataFrame, *, calibration_end: Any, holdout_end: Any = No
                                       time_unit=time_unit, horizon_months=horizon_months,
                                       discount_rate=discount_rate,
                                       margin=m) * (1 - refund_share)
-        if not np.all(np.isfinite(clv)):
-            reasons.append("The predicted CLV is not finite for some customers.")
+        broken = int((~np.isfinite(clv)).sum())
+        if broken:  # a fault of ours, not of the data: say so rather than show a wrong number
+            reasons.append(f"The calculation gave no predicted CLV for {broken:,} of "
+                           f"{len(clv):,} customers, a fault in this software rather than in "
+                           "your data.")
     fallback = "historical" if reasons else None
     customers["clv"] = nan if fallback else clv
     customers["value"] = customers["clv_historical"] if fallback else customers["clv"]
