@@ -727,8 +727,9 @@ def analyse_clv(tx: pd.DataFrame, *, calibration_end: Any, holdout_end: Any = No
         bgnbd = fit_bgnbd(x, t_x, T)
         reasons += _check_bgnbd(bgnbd)
         repeat = (x > 0) & (money > 0)
-        correlation = float(np.corrcoef(x[repeat], money[repeat])[0, 1]) \
-            if repeat.sum() > 2 else math.nan
+        # No correlation to speak of when every repeat buyer has the same count or spend.
+        varied = repeat.sum() > 2 and np.ptp(x[repeat]) > 0 and np.ptp(money[repeat]) > 0
+        correlation = float(np.corrcoef(x[repeat], money[repeat])[0, 1]) if varied else math.nan
         if math.isfinite(correlation) and abs(correlation) > MAX_FREQUENCY_SPEND_CORRELATION:
             reasons.append(
                 f"How much customers spend per order is correlated with how often they buy "
