@@ -4,6 +4,7 @@ note visible at 1440 and 1024 px, and the 1024 px layout on one line."""
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 from sqlmodel import Session
 
 from canvas import store
@@ -147,6 +148,7 @@ def test_notes_added_to_cost_structure_stay_visible(page, app_url, engine):
         body.get_by_label("Note").fill(text)
         body.get_by_role("button", name="Add note").click()
         wait_for_app(page)
-        assert not body.is_visible()  # closed: it does not hide the new note
-        assert block(page, "cost_structure").locator(".bmc-note", has_text=text).is_visible()
+        # The close is a rerun of its own: wait for it (up to 10 s) rather than look once.
+        expect(body).to_be_hidden(timeout=10_000)  # closed: it does not hide the new note
+        expect(block(page, "cost_structure").locator(".bmc-note", has_text=text)).to_be_visible(timeout=10_000)
     assert_every_note_visible(page, engine)
