@@ -213,30 +213,30 @@ def _arrays(*values: Any) -> list[np.ndarray]:
 _STIRLING_FROM = 100.0
 
 
-def _log_gamma_ratio(z: Any, h: Any) -> np.ndarray:
-    """ln G(z + h) - ln G(z) for z, h > 0, accurate for huge z too."""
+def _exact_or_series(z: Any, h: Any, exact: Any, series: Any) -> np.ndarray:
+    """``exact(z, h)``, replaced by ``series(z, h)`` where z is past ``_STIRLING_FROM``."""
     z, h = np.asarray(z, dtype=float), np.asarray(h, dtype=float)
-    out = np.asarray(special.gammaln(z + h) - special.gammaln(z), dtype=float)
+    out = np.asarray(exact(z, h), dtype=float)
     big = np.broadcast_to(z > _STIRLING_FROM, out.shape)
     if big.any():
-        zb, hb = (np.broadcast_to(v, out.shape)[big] for v in (z, h))
-        zh = zb + hb
-        out[big] = ((zb - 0.5) * np.log1p(hb / zb) + hb * (np.log(zh) - 1.0)
-                    - hb / (12.0 * zb * zh) + (1.0 / zb**3 - 1.0 / zh**3) / 360.0)
+        out[big] = series(*(np.broadcast_to(v, out.shape)[big] for v in (z, h)))
     return out
+
+
+def _log_gamma_ratio(z: Any, h: Any) -> np.ndarray:
+    """ln G(z + h) - ln G(z) for z, h > 0, accurate for huge z too."""
+    return _exact_or_series(
+        z, h, lambda z, h: special.gammaln(z + h) - special.gammaln(z),
+        lambda z, h: ((z - 0.5) * np.log1p(h / z) + h * (np.log(z + h) - 1.0)
+                      - h / (12.0 * z * (z + h)) + (1.0 / z**3 - 1.0 / (z + h)**3) / 360.0))
 
 
 def _digamma_difference(z: Any, h: Any) -> np.ndarray:
     """psi(z + h) - psi(z) for z, h > 0, accurate for huge z too."""
-    z, h = np.asarray(z, dtype=float), np.asarray(h, dtype=float)
-    out = np.asarray(special.digamma(z + h) - special.digamma(z), dtype=float)
-    big = np.broadcast_to(z > _STIRLING_FROM, out.shape)
-    if big.any():
-        zb, hb = (np.broadcast_to(v, out.shape)[big] for v in (z, h))
-        zh = zb + hb
-        out[big] = (np.log1p(hb / zb) + hb / (2.0 * zb * zh) + (1.0 / zb**2 - 1.0 / zh**2) / 12.0
-                    - (1.0 / zb**4 - 1.0 / zh**4) / 120.0)
-    return out
+    return _exact_or_series(
+        z, h, lambda z, h: special.digamma(z + h) - special.digamma(z),
+        lambda z, h: (np.log1p(h / z) + h / (2.0 * z * (z + h)) + (1.0 / z**2 - 1.0 / (z + h)**2) / 12.0
+                      - (1.0 / z**4 - 1.0 / (z + h)**4) / 120.0))
 
 
 def _betaln(a: Any, b: Any) -> np.ndarray:

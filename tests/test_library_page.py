@@ -9,16 +9,7 @@ from streamlit.testing.v1 import AppTest
 from canvas import store
 from canvas.demo import DEMO_CANVAS_ID
 from canvas.models import CanvasCreate
-from tests.conftest import ROOT
-
-TIMEOUT = 30  # pages import Plotly and the database layer: the 3 s default is too short
-
-
-def start(query: dict[str, str] | None = None) -> AppTest:
-    app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
-    for key, value in (query or {}).items():
-        app.query_params[key] = value
-    return app.run()
+from tests.test_board_page import board as start  # the app under AppTest, on the URL's query
 
 
 def headings(app: AppTest) -> str:
