@@ -4,7 +4,7 @@ import streamlit as st
 
 from canvas import ui
 
-st.set_page_config(page_title="Business Model Canvas", page_icon="🧭", layout="wide", initial_sidebar_state="collapsed")
+st.set_page_config(page_title="Business Model Canvas", page_icon=":material/dashboard:", layout="wide", initial_sidebar_state="collapsed")
 
 ui.start_router()
 
