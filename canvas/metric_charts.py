@@ -208,8 +208,9 @@ def p_alive_heatmap(customers: pd.DataFrame) -> go.Figure:
     """Probability a customer is still active, by repeat purchases (x) and recency (t_x, in weeks as
     ``dashboard.predictive_clv`` fits them)."""
     title = "Probability alive by frequency and recency"
-    if customers is None or customers.empty or "p_alive" not in customers:
-        return empty(title, "Predictive CLV is not available for this selection")
+    # The purchase model can be fitted where the spend model cannot: P(alive) needs only the first.
+    if customers is None or customers.empty or "p_alive" not in customers or customers["p_alive"].isna().all():
+        return empty(title, "The purchase model (BG/NBD) could not be fitted on this selection")
     freq = customers["frequency"].clip(upper=30)
     rec_bins = pd.cut(customers["recency"], bins=12)
     grid = customers.assign(freq=freq, rec=rec_bins).groupby(["rec", "freq"], observed=True)["p_alive"].mean()

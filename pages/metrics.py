@@ -175,7 +175,7 @@ a.plotly_chart(mc.clv_distribution(customers[["segment", "value"]], colours,
 b.plotly_chart(mc.clv_by_segment(per_segment, colours, currency, predictive=not pred["fallback"]),
                width="stretch", key="met_clv_seg")
 a, b = st.columns(2)
-a.plotly_chart(mc.p_alive_heatmap(None if pred["fallback"] else customers), width="stretch", key="met_p_alive")
+a.plotly_chart(mc.p_alive_heatmap(customers), width="stretch", key="met_p_alive")
 b.plotly_chart(mc.nps_csat_by_segment(result["surveys"], colours), width="stretch", key="met_nps")
 
 st.subheader("Relationships against their value", anchor="cost_vs_value")

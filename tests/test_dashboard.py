@@ -347,6 +347,14 @@ def test_p_alive_axis_title_is_short_enough_to_stay_below_the_chart_title():
     assert "weeks" in fig.layout.yaxis.title.text and len(fig.layout.yaxis.title.text) <= 40
 
 
+def test_p_alive_shows_when_only_the_spend_model_fell_back():
+    customers = pd.DataFrame({"frequency": [0, 3, 10], "recency": [0.0, 10.0, 40.0], "p_alive": [1.0, 0.6, 0.8]})
+    assert len(mc.p_alive_heatmap(customers).data) == 1  # the purchase model was fitted: draw it
+    unfitted = customers.assign(p_alive=np.nan)  # the purchase model fell back too
+    fig = mc.p_alive_heatmap(unfitted)
+    assert not fig.data and "could not be fitted" in fig.layout.annotations[0].text
+
+
 def test_segment_names_reach_the_charts_as_inert_text(demo):
     tx, surveys, _ = demo
     odd = "<b>Bold</b> & %{y} co"
