@@ -567,6 +567,15 @@ class Report:
         return text
 
 
+def entry_sentence(entry: Mapping[str, Any]) -> str:
+    """The sentence of a problem or notice of ``Report.to_dict()``; an entry of a report saved
+    before entries carried it is rebuilt from its fields by the same rule (``Problem.sentence``)."""
+    if "text" in entry:
+        return entry["text"]
+    return Problem(entry["kind"], entry["message"], list(entry["lines"]), entry["count"], entry.get("column"),
+                   entry.get("outcome", SKIPPED)).sentence()
+
+
 def _decimal_places(value: float) -> int:
     text = repr(abs(value))
     return 6 if "e" in text else min(6, len(text.partition(".")[2]))

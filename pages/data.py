@@ -125,17 +125,9 @@ def show_report(report: dict) -> None:
     if report.get("reconciliation"):
         st.caption(escape_text(report["reconciliation"]), unsafe_allow_html=True)
     for problem in report.get("problems", []):
-        st.warning(escape_text(problem.get("text") or old_problem_text(problem)), icon=":material/rule:")
+        st.warning(escape_text(ingest.entry_sentence(problem)), icon=":material/rule:")
     for notice in report.get("notices", []):
         st.info(escape_text(notice["text"]), icon=":material/info:")
-
-
-def old_problem_text(problem: dict) -> str:
-    """A problem of a report saved before reports carried their sentences."""
-    lines = ", ".join(str(n) for n in problem.get("lines", []))
-    more = problem.get("count", 0) - len(problem.get("lines", []))
-    text = f"{problem.get('message', problem.get('kind'))}: {problem.get('count', 0):,} rows (lines {lines}"
-    return text + (f" and {more:,} more)" if more > 0 else ")")
 
 
 # --- Page -------------------------------------------------------------------------------------

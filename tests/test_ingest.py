@@ -239,6 +239,14 @@ def test_strict_passes_kept_and_dropped_repeats_but_not_bad_rows():
         load_bytes(body + b"c2,2024-01-02,x\n", strict=True)
 
 
+def test_entries_of_reports_saved_before_their_sentences_read_the_same():
+    report = load_bytes(MESSY.encode(), drop_duplicates=True).report.to_dict()
+    for entry in report["problems"]:
+        saved_earlier = {k: entry[k] for k in ("kind", "message", "column", "count", "lines")}
+        assert ingest.entry_sentence(saved_earlier) == ingest.entry_sentence(entry) == entry["text"]
+        assert "skipped (line" in entry["text"]
+
+
 def test_many_problems_list_the_first_and_count_the_rest():
     body = "customer,date,amount\n" + "".join(f",2024-01-01,{i}\n" for i in range(30))
     [problem] = load_bytes(body.encode()).report.problems
