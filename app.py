@@ -2,11 +2,11 @@
 
 import streamlit as st
 
-from canvas import ui
+from canvas.ui import frame
 
 st.set_page_config(page_title="Business Model Canvas", page_icon=":material/dashboard:", layout="wide", initial_sidebar_state="collapsed")
 
-ui.start_router()
+frame.start_router()
 
 pages = [
     st.Page("pages/board.py", title="Canvas board", icon=":material/dashboard:", default=True),
@@ -16,5 +16,5 @@ pages = [
     st.Page("pages/library.py", title="Library", icon=":material/folder_open:", url_path="library"),
 ]
 page = st.navigation(pages, position="top")
-ui.follow_deep_link(pages)
+frame.follow_deep_link(pages)
 page.run()

@@ -21,10 +21,10 @@ sys.path.insert(0, str(ROOT))
 
 from sqlmodel import Session  # noqa: E402
 
-from canvas import store  # noqa: E402
-from canvas.blocks import Block  # noqa: E402
-from canvas.demo import DEMO_CANVAS_ID, ensure_demo  # noqa: E402
-from canvas.models import NoteCreate  # noqa: E402
+from canvas import storage  # noqa: E402
+from canvas.domain.blocks import Block  # noqa: E402
+from canvas.library.demo import DEMO_CANVAS_ID, ensure_demo  # noqa: E402
+from canvas.domain.models import NoteCreate  # noqa: E402
 
 BLOCKS = [b for b in Block if b != Block.CUSTOMER_SEGMENTS]
 
@@ -41,13 +41,13 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=20)
     args = parser.parse_args()
     url = f"sqlite:///{tempfile.mkdtemp()}/bench.db"
-    os.environ[store.DATABASE_URL_ENV] = url
-    engine = store.make_engine(url)
+    os.environ[storage.DATABASE_URL_ENV] = url
+    engine = storage.make_engine(url)
     with Session(engine, expire_on_commit=False) as session:
         ensure_demo(session=session)
-        version = store.get_canvas(session=session, canvas_id=DEMO_CANVAS_ID).version
+        version = storage.get_canvas(session=session, canvas_id=DEMO_CANVAS_ID).version
         for i in range(args.notes - 28):  # the demo has 28 notes
-            store.add_note(session=session, canvas_id=DEMO_CANVAS_ID, expected_version=version,
+            storage.add_note(session=session, canvas_id=DEMO_CANVAS_ID, expected_version=version,
                            data=NoteCreate(block=BLOCKS[i % len(BLOCKS)], text=f"Benchmark note {i} " * 3))
             version += 1
 
@@ -55,10 +55,10 @@ def main() -> None:
     for i in range(args.repeat):
         with Session(engine, expire_on_commit=False) as session:
             start = time.perf_counter()
-            board = store.load_board(session=session, canvas_id=DEMO_CANVAS_ID)
+            board = storage.load_board(session=session, canvas_id=DEMO_CANVAS_ID)
             loads.append(time.perf_counter() - start)
             start = time.perf_counter()
-            store.add_note(session=session, canvas_id=DEMO_CANVAS_ID, expected_version=board.canvas.version,
+            storage.add_note(session=session, canvas_id=DEMO_CANVAS_ID, expected_version=board.canvas.version,
                            data=NoteCreate(block=Block.CHANNELS, text=f"Saved note {i}"))
             saves.append(time.perf_counter() - start)
     notes = sum(len(v) for v in board.notes.values())

@@ -36,7 +36,7 @@ import pyarrow.csv as pacsv
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from canvas import clv  # noqa: E402
+from canvas.analytics import clv  # noqa: E402
 
 OUT = ROOT / "bench" / "out"
 CALIBRATION_END = "2023-12-31"

@@ -56,11 +56,13 @@ def build(folder: Path, rows: int) -> tuple[str, str]:
     url = f"sqlite:///{folder / 'bench.db'}"
     from sqlmodel import Session
 
-    from canvas import clv, ingest, store
-    from canvas.datalink import segment_values, suggest_links
-    from canvas.demo import DEMO_CANVAS_ID, create_demo, load_demo_data
+    from canvas.analytics import clv
+    from canvas.customer_data import ingest
+    from canvas import storage
+    from canvas.customer_data.linking import segment_values, suggest_links
+    from canvas.library.demo import DEMO_CANVAS_ID, create_demo, load_demo_data
 
-    engine = store.make_engine(url)
+    engine = storage.make_engine(url)
     tx = clv.simulate_transactions(int(rows * 0.17), r=0.8, alpha=7.5, a=0.6, b=3.5, p=6.25, q=3.74,
                                    v=15.44, start="2024-11-01", end="2026-10-31", segments=SEGMENTS, seed=3)
     tx["date"] = tx["date"].dt.floor("s")
@@ -73,10 +75,10 @@ def build(folder: Path, rows: int) -> tuple[str, str]:
     with Session(engine) as session:
         create_demo(session=session)
         load_demo_data(session=session, canvas_id=DEMO_CANVAS_ID)  # surveys and spend of the demo
-        small = store.duplicate_canvas(session=session, canvas_id=DEMO_CANVAS_ID, name="Warm-up").id
+        small = storage.duplicate_canvas(session=session, canvas_id=DEMO_CANVAS_ID, name="Warm-up").id
         load_demo_data(session=session, canvas_id=small)
-        names = {s.id: s.name for s in store.list_segments(session=session, canvas_id=DEMO_CANVAS_ID)}
-        store.save_dataset(session=session, canvas_id=DEMO_CANVAS_ID, kind="transactions", frame=result.frame,
+        names = {s.id: s.name for s in storage.list_segments(session=session, canvas_id=DEMO_CANVAS_ID)}
+        storage.save_dataset(session=session, canvas_id=DEMO_CANVAS_ID, kind="transactions", frame=result.frame,
                            filename=csv.name, mapping=ingest.guess_mapping(ingest.read_table(csv), "transactions"),
                            report=result.report.to_dict(),
                            segment_links=suggest_links(segment_values(result.frame), names))
@@ -138,7 +140,7 @@ import os, sys, time, json
 sys.path.insert(0, {str(ROOT)!r})
 os.environ["CANVAS_DATABASE_URL"] = {url!r}
 os.environ["CANVAS_DATA_DIR"] = {data_dir!r}
-import canvas.dashboard, canvas.clv, plotly.graph_objects, scipy.optimize  # imports are not the page's work
+import canvas.analytics.dashboard, canvas.clv, plotly.graph_objects, scipy.optimize  # imports are not the page's work
 from streamlit.testing.v1 import AppTest
 app = AppTest.from_file({str(ROOT / "app.py")!r}, default_timeout=300)
 app.query_params["canvas"] = "demo-kettle-crema"

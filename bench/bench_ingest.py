@@ -26,7 +26,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 def run_one(rows: int) -> dict:
     from bench_metrics import generate
 
-    from canvas import ingest
+    from canvas.customer_data import ingest
 
     path = generate(rows)
     start = time.perf_counter()

@@ -26,7 +26,8 @@ import pyarrow.csv as pacsv
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from canvas import clv, metrics  # noqa: E402
+from canvas.analytics import clv  # noqa: E402
+from canvas.analytics import metrics
 
 OUT = ROOT / "bench" / "out"
 SEGMENTS = ("Retail", "Online", "Wholesale", "Partner")

@@ -2,9 +2,10 @@
 
 import streamlit as st
 
-from canvas import store, ui
-from canvas.blocks import BLOCKS, BOARD_BOTTOM, BOARD_TOP, NOTE_COLOURS, SEGMENT_PALETTE, Block
-from canvas.models import (
+from canvas import storage
+from canvas.ui import frame
+from canvas.domain.blocks import BLOCKS, BOARD_BOTTOM, BOARD_TOP, NOTE_COLOURS, SEGMENT_PALETTE, Block
+from canvas.domain.models import (
     NOTE_MAX_CHARS,
     SEGMENT_DESCRIPTION_MAX_CHARS,
     SEGMENT_NAME_MAX_CHARS,
@@ -13,7 +14,7 @@ from canvas.models import (
     SegmentCreate,
     SegmentUpdate,
 )
-from canvas.render import (
+from canvas.ui.markup import (
     escape_text,
     notes_html,
     relationship_costs_html,
@@ -25,8 +26,8 @@ from canvas.render import (
 COLOUR_NAMES = {hex_: name for name, hex_ in NOTE_COLOURS.items()}
 SEGMENT_COLOUR_HELP = "A note tagged with a segment takes the segment's colour."
 
-ui.page_frame("")
-ui.inject_css()
+frame.page_frame("")
+frame.inject_css()
 
 
 # --- Actions (widget callbacks: they run before the page is drawn) -----------------------------
@@ -39,40 +40,40 @@ def add_note(canvas_id: str, block: Block) -> None:
         values["colour"] = NOTE_COLOURS[st.session_state[f"{prefix}_colour"]]
 
     def action(db):
-        store.add_note(session=db, canvas_id=canvas_id, expected_version=ui.seen_version(canvas_id),
-                       data=store.parse(NoteCreate, **values))
+        storage.add_note(session=db, canvas_id=canvas_id, expected_version=frame.seen_version(canvas_id),
+                       data=storage.parse(NoteCreate, **values))
         # Only once saved: a refused note keeps its text and its popover stays open.
         st.session_state[f"{prefix}_text"] = ""
         st.session_state[f"{prefix}_open"] = False
 
-    ui.act(action, done=f"Note added to {BLOCKS[block].title}")
+    frame.act(action, done=f"Note added to {BLOCKS[block].title}")
 
 
 def edit_note(canvas_id: str, note_id: str, command: str) -> None:
     prefix = f"board_note_{note_id}"
-    expected = ui.seen_version(canvas_id)
+    expected = frame.seen_version(canvas_id)
 
     def action(db):
         if command == "save":
             values = {"text": st.session_state[f"{prefix}_text"], "segment_id": chosen_segment(f"{prefix}_segment")}
             if f"{prefix}_colour" in st.session_state:  # asked only of an untagged note
                 values["colour"] = st.session_state[f"{prefix}_colour"]
-            store.update_note(session=db, canvas_id=canvas_id, expected_version=expected, note_id=note_id,
-                              data=store.parse(NoteUpdate, **values))
+            storage.update_note(session=db, canvas_id=canvas_id, expected_version=expected, note_id=note_id,
+                              data=storage.parse(NoteUpdate, **values))
         elif command == "delete":
-            store.delete_note(session=db, canvas_id=canvas_id, expected_version=expected, note_id=note_id)
+            storage.delete_note(session=db, canvas_id=canvas_id, expected_version=expected, note_id=note_id)
         else:
-            store.move_note(session=db, canvas_id=canvas_id, expected_version=expected, note_id=note_id,
+            storage.move_note(session=db, canvas_id=canvas_id, expected_version=expected, note_id=note_id,
                             offset=-1 if command == "up" else 1)
 
-    ui.act(action, done={"save": "Note saved", "delete": "Note deleted (Undo brings it back)"}.get(command))
+    frame.act(action, done={"save": "Note saved", "delete": "Note deleted (Undo brings it back)"}.get(command))
 
 
 def add_segment(canvas_id: str) -> None:
     def action(db):
-        store.add_segment(
-            session=db, canvas_id=canvas_id, expected_version=ui.seen_version(canvas_id),
-            data=store.parse(
+        storage.add_segment(
+            session=db, canvas_id=canvas_id, expected_version=frame.seen_version(canvas_id),
+            data=storage.parse(
                 SegmentCreate, name=st.session_state["board_add_segment_name"],
                 description=st.session_state["board_add_segment_description"],
                 colour=st.session_state["board_add_segment_colour"],
@@ -85,18 +86,18 @@ def add_segment(canvas_id: str) -> None:
         del st.session_state["board_add_segment_colour"]  # the next free palette colour
         st.session_state["board_add_segment_open"] = False
 
-    ui.act(action, done="Segment added")
+    frame.act(action, done="Segment added")
 
 
 def edit_segment(canvas_id: str, segment_id: str, command: str) -> None:
     prefix = f"board_segment_{segment_id}"
-    expected = ui.seen_version(canvas_id)
+    expected = frame.seen_version(canvas_id)
 
     def action(db):
         if command == "save":
-            store.update_segment(
+            storage.update_segment(
                 session=db, canvas_id=canvas_id, expected_version=expected, segment_id=segment_id,
-                data=store.parse(
+                data=storage.parse(
                     SegmentUpdate, name=st.session_state[f"{prefix}_name"],
                     description=st.session_state[f"{prefix}_description"],
                     colour=st.session_state[f"{prefix}_colour"],
@@ -104,18 +105,18 @@ def edit_segment(canvas_id: str, segment_id: str, command: str) -> None:
                 ),
             )
         elif command == "delete":
-            store.delete_segment(session=db, canvas_id=canvas_id, expected_version=expected, segment_id=segment_id)
+            storage.delete_segment(session=db, canvas_id=canvas_id, expected_version=expected, segment_id=segment_id)
         else:
-            store.move_segment(session=db, canvas_id=canvas_id, expected_version=expected,
+            storage.move_segment(session=db, canvas_id=canvas_id, expected_version=expected,
                                segment_id=segment_id, offset=-1 if command == "up" else 1)
 
-    ui.act(action, done={"save": "Segment saved", "delete": "Segment deleted (Undo brings it back)"}.get(command))
+    frame.act(action, done={"save": "Segment saved", "delete": "Segment deleted (Undo brings it back)"}.get(command))
 
 
 def undo(canvas_id: str) -> None:
-    label = ui.act(lambda db: store.undo(session=db, canvas_id=canvas_id, expected_version=ui.seen_version(canvas_id)))
+    label = frame.act(lambda db: storage.undo(session=db, canvas_id=canvas_id, expected_version=frame.seen_version(canvas_id)))
     if label:
-        ui.flash("success", f"Undone: {label}")
+        frame.flash("success", f"Undone: {label}")
 
 
 # --- Drawing ----------------------------------------------------------------------------------
@@ -123,7 +124,7 @@ def undo(canvas_id: str) -> None:
 NO_SEGMENT = ""  # the select box's "untagged" option; Streamlit would show a None option as no choice
 
 
-def segment_select(board: store.Board, *, key: str, current: str | None = None) -> str | None:
+def segment_select(board: storage.Board, *, key: str, current: str | None = None) -> str | None:
     """A 'tag with a segment' select box: the chosen segment's id, or None for an untagged note."""
     names = {NO_SEGMENT: "No segment"} | {s.id: s.name for s in board.segments}
     options = list(names)
@@ -138,7 +139,7 @@ def chosen_segment(key: str) -> str | None:
     return st.session_state[key] or None
 
 
-def note_forms(board: store.Board, block: Block) -> None:
+def note_forms(board: storage.Board, block: Block) -> None:
     canvas_id = board.canvas.id
     prefix = f"board_add_{block.value}"
     row = st.container(horizontal=True, gap="small", key=f"board_tools_{block.value}")
@@ -187,7 +188,7 @@ def edit_buttons(prefix: str, on_click, args: tuple, *, delete_help: str) -> Non
                                   on_click=on_click, args=(*args, command))
 
 
-def segment_forms(board: store.Board) -> None:
+def segment_forms(board: storage.Board) -> None:
     canvas_id = board.canvas.id
     used = {s.colour for s in board.segments}
     next_colour = next((c for c in SEGMENT_PALETTE if c not in used), SEGMENT_PALETTE[0])
@@ -223,7 +224,7 @@ def segment_forms(board: store.Board) -> None:
             edit_buttons(prefix, edit_segment, (canvas_id, segment.id), delete_help="Delete (its notes stay, untagged)")
 
 
-def draw_block(board: store.Board, block: Block) -> None:
+def draw_block(board: storage.Board, block: Block) -> None:
     info = BLOCKS[block]
     with st.container(border=True, height="stretch", key=f"board_block_{block.value}"):
         st.markdown(f"{info.icon} **{info.title}**", help="\n".join(f"- {q}" for q in info.questions))
@@ -247,14 +248,14 @@ def draw_block(board: store.Board, block: Block) -> None:
 # --- Page -------------------------------------------------------------------------------------
 
 heading, status = st.columns([3, 1], vertical_alignment="bottom")
-with ui.session() as db:
-    canvas = ui.current_canvas(db)
-    ui.canvas_picker(db, canvas, where=status)
-    board = store.load_board(session=db, canvas_id=canvas.id) if canvas is not None else None
+with frame.session() as db:
+    canvas = frame.current_canvas(db)
+    frame.canvas_picker(db, canvas, where=status)
+    board = storage.load_board(session=db, canvas_id=canvas.id) if canvas is not None else None
 if board is None:
     st.stop()
-ui.remember_version(board.canvas)
-ui.show_flash()
+frame.remember_version(board.canvas)
+frame.show_flash()
 
 heading.markdown(title_html(board.canvas.name, board.canvas.description), unsafe_allow_html=True)  # escape_text inside
 with status.container(horizontal=True, horizontal_alignment="right", vertical_alignment="center", gap="small"):

@@ -6,9 +6,11 @@ from collections.abc import Mapping
 import pandas as pd
 import streamlit as st
 
-from canvas import ingest, store, ui
-from canvas.datalink import UNASSIGNED, LinkSuggestion, segment_values, suggest
-from canvas.render import escape_text
+from canvas.customer_data import ingest
+from canvas import storage
+from canvas.ui import frame
+from canvas.customer_data.linking import UNASSIGNED, LinkSuggestion, segment_values, suggest
+from canvas.ui.markup import escape_text
 
 KIND_LABELS = {
     "transactions": "Transactions (orders)",
@@ -34,8 +36,8 @@ def check_upload(digest: str, name: str, content: bytes, kind: str, mapping: tup
                  drop_duplicates: bool = False) -> ingest.IngestResult:
     return ingest.ingest(read_upload(digest, name, content), kind, dict(mapping), drop_duplicates=drop_duplicates)
 
-ui.page_frame("data")
-ui.inject_css()
+frame.page_frame("data")
+frame.inject_css()
 
 
 def link_key(prefix: str, value: str) -> str:
@@ -52,28 +54,28 @@ def save(canvas_id: str, kind: str, digest: str, name: str, content: bytes, mapp
     links = {**suggested, **confirmed}
 
     def action(db):
-        return store.save_dataset(session=db, canvas_id=canvas_id, kind=kind, frame=result.frame, filename=name,
+        return storage.save_dataset(session=db, canvas_id=canvas_id, kind=kind, frame=result.frame, filename=name,
                                   mapping=dict(mapping), report=result.report.to_dict(), segment_links=links,
                                   confirmed_links=confirmed)
 
-    if ui.act(action):
+    if frame.act(action):
         # A new key gives a fresh, empty uploader (its value cannot be set directly).
         st.session_state["data_upload_round"] = st.session_state.get("data_upload_round", 0) + 1
         st.session_state[SAVED] = (canvas_id, KIND_LABELS[kind], len(result.frame))
-        ui.warm_metrics(canvas_id)  # the metrics page's figures, computed while the founder reads on
+        frame.warm_metrics(canvas_id)  # the metrics page's figures, computed while the founder reads on
 
 
 def delete(canvas_id: str, dataset_id: str) -> None:
-    ui.act(lambda db: store.delete_dataset(session=db, canvas_id=canvas_id, dataset_id=dataset_id),
+    frame.act(lambda db: storage.delete_dataset(session=db, canvas_id=canvas_id, dataset_id=dataset_id),
            done="Dataset deleted")
 
 
 def relink(canvas_id: str, dataset_id: str, values: list[str]) -> None:
     prefix = f"data_relink_{dataset_id}"
     links = {v: st.session_state.get(link_key(prefix, v)) or "" for v in values}
-    if ui.act(lambda db: store.link_dataset_segments(session=db, canvas_id=canvas_id, dataset_id=dataset_id,
+    if frame.act(lambda db: storage.link_dataset_segments(session=db, canvas_id=canvas_id, dataset_id=dataset_id,
                                                       segment_links=links), done="Segment links saved"):
-        ui.warm_metrics(canvas_id)
+        frame.warm_metrics(canvas_id)
 
 
 def link_widgets(prefix: str, values: list[str], segments: Mapping[str, str],
@@ -103,11 +105,11 @@ def link_widgets(prefix: str, values: list[str], segments: Mapping[str, str],
     return shown
 
 
-def preview_columns(frame: pd.DataFrame) -> dict:
+def preview_columns(table: pd.DataFrame) -> dict:
     """Dates show as dates; a time of day only where the preview has one ("00:00:00" says nothing)."""
     config = {}
-    for name in frame.columns:
-        column = frame[name]
+    for name in table.columns:
+        column = table[name]
         if pd.api.types.is_datetime64_any_dtype(column):
             times = column.dropna()
             plain = bool((times == times.dt.normalize()).all())
@@ -132,13 +134,13 @@ def show_report(report: dict) -> None:
 
 # --- Page -------------------------------------------------------------------------------------
 
-with ui.session() as db:
-    canvas = ui.page_heading(db, "Customer data", "your own transactions, survey scores and acquisition spend, "
+with frame.session() as db:
+    canvas = frame.page_heading(db, "Customer data", "your own transactions, survey scores and acquisition spend, "
                                                   "linked to the canvas's segments.")
-    datasets = store.list_datasets(session=db, canvas_id=canvas.id)
-    segments = {s.id: s.name for s in store.list_segments(session=db, canvas_id=canvas.id)}
-    remembered = store.remembered_links(session=db, canvas_id=canvas.id)
-ui.show_flash()
+    datasets = storage.list_datasets(session=db, canvas_id=canvas.id)
+    segments = {s.id: s.name for s in storage.list_segments(session=db, canvas_id=canvas.id)}
+    remembered = storage.remembered_links(session=db, canvas_id=canvas.id)
+frame.show_flash()
 
 st.subheader("Linked to this canvas")
 if not datasets:

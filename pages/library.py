@@ -2,22 +2,24 @@
 
 import streamlit as st
 
-from canvas import exchange, store, ui
-from canvas.models import CANVAS_NAME_MAX_CHARS, CURRENCIES, CanvasCreate, CanvasUpdate
-from canvas.render import escape_text
+from canvas.library import exchange
+from canvas import storage
+from canvas.ui import frame
+from canvas.domain.models import CANVAS_NAME_MAX_CHARS, CURRENCIES, CanvasCreate, CanvasUpdate
+from canvas.ui.markup import escape_text
 
-ui.page_frame("library")
-ui.inject_css()
-ui.keep_canvas_in_url()
+frame.page_frame("library")
+frame.inject_css()
+frame.keep_canvas_in_url()
 
 OPEN = "lib_open"  # a canvas to open on the board, set by a callback (callbacks cannot switch pages)
 
 
 def create() -> None:
     def action(db):
-        canvas = store.create_canvas(
+        canvas = storage.create_canvas(
             session=db,
-            data=store.parse(
+            data=storage.parse(
                 CanvasCreate, name=st.session_state["lib_new_name"],
                 description=st.session_state["lib_new_description"],
                 currency=st.session_state["lib_new_currency"],
@@ -27,22 +29,22 @@ def create() -> None:
         st.session_state["lib_new_description"] = ""
         return canvas
 
-    canvas = ui.act(action)
+    canvas = frame.act(action)
     if canvas:
         open_on_board(canvas.id)
-        ui.flash("success", f"Created “{canvas.name}”: add its first notes here on the board")
+        frame.flash("success", f"Created “{canvas.name}”: add its first notes here on the board")
 
 
 def open_on_board(canvas_id: str) -> None:
-    ui.open_canvas(canvas_id)
+    frame.open_canvas(canvas_id)
     st.session_state[OPEN] = canvas_id
 
 
 def rename(canvas_id: str) -> None:
-    ui.act(
-        lambda db: store.update_canvas(
-            session=db, canvas_id=canvas_id, expected_version=ui.seen_version(canvas_id),
-            data=store.parse(
+    frame.act(
+        lambda db: storage.update_canvas(
+            session=db, canvas_id=canvas_id, expected_version=frame.seen_version(canvas_id),
+            data=storage.parse(
                 CanvasUpdate, name=st.session_state[f"lib_name_{canvas_id}"],
                 description=st.session_state[f"lib_description_{canvas_id}"],
             ),
@@ -52,49 +54,49 @@ def rename(canvas_id: str) -> None:
 
 
 def duplicate(canvas_id: str) -> None:
-    copy = ui.act(lambda db: store.duplicate_canvas(session=db, canvas_id=canvas_id))
+    copy = frame.act(lambda db: storage.duplicate_canvas(session=db, canvas_id=canvas_id))
     if copy:
-        ui.flash("success", f"Duplicated as “{copy.name}”")
+        frame.flash("success", f"Duplicated as “{copy.name}”")
 
 
 def trash(canvas_id: str) -> None:
-    if ui.act(lambda db: store.trash_canvas(session=db, canvas_id=canvas_id), done="Moved to the trash"):
-        ui.forget_canvas(canvas_id)
+    if frame.act(lambda db: storage.trash_canvas(session=db, canvas_id=canvas_id), done="Moved to the trash"):
+        frame.forget_canvas(canvas_id)
 
 
 def restore(canvas_id: str) -> None:
-    ui.act(lambda db: store.restore_canvas(session=db, canvas_id=canvas_id), done="Restored from the trash")
+    frame.act(lambda db: storage.restore_canvas(session=db, canvas_id=canvas_id), done="Restored from the trash")
 
 
 def import_canvas() -> None:
     upload = st.session_state.get(f"lib_import_{st.session_state.get('lib_import_round', 0)}")
     if upload is None:
-        ui.flash("error", "Choose a canvas JSON file first.")
+        frame.flash("error", "Choose a canvas JSON file first.")
         return
 
     def action(db):
         document = exchange.read_document(upload.getvalue())
         return exchange.import_document(session=db, document=document)
 
-    canvas = ui.act(action)
+    canvas = frame.act(action)
     if canvas:
         st.session_state["lib_import_round"] = st.session_state.get("lib_import_round", 0) + 1
-        ui.open_canvas(canvas.id)
-        ui.flash("success", f"Imported as “{canvas.name}”")
+        frame.open_canvas(canvas.id)
+        frame.flash("success", f"Imported as “{canvas.name}”")
 
 
 def purge(canvas_id: str) -> None:
-    ui.act(lambda db: store.purge_canvas(session=db, canvas_id=canvas_id), done="Deleted for good")
+    frame.act(lambda db: storage.purge_canvas(session=db, canvas_id=canvas_id), done="Deleted for good")
 
 
 if opening := st.session_state.pop(OPEN, None):
     st.switch_page("pages/board.py", query_params={"canvas": opening})
 
-with ui.session() as db:
-    canvases = store.list_canvases(session=db)
-    trashed = store.list_canvases(session=db, trashed=True)
+with frame.session() as db:
+    canvases = storage.list_canvases(session=db)
+    trashed = storage.list_canvases(session=db, trashed=True)
     exports = {c.id: exchange.dumps(exchange.export_document(session=db, canvas_id=c.id)) for c in canvases}
-ui.show_flash()
+frame.show_flash()
 
 st.markdown("<h1 class='bmc-title'>Library</h1><p class='bmc-description'>Every saved canvas. Changes save as "
             "you make them; deleted canvases wait in the trash.</p>", unsafe_allow_html=True)  # static text
@@ -113,7 +115,7 @@ with st.expander("Import a canvas", icon=":material/upload_file:"):
 
 on_screen = st.query_params.get("canvas")
 for canvas in canvases:
-    ui.remember_version(canvas)
+    frame.remember_version(canvas)
     with st.container(border=True, key=f"lib_canvas_{canvas.id}", horizontal=True, vertical_alignment="center"):
         with st.container(width="stretch", gap=None):
             st.markdown(f"**{escape_text(canvas.name)}**" + (" :blue-badge[Open now]" if canvas.id == on_screen else ""),

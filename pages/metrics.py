@@ -7,22 +7,26 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from canvas import canvasdata, coach, dashboard, store, ui
-from canvas import metric_charts as mc
-from canvas.coach import LIFETIME_CAP_MONTHS
-from canvas.demo import load_demo_data
-from canvas.document import canvas_document
-from canvas.render import compact, escape_text
+from canvas.customer_data import linked
+from canvas.domain import coach
+from canvas.analytics import dashboard
+from canvas import storage
+from canvas.ui import frame
+from canvas.ui.charts import metrics as mc
+from canvas.domain.coach import LIFETIME_CAP_MONTHS
+from canvas.library.demo import load_demo_data
+from canvas.domain.document import canvas_document
+from canvas.ui.markup import compact, escape_text
 
-ui.page_frame("metrics")
-ui.inject_css()
+frame.page_frame("metrics")
+frame.inject_css()
 ROWS_SHOWN = 15  # a longer targets table scrolls
 
 
 # --- Actions ----------------------------------------------------------------------------------
 
 def use_demo_data(canvas_id: str) -> None:
-    ui.act(lambda db: load_demo_data(session=db, canvas_id=canvas_id),
+    frame.act(lambda db: load_demo_data(session=db, canvas_id=canvas_id),
            done="Demo data linked; values that match no segment of this canvas are Unassigned")
 
 
@@ -42,13 +46,13 @@ def write_filters(first: date, last: date) -> None:
 
 # --- Page -------------------------------------------------------------------------------------
 
-with ui.session() as db:
-    canvas = ui.page_heading(db, "Metrics", "is each relationship working? The numbers from your own customer "
+with frame.session() as db:
+    canvas = frame.page_heading(db, "Metrics", "is each relationship working? The numbers from your own customer "
                                             "data, segment by segment.")
-    datasets, segment_names, key = canvasdata.describe(session=db, canvas_id=canvas.id)
-    board = store.load_board(session=db, canvas_id=canvas.id)
+    datasets, segment_names, key = linked.describe(session=db, canvas_id=canvas.id)
+    board = storage.load_board(session=db, canvas_id=canvas.id)
     document = canvas_document(db, board.canvas)
-ui.show_flash()
+frame.show_flash()
 currency = canvas.currency
 
 if "transactions" not in datasets:
@@ -72,7 +76,7 @@ for warning in warnings:
     st.warning(warning, icon=":material/link_off:")
 
 bar = st.container(horizontal=True, vertical_alignment="bottom", key="met_filters")
-frames = ui.metrics_frames(canvas.id, key)
+frames = frame.metrics_frames(canvas.id, key)
 first_day = frames["transactions"]["date"].min().date()
 last_day = frames["transactions"]["date"].max().date()
 filters = dashboard.within_data(filters, first_day, last_day)
@@ -85,8 +89,8 @@ bar.multiselect("Segments", names, default=list(filters.segments), key="met_segm
 bar.segmented_control("Granularity", dashboard.PERIODS, default=filters.period, key="met_period",
                       on_change=write_filters, args=bounds, format_func=str.capitalize)
 
-clv_job = ui.metrics_clv(canvas.id, key, filters.start, filters.end)  # fits while the rest is computed
-result = ui.metrics_figures(canvas.id, key, filters)
+clv_job = frame.metrics_clv(canvas.id, key, filters.start, filters.end)  # fits while the rest is computed
+result = frame.metrics_figures(canvas.id, key, filters)
 if result["empty"]:
     st.info("No orders in this selection: widen the dates or pick other segments.")
     st.stop()
@@ -159,7 +163,7 @@ with st.spinner("Fitting the predictive CLV model…"):
     try:
         pred = clv_job.result()
     except Exception as exc:  # noqa: BLE001 - the page goes on with historical CLV, and says why
-        ui.metrics_clv.clear()  # do not keep the failure: the next visit tries again
+        frame.metrics_clv.clear()  # do not keep the failure: the next visit tries again
         pred = dashboard.predictive_clv(None)
         pred["reasons"] = [f"The model could not be fitted ({exc})."]
 customers = pred["customers"]
@@ -185,7 +189,7 @@ a.plotly_chart(mc.cost_vs_value(value_table, colours, currency), width="stretch"
 b.plotly_chart(mc.ltv_vs_cac(value_table if len(value_table) else None, colours, currency), width="stretch",
                key="met_ltv_cac")
 types = dashboard.primary_types(board.segments, board.relationships)
-st.plotly_chart(mc.by_relationship_type(dashboard.by_primary_type(ui.metrics_by_type(canvas.id, key, filters, types)), currency),
+st.plotly_chart(mc.by_relationship_type(dashboard.by_primary_type(frame.metrics_by_type(canvas.id, key, filters, types)), currency),
                 width="stretch", key="met_by_type")
 
 # --- What-if ----------------------------------------------------------------------------------

@@ -6,19 +6,22 @@ import pandas as pd
 import streamlit as st
 from pydantic import ValidationError
 
-from canvas import charts, coach, store, ui
-from canvas.blocks import KEY_QUESTIONS, LIFECYCLE_STAGES, RELATIONSHIP_TYPES, TARGETS, Block
-from canvas.document import canvas_document
-from canvas.errors import InvalidInput, describe_validation_error
-from canvas.relationships import TEXT_MAX_CHARS, RelationshipDesign, comparison_columns
-from canvas.render import escape_text, money
+from canvas.ui.charts import relationships as relationship_charts
+from canvas.domain import coach
+from canvas import storage
+from canvas.ui import frame
+from canvas.domain.blocks import KEY_QUESTIONS, LIFECYCLE_STAGES, RELATIONSHIP_TYPES, TARGETS, Block
+from canvas.domain.document import canvas_document
+from canvas.domain.errors import InvalidInput, describe_validation_error
+from canvas.domain.relationships import TEXT_MAX_CHARS, RelationshipDesign, comparison_columns
+from canvas.ui.markup import escape_text, money
 
 SEVERITY_ICON = {"high": ":material/error:", "medium": ":material/warning:", "low": ":material/info:"}
 SEVERITY_COLOUR = {"high": "red", "medium": "orange", "low": "blue"}
 TARGET_COLUMNS = 4  # per row: seven in one row wrap their labels to unequal heights at 1024 px
 
-ui.page_frame("relationships")
-ui.inject_css()
+frame.page_frame("relationships")
+frame.inject_css()
 
 
 def type_label(key: str) -> str:
@@ -82,28 +85,28 @@ def save_design(canvas_id: str, segment_id: str) -> None:
             raise describe_validation_error(error) from None
         except ValueError as error:
             raise InvalidInput(str(error)) from None
-        store.save_relationship(session=db, canvas_id=canvas_id, expected_version=ui.seen_version(canvas_id),
+        storage.save_relationship(session=db, canvas_id=canvas_id, expected_version=frame.seen_version(canvas_id),
                                 segment_id=segment_id, design=design)
         return design, fixed
 
-    saved = ui.act(action, done="Relationship saved")
+    saved = frame.act(action, done="Relationship saved")
     if saved is not None:
         design, fixed = saved
         state.update(form_state(design, prefix))  # the form shows what was saved, not what was typed
         if fixed:
-            ui.flash("info", fixed)
+            frame.flash("info", fixed)
 
 
 def dismiss(canvas_id: str, rule_id: str, segment_id: str | None, key: str) -> None:
-    ui.act(lambda db: store.dismiss_finding(
-        session=db, canvas_id=canvas_id, expected_version=ui.seen_version(canvas_id), rule_id=rule_id,
+    frame.act(lambda db: storage.dismiss_finding(
+        session=db, canvas_id=canvas_id, expected_version=frame.seen_version(canvas_id), rule_id=rule_id,
         segment_id=segment_id, reason=st.session_state[key] or "",
     ), done="Finding dismissed; your reason is saved with the canvas")
 
 
 def bring_back(canvas_id: str, dismissed_id: int) -> None:
-    ui.act(lambda db: store.restore_finding(
-        session=db, canvas_id=canvas_id, expected_version=ui.seen_version(canvas_id), dismissed_id=dismissed_id,
+    frame.act(lambda db: storage.restore_finding(
+        session=db, canvas_id=canvas_id, expected_version=frame.seen_version(canvas_id), dismissed_id=dismissed_id,
     ), done="Finding brought back")
 
 
@@ -118,7 +121,7 @@ def finding_label(finding: coach.Finding, names: dict[str, str]) -> str:
     return f":{colour}[{SEVERITY_ICON[finding.severity]} **{finding.severity.capitalize()}**] {escape_text(title)}"
 
 
-def draw_coach(board: store.Board, document: dict) -> None:
+def draw_coach(board: storage.Board, document: dict) -> None:
     names = {s.id: s.name for s in board.segments}
     found = coach.findings(document)
     with st.container(border=True, key="rel_coach"):
@@ -152,7 +155,7 @@ def draw_coach(board: store.Board, document: dict) -> None:
                                args=(board.canvas.id, item.id))
 
 
-def draw_design_form(board: store.Board, segment) -> None:
+def draw_design_form(board: storage.Board, segment) -> None:
     canvas_id = board.canvas.id
     design = board.relationships.get(segment.id)
     current = RelationshipDesign() if design is None else RelationshipDesign.model_validate(design, from_attributes=True)
@@ -217,13 +220,13 @@ def draw_design_form(board: store.Board, segment) -> None:
 
 # --- Page -------------------------------------------------------------------------------------
 
-with ui.session() as db:
-    canvas = ui.page_heading(db, "Customer Relationships", "for each segment, the relationship, what it costs, "
+with frame.session() as db:
+    canvas = frame.page_heading(db, "Customer Relationships", "for each segment, the relationship, what it costs, "
                                                            "and what it aims at.")
-    board = store.load_board(session=db, canvas_id=canvas.id)
+    board = storage.load_board(session=db, canvas_id=canvas.id)
     document = canvas_document(db, board.canvas)
-ui.remember_version(board.canvas)
-ui.show_flash()
+frame.remember_version(board.canvas)
+frame.show_flash()
 
 if not board.segments:
     st.info("This canvas has no customer segments yet. Add them in the Customer Segments block of the board; "
@@ -242,12 +245,12 @@ comparison = comparison_columns(board.segments, board.relationships, channel_nam
 st.table(pd.DataFrame({escape_text(name): {row: escape_text(text) for row, text in column.items()}
                        for name, column in comparison.items()}), border="horizontal", width="content")
 if board.relationships:
-    st.plotly_chart(charts.relationship_spectrum(board.segments, board.relationships),
+    st.plotly_chart(relationship_charts.relationship_spectrum(board.segments, board.relationships),
                     width="stretch", key="rel_chart_spectrum")  # full width: six labelled types
     costs, totals = st.columns(2)
-    costs.plotly_chart(charts.cost_vs_retention(board.segments, board.relationships, board.canvas.currency),
+    costs.plotly_chart(relationship_charts.cost_vs_retention(board.segments, board.relationships, board.canvas.currency),
                        width="stretch", key="rel_chart_cost_retention")
-    totals.plotly_chart(charts.relationship_costs(board.segments, board.relationships, board.canvas.currency),
+    totals.plotly_chart(relationship_charts.relationship_costs(board.segments, board.relationships, board.canvas.currency),
                         width="stretch", key="rel_chart_costs")
 
 st.subheader("Design each relationship")

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from canvas import store
+from canvas import storage
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -18,7 +18,7 @@ ROOT = Path(__file__).resolve().parent.parent
 def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Dataset files of each test go to its own folder, never into the repository's data/."""
     folder = tmp_path / "data"
-    monkeypatch.setenv(store.DATA_DIR_ENV, str(folder))
+    monkeypatch.setenv(storage.DATA_DIR_ENV, str(folder))
     return folder
 
 
@@ -26,13 +26,13 @@ def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 def database_url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
     """A SQLite file of this test's own, also set as CANVAS_DATABASE_URL for code that reads it."""
     url = f"sqlite:///{tmp_path / 'canvas.db'}"
-    monkeypatch.setenv(store.DATABASE_URL_ENV, url)
+    monkeypatch.setenv(storage.DATABASE_URL_ENV, url)
     return url
 
 
 @pytest.fixture
 def engine(database_url: str) -> Iterator[Engine]:
-    engine = store.make_engine(database_url)
+    engine = storage.make_engine(database_url)
     yield engine
     engine.dispose()
 
@@ -103,7 +103,7 @@ def postgres_url(postgres_server: str, monkeypatch: pytest.MonkeyPatch) -> Itera
     with admin.connect() as connection:
         connection.execute(text(f'CREATE DATABASE "{name}"'))
     url = f"{postgres_server}/{name}"
-    monkeypatch.setenv(store.DATABASE_URL_ENV, url)
+    monkeypatch.setenv(storage.DATABASE_URL_ENV, url)
     yield url
     with admin.connect() as connection:
         connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))

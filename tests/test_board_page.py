@@ -6,10 +6,10 @@ import pytest
 from sqlmodel import Session
 from streamlit.testing.v1 import AppTest
 
-from canvas import store
-from canvas.blocks import NOTE_COLOURS, Block
-from canvas.demo import DEMO_CANVAS_ID
-from canvas.models import CanvasCreate, NoteCreate
+from canvas import storage
+from canvas.domain.blocks import NOTE_COLOURS, Block
+from canvas.library.demo import DEMO_CANVAS_ID
+from canvas.domain.models import CanvasCreate, NoteCreate
 from tests.conftest import ROOT
 
 TIMEOUT = 30  # pages import Plotly and the database layer: the 3 s default is too short
@@ -58,7 +58,7 @@ def test_adding_a_tagged_note_saves_it_without_asking_a_colour_and_closes_the_po
     assert "Local bakeries" in markdown_text(app)
     assert not [s for s in app.selectbox if s.key == "board_add_key_partners_colour"]  # the segment decides
     with Session(engine) as session:
-        notes = store.load_board(session=session, canvas_id=DEMO_CANVAS_ID).notes[Block.KEY_PARTNERS]
+        notes = storage.load_board(session=session, canvas_id=DEMO_CANVAS_ID).notes[Block.KEY_PARTNERS]
         assert (notes[-1].text, notes[-1].segment_id) == ("Local bakeries", "seg-office")
     assert app.text_area(key="board_add_key_partners_text").value == ""
     assert app.session_state["board_add_key_partners_open"] is False  # closed: the new note is not hidden
@@ -69,7 +69,7 @@ def test_an_untagged_note_takes_the_chosen_colour(app, engine):
     app = add_form_submit(app, Block.CHANNELS, "Podcast ads")
     assert not app.error
     with Session(engine) as session:
-        note = store.load_board(session=session, canvas_id=DEMO_CANVAS_ID).notes[Block.CHANNELS][-1]
+        note = storage.load_board(session=session, canvas_id=DEMO_CANVAS_ID).notes[Block.CHANNELS][-1]
     assert (note.text, note.colour, note.segment_id) == ("Podcast ads", NOTE_COLOURS["Green"], None)
 
 
@@ -80,19 +80,19 @@ def test_an_empty_note_gets_a_message_and_nothing_is_saved(app, engine):
     assert [e.value for e in app.error] == ["Note text: The note cannot be empty"]
     assert app.session_state["board_add_channels_open"] is True  # still open, to fix the note
     with Session(engine) as session:
-        assert store.get_canvas(session=session, canvas_id=DEMO_CANVAS_ID).version == 1
+        assert storage.get_canvas(session=session, canvas_id=DEMO_CANVAS_ID).version == 1
 
 
 def test_a_stale_board_refuses_the_save_and_keeps_the_text(app, engine):
     with Session(engine) as other_person:
-        store.add_note(session=other_person, canvas_id=DEMO_CANVAS_ID, expected_version=1,
-                       data=store.parse(NoteCreate, block=Block.CHANNELS, text="Someone else's"))
+        storage.add_note(session=other_person, canvas_id=DEMO_CANVAS_ID, expected_version=1,
+                       data=storage.parse(NoteCreate, block=Block.CHANNELS, text="Someone else's"))
     app = add_form_submit(app, Block.CHANNELS, "My idea")
     assert not app.exception
     assert "changed elsewhere" in app.error[0].value
     assert app.text_area(key="board_add_channels_text").value == "My idea"  # not lost
     with Session(engine) as session:
-        texts = [n.text for n in store.load_board(session=session, canvas_id=DEMO_CANVAS_ID).notes[Block.CHANNELS]]
+        texts = [n.text for n in storage.load_board(session=session, canvas_id=DEMO_CANVAS_ID).notes[Block.CHANNELS]]
     assert "My idea" not in texts and "Someone else's" in texts
 
 
@@ -113,7 +113,7 @@ def test_edit_note_reorder_and_delete(app, engine):
     assert "Instagram, TikTok and brewing guides" in markdown_text(app)
     app = app.button(key="board_note_demo-note-17_up").click().run()
     with Session(engine) as session:
-        channels = store.load_board(session=session, canvas_id=DEMO_CANVAS_ID).notes[Block.CHANNELS]
+        channels = storage.load_board(session=session, canvas_id=DEMO_CANVAS_ID).notes[Block.CHANNELS]
         assert channels[0].id == "demo-note-17"
     app = app.button(key="board_note_demo-note-17_delete").click().run()
     assert "Instagram, TikTok" not in markdown_text(app)
@@ -127,14 +127,14 @@ def test_a_tagged_note_is_not_asked_its_colour_when_edited(app, engine):
     app = app.button(key="board_note_demo-note-17_save").click().run()
     assert not app.error
     with Session(engine) as session:
-        note = next(n for n in store.load_board(session=session, canvas_id=DEMO_CANVAS_ID).notes[Block.CHANNELS]
+        note = next(n for n in storage.load_board(session=session, canvas_id=DEMO_CANVAS_ID).notes[Block.CHANNELS]
                     if n.id == "demo-note-17")
     assert (note.text, note.segment_id) == ("Instagram", "seg-home")
 
     app.selectbox(key="board_note_demo-note-17_segment").set_value("")  # "No segment"
     app = app.button(key="board_note_demo-note-17_save").click().run()
     with Session(engine) as session:
-        note = next(n for n in store.load_board(session=session, canvas_id=DEMO_CANVAS_ID).notes[Block.CHANNELS]
+        note = next(n for n in storage.load_board(session=session, canvas_id=DEMO_CANVAS_ID).notes[Block.CHANNELS]
                     if n.id == "demo-note-17")
     assert note.segment_id is None
     assert app.selectbox(key="board_note_demo-note-17_colour").value == note.colour  # untagged: asked now
@@ -156,7 +156,7 @@ def test_add_segment_from_the_segments_block(app, engine):
     assert not app.error
     assert "Caf" in markdown_text(app)
     with Session(engine) as session:
-        names = [s.name for s in store.list_segments(session=session, canvas_id=DEMO_CANVAS_ID)]
+        names = [s.name for s in storage.list_segments(session=session, canvas_id=DEMO_CANVAS_ID)]
     assert names[-1] == "Cafés"
 
 
@@ -168,9 +168,9 @@ def test_unknown_canvas_id_in_the_url(database_url):
 
 def test_two_canvases_switch_by_url(database_url, engine):
     with Session(engine) as session:
-        other = store.create_canvas(session=session, data=store.parse(CanvasCreate, name="Side project"))
-        store.add_note(session=session, canvas_id=other.id, expected_version=1,
-                       data=store.parse(NoteCreate, block=Block.KEY_ACTIVITIES, text="Only on the side project"))
+        other = storage.create_canvas(session=session, data=storage.parse(CanvasCreate, name="Side project"))
+        storage.add_note(session=session, canvas_id=other.id, expected_version=1,
+                       data=storage.parse(NoteCreate, block=Block.KEY_ACTIVITIES, text="Only on the side project"))
     app = board({"canvas": other.id})
     assert "Side project" in markdown_text(app) and "Only on the side project" in markdown_text(app)
     app = board({"canvas": DEMO_CANVAS_ID})

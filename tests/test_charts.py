@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
-from canvas import charts
+from canvas.ui.charts import relationships as relationship_charts
 
 
 def segment(id_: str, name: str, size: int | None) -> SimpleNamespace:
@@ -32,11 +32,11 @@ def texts(fig) -> str:
 
 
 def test_charts_say_what_dot_sizes_mean():
-    spectrum = charts.relationship_spectrum(SEGMENTS, DESIGNS)
+    spectrum = relationship_charts.relationship_spectrum(SEGMENTS, DESIGNS)
     assert "primary type" in spectrum.layout.title.subtitle.text.lower()
     sizes = {t.marker.size for t in spectrum.data}
     assert len(sizes) == 2  # primary and other types differ in size
-    bubbles = charts.cost_vs_retention(SEGMENTS, DESIGNS, "EUR")
+    bubbles = relationship_charts.cost_vs_retention(SEGMENTS, DESIGNS, "EUR")
     assert "number of customers" in bubbles.layout.title.subtitle.text
     big, small = (t.marker.size for t in bubbles.data)
     assert big > small  # 900 customers against 100
@@ -44,8 +44,8 @@ def test_charts_say_what_dot_sizes_mean():
 
 
 def test_segment_names_cannot_inject_plotly_markup_or_template_fields():
-    for fig in (charts.relationship_spectrum(SEGMENTS, DESIGNS), charts.cost_vs_retention(SEGMENTS, DESIGNS, "EUR"),
-                charts.relationship_costs(SEGMENTS, DESIGNS, "EUR")):
+    for fig in (relationship_charts.relationship_spectrum(SEGMENTS, DESIGNS), relationship_charts.cost_vs_retention(SEGMENTS, DESIGNS, "EUR"),
+                relationship_charts.relationship_costs(SEGMENTS, DESIGNS, "EUR")):
         shown = texts(fig)
         assert "<b>Bold" not in shown and "& co" not in shown
         assert "&lt;b>Bold&lt;/b> &amp; co" in shown

@@ -6,7 +6,7 @@ import json
 import subprocess
 import sys
 
-from canvas.cli import main
+from canvas.cli.main import main
 from tests.conftest import ROOT
 
 
@@ -52,7 +52,7 @@ def test_export_import_check_round_trip(database_url, tmp_path, capsys):
 
 
 def test_check_finds_one_size_fits_all(tmp_path, capsys):
-    from canvas.demo import demo_document
+    from canvas.library.demo import demo_document
 
     document = demo_document()
     for entry in document["relationships"]:
@@ -76,7 +76,7 @@ def test_import_of_a_bad_file_is_one_clear_line(database_url, tmp_path, capsys):
 
 
 def test_metrics_and_clv_commands_on_the_demo_data(capsys):
-    from canvas.demo import DEMO_DATA_DIR
+    from canvas.library.demo import DEMO_DATA_DIR
 
     path = str(DEMO_DATA_DIR / "transactions.csv")
     assert main(["metrics", path, "--json"]) == 0

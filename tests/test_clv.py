@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from canvas import clv
+from canvas.analytics import clv
 
 CDNOW = clv.BGNBDFit(r=0.243, alpha=4.414, a=0.793, b=2.426, loglik=math.nan, converged=True)
 

@@ -6,8 +6,8 @@ import copy
 
 import pytest
 
-from canvas import coach
-from canvas.demo import demo_document
+from canvas.domain import coach
+from canvas.library.demo import demo_document
 
 
 def rules(document, metrics=None, **kw) -> dict[str, set[tuple[str, ...]]]:

@@ -8,9 +8,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from canvas import dashboard, datalink, ingest, metrics
-from canvas import metric_charts as mc
-from canvas.demo import DEMO_DATA_DIR
+from canvas.analytics import dashboard
+from canvas.customer_data import linking
+from canvas.customer_data import ingest
+from canvas.analytics import metrics
+from canvas.ui.charts import metrics as mc
+from canvas.library.demo import DEMO_DATA_DIR
 
 NAMES = {"seg-home": "Home brewers", "seg-office": "Office teams", "seg-gift": "Gift buyers"}
 COLOURS = {"Home brewers": "#1F77B4", "Office teams": "#E4572E", "Gift buyers": "#2CA58D"}
@@ -19,8 +22,8 @@ COLOURS = {"Home brewers": "#1F77B4", "Office teams": "#E4572E", "Gift buyers": 
 @pytest.fixture(scope="module")
 def demo():
     links = {name: sid for sid, name in NAMES.items()}
-    tx = datalink.apply_links(ingest.load(DEMO_DATA_DIR / "transactions.csv").frame, links, NAMES)
-    spend = datalink.apply_links(ingest.load(DEMO_DATA_DIR / "spend.csv", kind="spend").frame, links, NAMES)
+    tx = linking.apply_links(ingest.load(DEMO_DATA_DIR / "transactions.csv").frame, links, NAMES)
+    spend = linking.apply_links(ingest.load(DEMO_DATA_DIR / "spend.csv", kind="spend").frame, links, NAMES)
     surveys = ingest.load(DEMO_DATA_DIR / "surveys.csv", kind="surveys").frame
     segments = tx.drop_duplicates("customer_id").set_index("customer_id")
     surveys = surveys.assign(segment_id=surveys["customer_id"].map(segments["segment_id"]),

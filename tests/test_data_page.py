@@ -7,8 +7,9 @@ import html
 from sqlmodel import Session
 from streamlit.testing.v1 import AppTest
 
-from canvas import canvasdata, store
-from canvas.demo import DEMO_CANVAS_ID
+from canvas.customer_data import linked
+from canvas import storage
+from canvas.library.demo import DEMO_CANVAS_ID
 from tests.conftest import ROOT
 
 UPLOAD = (
@@ -45,8 +46,8 @@ def captions(app: AppTest) -> str:
 
 def saved_transactions(engine):
     with Session(engine) as session:
-        dataset = store.list_datasets(session=session, canvas_id=DEMO_CANVAS_ID)["transactions"]
-        return dataset, store.load_dataset(dataset)
+        dataset = storage.list_datasets(session=session, canvas_id=DEMO_CANVAS_ID)["transactions"]
+        return dataset, storage.load_dataset(dataset)
 
 
 def data_page() -> AppTest:
@@ -64,7 +65,7 @@ def test_demo_data_arrives_through_the_same_path(database_url, engine):
     for name in ("transactions&#46;csv", "surveys&#46;csv", "spend&#46;csv"):  # escaped file names
         assert name in text
     with Session(engine) as session:
-        data = canvasdata.load_canvas_data(session=session, canvas_id=DEMO_CANVAS_ID)
+        data = linked.load_canvas_data(session=session, canvas_id=DEMO_CANVAS_ID)
     assert data.has_transactions
     assert set(data.transactions["segment"].unique()) == {"Home brewers", "Office teams", "Gift buyers"}
     assert set(data.surveys["segment"].unique()) <= {"Home brewers", "Office teams", "Gift buyers"}
@@ -73,22 +74,22 @@ def test_demo_data_arrives_through_the_same_path(database_url, engine):
 def test_relinking_a_segment_value_moves_its_rows(database_url, engine):
     app = data_page()
     with Session(engine) as session:
-        dataset = store.list_datasets(session=session, canvas_id=DEMO_CANVAS_ID)["transactions"]
+        dataset = storage.list_datasets(session=session, canvas_id=DEMO_CANVAS_ID)["transactions"]
     app.selectbox(key=link_key(f"data_relink_{dataset.id}", "Gift buyers")).set_value("")
     app = next(b for b in app.button if b.label == "Save links" and dataset.id in str(b.form_id)).click().run()
     assert not app.error
     with Session(engine) as session:
-        data = canvasdata.load_canvas_data(session=session, canvas_id=DEMO_CANVAS_ID)
+        data = linked.load_canvas_data(session=session, canvas_id=DEMO_CANVAS_ID)
     assert "Unassigned" in set(data.transactions["segment"]) and "Gift buyers" not in set(data.transactions["segment"])
 
 
 def test_delete_a_dataset(database_url, engine):
     app = data_page()
     with Session(engine) as session:
-        spend = store.list_datasets(session=session, canvas_id=DEMO_CANVAS_ID)["spend"]
+        spend = storage.list_datasets(session=session, canvas_id=DEMO_CANVAS_ID)["spend"]
     app = app.button(key=f"data_delete_{spend.id}").click().run()
     with Session(engine) as session:
-        assert "spend" not in store.list_datasets(session=session, canvas_id=DEMO_CANVAS_ID)
+        assert "spend" not in storage.list_datasets(session=session, canvas_id=DEMO_CANVAS_ID)
 
 
 def test_an_upload_suggests_links_with_reasons_and_saves_what_was_confirmed(database_url, engine):

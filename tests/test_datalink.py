@@ -6,7 +6,7 @@ import dataclasses
 
 import pytest
 
-from canvas.datalink import UNASSIGNED, LinkSuggestion, apply_links, segment_values, suggest, suggest_links
+from canvas.customer_data.linking import UNASSIGNED, LinkSuggestion, apply_links, segment_values, suggest, suggest_links
 
 SEGMENTS = {"s1": "Home brewers", "s2": "Office teams"}
 KETTLE = {"s1": "Home brewers", "s2": "Office teams", "s3": "Gift buyers"}

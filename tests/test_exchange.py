@@ -8,9 +8,10 @@ import json
 import pytest
 from sqlmodel import Session
 
-from canvas import exchange, store
-from canvas.demo import DEMO_CANVAS_ID, create_demo, demo_document
-from canvas.errors import InvalidInput
+from canvas.library import exchange
+from canvas import storage
+from canvas.library.demo import DEMO_CANVAS_ID, create_demo, demo_document
+from canvas.domain.errors import InvalidInput
 
 
 def strip_ids(document: dict) -> dict:
@@ -36,7 +37,7 @@ def strip_ids(document: dict) -> dict:
 
 def test_export_import_export_gives_an_identical_canvas(session):
     create_demo(session=session)
-    store.dismiss_finding(session=session, canvas_id=DEMO_CANVAS_ID, expected_version=1, rule_id="no-targets",
+    storage.dismiss_finding(session=session, canvas_id=DEMO_CANVAS_ID, expected_version=1, rule_id="no-targets",
                           segment_id="seg-gift", reason="Gift buyers are one-off")
     first = exchange.export_document(session=session, canvas_id=DEMO_CANVAS_ID)
     text = exchange.dumps(first)
@@ -72,7 +73,7 @@ def test_a_failed_import_saves_nothing(session, monkeypatch):
     monkeypatch.setattr(exchange, "replace_contents", explode)
     with pytest.raises(RuntimeError):
         exchange.import_document(session=session, document=demo_document())
-    assert store.count_canvases(session=session) == 0
+    assert storage.count_canvases(session=session) == 0
 
 
 def bad(mutate) -> str:

@@ -12,8 +12,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from canvas import ingest
-from canvas.ingest import IngestError
+from canvas.customer_data import ingest
+from canvas.customer_data.ingest import IngestError
 
 TODAY = date(2026, 11, 22)
 
@@ -325,7 +325,7 @@ def test_spend_periods():
 
 
 def test_demo_files_read_cleanly():
-    from canvas.demo import DEMO_DATA_DIR
+    from canvas.library.demo import DEMO_DATA_DIR
 
     result = ingest.load(DEMO_DATA_DIR / "transactions.csv", today=TODAY)
     assert result.report.problems == [] and result.report.refunds > 0

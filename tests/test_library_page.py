@@ -6,9 +6,9 @@ from __future__ import annotations
 from sqlmodel import Session
 from streamlit.testing.v1 import AppTest
 
-from canvas import store
-from canvas.demo import DEMO_CANVAS_ID
-from canvas.models import CanvasCreate
+from canvas import storage
+from canvas.library.demo import DEMO_CANVAS_ID
+from canvas.domain.models import CanvasCreate
 from tests.test_board_page import board as start  # the app under AppTest, on the URL's query
 
 
@@ -32,7 +32,7 @@ def test_create_opens_the_new_canvas_on_the_board(database_url, engine):
     app = next(b for b in app.button if b.label == "Create canvas").click().run()
     assert not app.exception and not app.error
     with Session(engine) as session:
-        created = next(c for c in store.list_canvases(session=session) if c.name == "Second venture")
+        created = next(c for c in storage.list_canvases(session=session) if c.name == "Second venture")
     assert app.query_params["canvas"] == created.id
     assert "Second venture" in headings(app) and "Library" not in headings(app)  # now on the board
     assert any("Created" in t.value for t in app.toast)
@@ -41,18 +41,18 @@ def test_create_opens_the_new_canvas_on_the_board(database_url, engine):
 def test_open_trash_and_restore(database_url, engine):
     app = start()  # creates the demo canvas
     with Session(engine) as session:
-        other = store.create_canvas(session=session, data=store.parse(CanvasCreate, name="Side project"))
+        other = storage.create_canvas(session=session, data=storage.parse(CanvasCreate, name="Side project"))
     app = library(app)
     assert app.query_params["canvas"] == DEMO_CANVAS_ID  # the library keeps the canvas on screen
 
     app = app.button(key=f"lib_trash_{DEMO_CANVAS_ID}").click().run()
     with Session(engine) as session:
-        assert [c.id for c in store.list_canvases(session=session, trashed=True)] == [DEMO_CANVAS_ID]
+        assert [c.id for c in storage.list_canvases(session=session, trashed=True)] == [DEMO_CANVAS_ID]
     assert "canvas" not in app.query_params  # the trashed canvas is no longer the current one
 
     app = app.button(key=f"lib_restore_{DEMO_CANVAS_ID}").click().run()
     with Session(engine) as session:
-        assert store.list_canvases(session=session, trashed=True) == []
+        assert storage.list_canvases(session=session, trashed=True) == []
 
     app = app.button(key=f"lib_open_{other.id}").click().run()
     assert app.query_params["canvas"] == other.id

@@ -13,7 +13,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from canvas import clv, metrics
+from canvas.analytics import clv
+from canvas.analytics import metrics
 
 
 def frame(rows, columns=("customer_id", "date", "amount")) -> pd.DataFrame:

@@ -5,9 +5,9 @@ from __future__ import annotations
 from sqlmodel import Session
 from streamlit.testing.v1 import AppTest
 
-from canvas import store
-from canvas.demo import DEMO_CANVAS_ID
-from canvas.models import CanvasCreate
+from canvas import storage
+from canvas.library.demo import DEMO_CANVAS_ID
+from canvas.domain.models import CanvasCreate
 from tests.conftest import ROOT
 
 
@@ -57,7 +57,7 @@ def test_whatif_baseline_equals_measured_and_moves_with_retention(database_url):
 
 def test_empty_state_offers_the_demo_data(database_url, engine):
     with Session(engine) as session:
-        other = store.create_canvas(session=session, data=store.parse(CanvasCreate, name="Fresh idea"))
+        other = storage.create_canvas(session=session, data=storage.parse(CanvasCreate, name="Fresh idea"))
     app = metrics_page({"canvas": other.id})
     assert any("No customer data linked yet" in m.value for m in app.markdown)
     app = app.button(key="met_use_demo").click().run()

@@ -7,9 +7,9 @@ import html
 from sqlmodel import Session
 from streamlit.testing.v1 import AppTest
 
-from canvas import store
-from canvas.demo import DEMO_CANVAS_ID, ensure_demo
-from canvas.models import SegmentCreate, SegmentUpdate
+from canvas import storage
+from canvas.library.demo import DEMO_CANVAS_ID, ensure_demo
+from canvas.domain.models import SegmentCreate, SegmentUpdate
 from tests.conftest import ROOT
 
 TIMEOUT = 30
@@ -42,7 +42,7 @@ def change_demo(engine, change) -> None:
     """Change the demo canvas behind the page's back (as another tab would), with its current version."""
     with Session(engine) as session:
         ensure_demo(session=session)
-        version = store.get_canvas(session=session, canvas_id=DEMO_CANVAS_ID).version
+        version = storage.get_canvas(session=session, canvas_id=DEMO_CANVAS_ID).version
         change(session, version)
 
 
@@ -74,7 +74,7 @@ def test_redesigning_a_segment_saves_and_fixes_the_focus(database_url, engine):
     assert any("scaled to 34 % acquisition, 33 % retention, 33 % upselling" in i.value for i in app.info)
     assert app.number_input(key=f"{prefix}_focus_acquisition").value == 34
     with Session(engine) as session:
-        design = store.load_board(session=session, canvas_id=DEMO_CANVAS_ID).relationships["seg-gift"]
+        design = storage.load_board(session=session, canvas_id=DEMO_CANVAS_ID).relationships["seg-gift"]
     assert design.primary_type == "communities" and set(design.types) == {"self_service", "communities"}
     assert (design.focus_acquisition, design.focus_retention, design.focus_upselling) == (34, 33, 33)
     assert design.targets["nps"] == 30.0 and design.lifecycle["renewal"].startswith("A reminder")
@@ -87,7 +87,7 @@ def test_rate_targets_are_entered_in_percent_and_stored_as_fractions(database_ur
     app = save_button(app, "seg-home").click().run()
     assert not app.error
     with Session(engine) as session:
-        design = store.load_board(session=session, canvas_id=DEMO_CANVAS_ID).relationships["seg-home"]
+        design = storage.load_board(session=session, canvas_id=DEMO_CANVAS_ID).relationships["seg-home"]
     assert design.targets["retention_rate"] == 0.95
 
 
@@ -102,7 +102,7 @@ def test_dismissing_a_finding_needs_a_reason_and_keeps_it(database_url, engine):
     app = next(b for b in app.button if b.label == "Dismiss" and str(b.form_id) == key).click().run()
     assert not app.error
     with Session(engine) as session:
-        [dismissed] = store.load_board(session=session, canvas_id=DEMO_CANVAS_ID).dismissed
+        [dismissed] = storage.load_board(session=session, canvas_id=DEMO_CANVAS_ID).dismissed
     assert dismissed.reason == "Intentional for now"
     assert any(e.label.startswith("Dismissed (1)") for e in app.expander)
     after = sum(1 for e in app.expander if e.label != "The six relationship types")
@@ -128,7 +128,7 @@ def test_the_form_shows_the_saved_types_on_the_very_next_run(database_url, engin
     app = save_button(app, "seg-gift").click().run()
     assert not app.exception and not app.error
     with Session(engine) as session:
-        saved = store.load_board(session=session, canvas_id=DEMO_CANVAS_ID).relationships["seg-gift"].types
+        saved = storage.load_board(session=session, canvas_id=DEMO_CANVAS_ID).relationships["seg-gift"].types
     assert saved == ["communities", "self_service"]
     assert app.multiselect(key=f"{prefix}_types").value == saved
     assert app.selectbox(key=f"{prefix}_primary").value == "communities"
@@ -158,7 +158,7 @@ def test_comparison_shows_numbers_as_the_board_does(database_url):
 
 
 def test_coach_rows_show_severity_most_severe_first(database_url, engine):
-    change_demo(engine, lambda session, version: store.add_segment(
+    change_demo(engine, lambda session, version: storage.add_segment(
         session=session, canvas_id=DEMO_CANVAS_ID, expected_version=version,
         data=SegmentCreate(name="Cafés", estimated_size=40)))
     labels = coach_labels(relationships_page(database_url))
@@ -173,7 +173,7 @@ def test_coach_rows_show_severity_most_severe_first(database_url, engine):
 
 def test_segment_names_are_shown_as_text_not_markdown(database_url, engine):
     name = "*Gift* [buyers](https://example.com) :red[x]"
-    change_demo(engine, lambda session, version: store.update_segment(
+    change_demo(engine, lambda session, version: storage.update_segment(
         session=session, canvas_id=DEMO_CANVAS_ID, expected_version=version, segment_id="seg-gift",
         data=SegmentUpdate(name=name)))
     app = relationships_page(database_url)

@@ -1,9 +1,9 @@
 """User text on the board is rendered inert (no HTML, Markdown or LaTeX); figures are shortened for tiles."""
 
-from canvas.models import Note, Segment
+from canvas.domain.models import Note, Segment
 import pytest
 
-from canvas.render import compact, escape_text, notes_html, segments_html, tint, title_html
+from canvas.ui.markup import compact, escape_text, notes_html, segments_html, tint, title_html
 
 
 def test_escape_text_neutralises_html_and_markdown():

@@ -8,9 +8,9 @@ from alembic.migration import MigrationContext
 from sqlalchemy import inspect
 from sqlmodel import Session
 
-from canvas import store
-from canvas.blocks import Block
-from canvas.errors import (
+from canvas import storage
+from canvas.domain.blocks import Block
+from canvas.domain.errors import (
     CanvasNotFound,
     DatabaseUnavailable,
     InvalidInput,
@@ -18,7 +18,7 @@ from canvas.errors import (
     NothingToUndo,
     StaleCanvas,
 )
-from canvas.models import (
+from canvas.domain.models import (
     NOTE_MAX_CHARS,
     CanvasCreate,
     CanvasUpdate,
@@ -34,26 +34,26 @@ def database_url(request, tmp_path, monkeypatch):
     """Every storage test runs on SQLite and on PostgreSQL."""
     if request.param == "sqlite":
         url = f"sqlite:///{tmp_path / 'canvas.db'}"
-        monkeypatch.setenv(store.DATABASE_URL_ENV, url)
+        monkeypatch.setenv(storage.DATABASE_URL_ENV, url)
         return url
     return request.getfixturevalue("postgres_url")
 
 
 def new_canvas(session: Session, name: str = "Acme"):
-    return store.create_canvas(session=session, data=store.parse(CanvasCreate, name=name))
+    return storage.create_canvas(session=session, data=storage.parse(CanvasCreate, name=name))
 
 
 def add_note(session: Session, canvas, text: str, block: Block = Block.CHANNELS, **extra):
-    note = store.add_note(
+    note = storage.add_note(
         session=session, canvas_id=canvas.id, expected_version=canvas.version,
-        data=store.parse(NoteCreate, block=block, text=text, **extra),
+        data=storage.parse(NoteCreate, block=block, text=text, **extra),
     )
     session.refresh(canvas)
     return note
 
 
 def texts(session: Session, canvas, block: Block = Block.CHANNELS) -> list[str]:
-    return [n.text for n in store.load_board(session=session, canvas_id=canvas.id).notes[block]]
+    return [n.text for n in storage.load_board(session=session, canvas_id=canvas.id).notes[block]]
 
 
 # --- schema -----------------------------------------------------------------------------------
@@ -61,7 +61,7 @@ def texts(session: Session, canvas, block: Block = Block.CHANNELS) -> list[str]:
 def test_migrations_create_exactly_the_models_schema(engine):
     with engine.connect() as connection:
         differences = compare_metadata(
-            MigrationContext.configure(connection, opts={"compare_type": True}), store.metadata()
+            MigrationContext.configure(connection, opts={"compare_type": True}), storage.metadata()
         )
     assert differences == []
     assert {"canvas", "note", "segment", "canvassnapshot", "alembic_version"} <= set(inspect(engine).get_table_names())
@@ -70,14 +70,14 @@ def test_migrations_create_exactly_the_models_schema(engine):
 def test_migrating_again_keeps_saved_canvases(engine, session):
     canvas = new_canvas(session)
     add_note(session, canvas, "Web shop")
-    store.migrate(engine)  # what every start of the app does
+    storage.migrate(engine)  # what every start of the app does
     with Session(engine) as fresh:
         assert texts(fresh, canvas) == ["Web shop"]
 
 
 def test_unreachable_database_gives_a_clean_message():
     with pytest.raises(DatabaseUnavailable) as error:
-        store.make_engine("postgresql://me:hunter2@127.0.0.1:1/canvas")
+        storage.make_engine("postgresql://me:hunter2@127.0.0.1:1/canvas")
     message = str(error.value)
     assert "Cannot reach the database" in message and "CANVAS_DATABASE_URL" in message
     assert "hunter2" not in message  # never print the password
@@ -85,7 +85,7 @@ def test_unreachable_database_gives_a_clean_message():
 
 def test_malformed_database_url_is_explained():
     with pytest.raises(DatabaseUnavailable, match="not a database URL"):
-        store.make_engine("not a url")
+        storage.make_engine("not a url")
 
 
 # --- canvases ---------------------------------------------------------------------------------
@@ -94,7 +94,7 @@ def test_create_and_list(session):
     first = new_canvas(session, "First")
     second = new_canvas(session, "Second")
     assert first.version == 1
-    assert {c.id for c in store.list_canvases(session=session)} == {first.id, second.id}
+    assert {c.id for c in storage.list_canvases(session=session)} == {first.id, second.id}
 
 
 def test_canvas_name_taken_case_insensitively(session):
@@ -105,53 +105,53 @@ def test_canvas_name_taken_case_insensitively(session):
 
 def test_empty_canvas_name_names_the_field():
     with pytest.raises(InvalidInput) as error:
-        store.parse(CanvasCreate, name="   ")
+        storage.parse(CanvasCreate, name="   ")
     assert error.value.field == "name"
     assert "Name: The canvas name cannot be empty" == str(error.value)
 
 
 def test_unknown_canvas_id(session):
     with pytest.raises(CanvasNotFound, match="no canvas with id “nope”"):
-        store.get_canvas(session=session, canvas_id="nope")
+        storage.get_canvas(session=session, canvas_id="nope")
 
 
 def test_rename_checks_name_and_version(session):
     new_canvas(session, "Taken")
     canvas = new_canvas(session, "Mine")
     with pytest.raises(NameTaken):
-        store.update_canvas(session=session, canvas_id=canvas.id, expected_version=1,
-                            data=store.parse(CanvasUpdate, name="taken"))
-    renamed = store.update_canvas(session=session, canvas_id=canvas.id, expected_version=1,
-                                  data=store.parse(CanvasUpdate, name="Still mine"))
+        storage.update_canvas(session=session, canvas_id=canvas.id, expected_version=1,
+                            data=storage.parse(CanvasUpdate, name="taken"))
+    renamed = storage.update_canvas(session=session, canvas_id=canvas.id, expected_version=1,
+                                  data=storage.parse(CanvasUpdate, name="Still mine"))
     assert (renamed.name, renamed.version) == ("Still mine", 2)
 
 
 def test_duplicate_copies_contents_with_fresh_ids(session):
     canvas = new_canvas(session)
-    segment = store.add_segment(session=session, canvas_id=canvas.id, expected_version=1,
-                                data=store.parse(SegmentCreate, name="Offices"))
+    segment = storage.add_segment(session=session, canvas_id=canvas.id, expected_version=1,
+                                data=storage.parse(SegmentCreate, name="Offices"))
     session.refresh(canvas)
     note = add_note(session, canvas, "Key accounts", segment_id=segment.id)
-    copy = store.duplicate_canvas(session=session, canvas_id=canvas.id)
+    copy = storage.duplicate_canvas(session=session, canvas_id=canvas.id)
     assert copy.name == "Acme (copy)"
-    board = store.load_board(session=session, canvas_id=copy.id)
+    board = storage.load_board(session=session, canvas_id=copy.id)
     [copied] = board.notes[Block.CHANNELS]
     assert copied.text == "Key accounts" and copied.id != note.id
     assert board.segments_by_id[copied.segment_id].name == "Offices"
     assert copied.segment_id != segment.id
-    assert store.duplicate_canvas(session=session, canvas_id=canvas.id).name == "Acme (copy) (2)"
+    assert storage.duplicate_canvas(session=session, canvas_id=canvas.id).name == "Acme (copy) (2)"
 
 
 def test_trash_and_restore(session):
     canvas = new_canvas(session)
     add_note(session, canvas, "Kept while in the trash")
-    store.trash_canvas(session=session, canvas_id=canvas.id)
-    assert store.list_canvases(session=session) == []
-    assert [c.id for c in store.list_canvases(session=session, trashed=True)] == [canvas.id]
+    storage.trash_canvas(session=session, canvas_id=canvas.id)
+    assert storage.list_canvases(session=session) == []
+    assert [c.id for c in storage.list_canvases(session=session, trashed=True)] == [canvas.id]
     with pytest.raises(CanvasNotFound, match="in the trash"):
-        store.get_canvas(session=session, canvas_id=canvas.id)
+        storage.get_canvas(session=session, canvas_id=canvas.id)
     new_canvas(session, "Acme")  # the name is free while the original is in the trash
-    restored = store.restore_canvas(session=session, canvas_id=canvas.id)
+    restored = storage.restore_canvas(session=session, canvas_id=canvas.id)
     assert restored.name == "Acme (2)"
     assert texts(session, restored) == ["Kept while in the trash"]
 
@@ -159,10 +159,10 @@ def test_trash_and_restore(session):
 def test_purge_only_from_trash(session):
     canvas = new_canvas(session)
     with pytest.raises(InvalidInput, match="trash first"):
-        store.purge_canvas(session=session, canvas_id=canvas.id)
-    store.trash_canvas(session=session, canvas_id=canvas.id)
-    store.purge_canvas(session=session, canvas_id=canvas.id)
-    assert store.count_canvases(session=session) == 0
+        storage.purge_canvas(session=session, canvas_id=canvas.id)
+    storage.trash_canvas(session=session, canvas_id=canvas.id)
+    storage.purge_canvas(session=session, canvas_id=canvas.id)
+    assert storage.count_canvases(session=session) == 0
 
 
 # --- notes ------------------------------------------------------------------------------------
@@ -173,18 +173,18 @@ def test_add_edit_reorder_delete_notes(session):
     add_note(session, canvas, "Two")
     third = add_note(session, canvas, "Three")
     assert texts(session, canvas) == ["One", "Two", "Three"]
-    store.move_note(session=session, canvas_id=canvas.id, expected_version=canvas.version, note_id=third.id, offset=-1)
+    storage.move_note(session=session, canvas_id=canvas.id, expected_version=canvas.version, note_id=third.id, offset=-1)
     session.refresh(canvas)
     assert texts(session, canvas) == ["One", "Three", "Two"]
-    store.move_note(session=session, canvas_id=canvas.id, expected_version=canvas.version, note_id=first.id, offset=-1)
+    storage.move_note(session=session, canvas_id=canvas.id, expected_version=canvas.version, note_id=first.id, offset=-1)
     session.refresh(canvas)
     assert texts(session, canvas) == ["One", "Three", "Two"]  # already first: stays
-    store.update_note(session=session, canvas_id=canvas.id, expected_version=canvas.version, note_id=first.id,
-                      data=store.parse(NoteUpdate, text="Uno", colour="#bfe3ff"))
+    storage.update_note(session=session, canvas_id=canvas.id, expected_version=canvas.version, note_id=first.id,
+                      data=storage.parse(NoteUpdate, text="Uno", colour="#bfe3ff"))
     session.refresh(canvas)
-    board = store.load_board(session=session, canvas_id=canvas.id)
+    board = storage.load_board(session=session, canvas_id=canvas.id)
     assert (board.notes[Block.CHANNELS][0].text, board.notes[Block.CHANNELS][0].colour) == ("Uno", "#BFE3FF")
-    store.delete_note(session=session, canvas_id=canvas.id, expected_version=canvas.version, note_id=first.id)
+    storage.delete_note(session=session, canvas_id=canvas.id, expected_version=canvas.version, note_id=first.id)
     session.refresh(canvas)
     assert texts(session, canvas) == ["Three", "Two"]
     assert canvas.version == 7
@@ -202,7 +202,7 @@ def test_bad_note_text_is_refused_with_a_reason(session, text, message):
     with pytest.raises(InvalidInput, match=message):
         add_note(session, canvas, text)
     assert texts(session, canvas) == []
-    assert store.get_canvas(session=session, canvas_id=canvas.id).version == 1
+    assert storage.get_canvas(session=session, canvas_id=canvas.id).version == 1
 
 
 def test_segments_block_takes_segments_not_notes(session):
@@ -213,8 +213,8 @@ def test_segments_block_takes_segments_not_notes(session):
 
 def test_tagging_a_note_with_another_canvas_segment_is_refused(session):
     mine, theirs = new_canvas(session, "Mine"), new_canvas(session, "Theirs")
-    foreign = store.add_segment(session=session, canvas_id=theirs.id, expected_version=1,
-                                data=store.parse(SegmentCreate, name="Theirs"))
+    foreign = storage.add_segment(session=session, canvas_id=theirs.id, expected_version=1,
+                                data=storage.parse(SegmentCreate, name="Theirs"))
     with pytest.raises(InvalidInput, match="segment no longer exists"):
         add_note(session, mine, "Sneaky", segment_id=foreign.id)
 
@@ -223,25 +223,25 @@ def test_tagging_a_note_with_another_canvas_segment_is_refused(session):
 
 def test_segments_crud_and_untagging_on_delete(session):
     canvas = new_canvas(session)
-    offices = store.add_segment(session=session, canvas_id=canvas.id, expected_version=1,
-                                data=store.parse(SegmentCreate, name="Offices", colour="#e4572e", estimated_size=240))
+    offices = storage.add_segment(session=session, canvas_id=canvas.id, expected_version=1,
+                                data=storage.parse(SegmentCreate, name="Offices", colour="#e4572e", estimated_size=240))
     session.refresh(canvas)
     with pytest.raises(NameTaken):
-        store.add_segment(session=session, canvas_id=canvas.id, expected_version=canvas.version,
-                          data=store.parse(SegmentCreate, name="offices"))
+        storage.add_segment(session=session, canvas_id=canvas.id, expected_version=canvas.version,
+                          data=storage.parse(SegmentCreate, name="offices"))
     note = add_note(session, canvas, "Account manager", segment_id=offices.id)
-    store.update_segment(session=session, canvas_id=canvas.id, expected_version=canvas.version,
-                         segment_id=offices.id, data=store.parse(SegmentUpdate, estimated_size=300))
+    storage.update_segment(session=session, canvas_id=canvas.id, expected_version=canvas.version,
+                         segment_id=offices.id, data=storage.parse(SegmentUpdate, estimated_size=300))
     session.refresh(canvas)
-    assert store.list_segments(session=session, canvas_id=canvas.id)[0].estimated_size == 300
-    store.delete_segment(session=session, canvas_id=canvas.id, expected_version=canvas.version, segment_id=offices.id)
+    assert storage.list_segments(session=session, canvas_id=canvas.id)[0].estimated_size == 300
+    storage.delete_segment(session=session, canvas_id=canvas.id, expected_version=canvas.version, segment_id=offices.id)
     session.refresh(canvas)
-    board = store.load_board(session=session, canvas_id=canvas.id)
+    board = storage.load_board(session=session, canvas_id=canvas.id)
     assert board.segments == []
     assert board.notes[Block.CHANNELS][0].id == note.id and board.notes[Block.CHANNELS][0].segment_id is None
     # Undo brings back the segment and the tag.
-    store.undo(session=session, canvas_id=canvas.id, expected_version=canvas.version)
-    board = store.load_board(session=session, canvas_id=canvas.id)
+    storage.undo(session=session, canvas_id=canvas.id, expected_version=canvas.version)
+    board = storage.load_board(session=session, canvas_id=canvas.id)
     assert board.notes[Block.CHANNELS][0].segment_id == offices.id
 
 
@@ -255,7 +255,7 @@ def test_segments_crud_and_untagging_on_delete(session):
 )
 def test_bad_segment_fields(fields, message):
     with pytest.raises(InvalidInput, match=message):
-        store.parse(SegmentCreate, **fields)
+        storage.parse(SegmentCreate, **fields)
 
 
 # --- locking and undo -------------------------------------------------------------------------
@@ -265,49 +265,50 @@ def test_a_save_based_on_a_stale_version_is_refused(engine):
     with Session(engine) as setup:
         canvas = new_canvas(setup)
     with Session(engine) as alice, Session(engine) as bob:
-        store.add_note(session=alice, canvas_id=canvas.id, expected_version=1,
-                       data=store.parse(NoteCreate, block=Block.CHANNELS, text="Alice's note"))
+        storage.add_note(session=alice, canvas_id=canvas.id, expected_version=1,
+                       data=storage.parse(NoteCreate, block=Block.CHANNELS, text="Alice's note"))
         with pytest.raises(StaleCanvas, match="changed elsewhere") as refused:
-            store.add_note(session=bob, canvas_id=canvas.id, expected_version=1,
-                           data=store.parse(NoteCreate, block=Block.CHANNELS, text="Bob's note"))
+            storage.add_note(session=bob, canvas_id=canvas.id, expected_version=1,
+                           data=storage.parse(NoteCreate, block=Block.CHANNELS, text="Bob's note"))
         assert (refused.value.expected, refused.value.current) == (1, 2)
     with Session(engine) as check:
         assert texts(check, canvas) == ["Alice's note"]
-        assert store.get_canvas(session=check, canvas_id=canvas.id).version == 2
+        assert storage.get_canvas(session=check, canvas_id=canvas.id).version == 2
 
 
 def test_undo_reverts_the_last_change_and_can_repeat(session):
     canvas = new_canvas(session)
     add_note(session, canvas, "One")
     add_note(session, canvas, "Two")
-    assert store.load_board(session=session, canvas_id=canvas.id).last_change == "Add note “Two”"
-    assert store.undo(session=session, canvas_id=canvas.id, expected_version=3) == "Add note “Two”"
+    assert storage.load_board(session=session, canvas_id=canvas.id).last_change == "Add note “Two”"
+    assert storage.undo(session=session, canvas_id=canvas.id, expected_version=3) == "Add note “Two”"
     assert texts(session, canvas) == ["One"]
-    assert store.undo(session=session, canvas_id=canvas.id, expected_version=4) == "Add note “One”"
+    assert storage.undo(session=session, canvas_id=canvas.id, expected_version=4) == "Add note “One”"
     assert texts(session, canvas) == []
     with pytest.raises(NothingToUndo):
-        store.undo(session=session, canvas_id=canvas.id, expected_version=5)
+        storage.undo(session=session, canvas_id=canvas.id, expected_version=5)
 
 
 def test_undo_on_a_stale_version_is_refused(session):
     canvas = new_canvas(session)
     add_note(session, canvas, "One")
     with pytest.raises(StaleCanvas):
-        store.undo(session=session, canvas_id=canvas.id, expected_version=1)
+        storage.undo(session=session, canvas_id=canvas.id, expected_version=1)
     assert texts(session, canvas) == ["One"]
 
 
 def test_undo_history_is_bounded(session, monkeypatch):
+    from canvas.storage import store
     monkeypatch.setattr(store, "UNDO_DEPTH", 3)
     canvas = new_canvas(session)
     for i in range(6):
         add_note(session, canvas, f"Note {i}")
     for _ in range(3):
-        store.undo(session=session, canvas_id=canvas.id, expected_version=canvas.version)
+        storage.undo(session=session, canvas_id=canvas.id, expected_version=canvas.version)
         session.refresh(canvas)
     assert texts(session, canvas) == ["Note 0", "Note 1", "Note 2"]
     with pytest.raises(NothingToUndo):
-        store.undo(session=session, canvas_id=canvas.id, expected_version=canvas.version)
+        storage.undo(session=session, canvas_id=canvas.id, expected_version=canvas.version)
 
 
 # --- datasets ---------------------------------------------------------------------------------
@@ -317,17 +318,17 @@ def test_datasets_are_stored_replaced_and_deleted(session, data_dir):
 
     canvas = new_canvas(session)
     first = pd.DataFrame({"customer_id": ["a", "b"], "amount": [1.0, 2.0]})
-    saved = store.save_dataset(session=session, canvas_id=canvas.id, kind="transactions", frame=first,
+    saved = storage.save_dataset(session=session, canvas_id=canvas.id, kind="transactions", frame=first,
                                filename="orders.csv", mapping={"customer_id": "Kunde"}, report={"rows_read": 2})
     assert (data_dir / saved.path).exists()
-    assert store.load_dataset(saved).equals(first)
-    second = store.save_dataset(session=session, canvas_id=canvas.id, kind="transactions", frame=first.head(1),
+    assert storage.load_dataset(saved).equals(first)
+    second = storage.save_dataset(session=session, canvas_id=canvas.id, kind="transactions", frame=first.head(1),
                                 filename="orders2.csv", mapping={}, report={})
-    assert list(store.list_datasets(session=session, canvas_id=canvas.id)) == ["transactions"]
+    assert list(storage.list_datasets(session=session, canvas_id=canvas.id)) == ["transactions"]
     assert not (data_dir / saved.path).exists()  # the replaced file is gone
-    assert store.list_datasets(session=session, canvas_id=canvas.id)["transactions"].filename == "orders2.csv"
-    store.delete_dataset(session=session, canvas_id=canvas.id, dataset_id=second.id)
-    assert store.list_datasets(session=session, canvas_id=canvas.id) == {}
+    assert storage.list_datasets(session=session, canvas_id=canvas.id)["transactions"].filename == "orders2.csv"
+    storage.delete_dataset(session=session, canvas_id=canvas.id, dataset_id=second.id)
+    assert storage.list_datasets(session=session, canvas_id=canvas.id) == {}
     assert not (data_dir / second.path).exists()
 
 
@@ -336,45 +337,45 @@ def test_dataset_links_must_name_segments_of_the_canvas(session):
 
     canvas = new_canvas(session)
     with pytest.raises(InvalidInput, match="no longer on this canvas"):
-        store.save_dataset(session=session, canvas_id=canvas.id, kind="transactions",
+        storage.save_dataset(session=session, canvas_id=canvas.id, kind="transactions",
                            frame=pd.DataFrame({"x": [1]}), filename="f.csv", mapping={}, report={},
                            segment_links={"Offices": "not-a-segment"})
-    assert store.list_datasets(session=session, canvas_id=canvas.id) == {}
+    assert storage.list_datasets(session=session, canvas_id=canvas.id) == {}
 
 
 def test_confirmed_links_are_remembered_for_the_next_upload(session):
     import pandas as pd
 
     canvas = new_canvas(session)
-    home = store.add_segment(session=session, canvas_id=canvas.id, expected_version=canvas.version,
-                             data=store.parse(SegmentCreate, name="Home brewers"))
+    home = storage.add_segment(session=session, canvas_id=canvas.id, expected_version=canvas.version,
+                             data=storage.parse(SegmentCreate, name="Home brewers"))
     session.refresh(canvas)
-    office = store.add_segment(session=session, canvas_id=canvas.id, expected_version=canvas.version,
-                               data=store.parse(SegmentCreate, name="Office teams"))
+    office = storage.add_segment(session=session, canvas_id=canvas.id, expected_version=canvas.version,
+                               data=storage.parse(SegmentCreate, name="Office teams"))
     session.refresh(canvas)
     frame = pd.DataFrame({"customer_id": ["a"], "segment": ["HB"]})
     links = {"HB": home.id, "Corp": office.id, "Other": ""}
-    store.save_dataset(session=session, canvas_id=canvas.id, kind="transactions", frame=frame, filename="f.csv",
+    storage.save_dataset(session=session, canvas_id=canvas.id, kind="transactions", frame=frame, filename="f.csv",
                        mapping={}, report={}, segment_links=links, confirmed_links=links)
-    assert store.remembered_links(session=session, canvas_id=canvas.id) == {"hb": home.id, "corp": office.id}
+    assert storage.remembered_links(session=session, canvas_id=canvas.id) == {"hb": home.id, "corp": office.id}
     # Relinking is a confirmation too; Unassigned forgets the earlier link.
-    surveys = store.save_dataset(session=session, canvas_id=canvas.id, kind="surveys", frame=frame,
+    surveys = storage.save_dataset(session=session, canvas_id=canvas.id, kind="surveys", frame=frame,
                                  filename="s.csv", mapping={}, report={}, segment_links={"HB": home.id})
-    store.link_dataset_segments(session=session, canvas_id=canvas.id, dataset_id=surveys.id,
+    storage.link_dataset_segments(session=session, canvas_id=canvas.id, dataset_id=surveys.id,
                                 segment_links={"HB": office.id, " corp ": ""})
-    assert store.remembered_links(session=session, canvas_id=canvas.id) == {"hb": office.id}
+    assert storage.remembered_links(session=session, canvas_id=canvas.id) == {"hb": office.id}
     # A deleted segment's remembered link is left out.
-    store.delete_segment(session=session, canvas_id=canvas.id, expected_version=canvas.version, segment_id=office.id)
-    assert store.remembered_links(session=session, canvas_id=canvas.id) == {}
+    storage.delete_segment(session=session, canvas_id=canvas.id, expected_version=canvas.version, segment_id=office.id)
+    assert storage.remembered_links(session=session, canvas_id=canvas.id) == {}
 
 
 def test_links_saved_without_confirmation_are_not_remembered(session):
     import pandas as pd
 
     canvas = new_canvas(session)
-    segment = store.add_segment(session=session, canvas_id=canvas.id, expected_version=canvas.version,
-                                data=store.parse(SegmentCreate, name="Home brewers"))
-    store.save_dataset(session=session, canvas_id=canvas.id, kind="transactions",
+    segment = storage.add_segment(session=session, canvas_id=canvas.id, expected_version=canvas.version,
+                                data=storage.parse(SegmentCreate, name="Home brewers"))
+    storage.save_dataset(session=session, canvas_id=canvas.id, kind="transactions",
                        frame=pd.DataFrame({"x": [1]}), filename="f.csv", mapping={}, report={},
                        segment_links={"Home brewers": segment.id})
-    assert store.remembered_links(session=session, canvas_id=canvas.id) == {}
+    assert storage.remembered_links(session=session, canvas_id=canvas.id) == {}

@@ -7,9 +7,9 @@ import pytest
 from playwright.sync_api import expect
 from sqlmodel import Session
 
-from canvas import store
-from canvas.blocks import BLOCKS, Block
-from canvas.demo import DEMO_CANVAS_ID
+from canvas import storage
+from canvas.domain.blocks import BLOCKS, Block
+from canvas.library.demo import DEMO_CANVAS_ID
 from tools.browser import running_app, wait_for_app
 
 pytestmark = pytest.mark.browser
@@ -103,7 +103,7 @@ ONE_LINE = "e => e.getBoundingClientRect().height < 2 * parseFloat(getComputedSt
 
 def assert_every_note_visible(page, engine) -> None:
     with Session(engine) as session:
-        board = store.load_board(session=session, canvas_id=DEMO_CANVAS_ID)
+        board = storage.load_board(session=session, canvas_id=DEMO_CANVAS_ID)
     layout = {entry["block"]: entry for entry in page.evaluate(BLOCK_LAYOUT)}
     assert set(layout) == {block.value for block in Block}
     for block in Block:

@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 from sqlmodel import Session
 
-from canvas import store
-from canvas.demo import DEMO_CANVAS_ID
+from canvas import storage
+from canvas.library.demo import DEMO_CANVAS_ID
 from tools.browser import wait_for_app
 
 pytestmark = pytest.mark.browser
@@ -78,7 +78,7 @@ def test_a_link_select_box_opens_on_the_first_click(page, app_url, engine, tmp_p
     page.get_by_role("link", name="See the metrics").wait_for(timeout=30_000)  # the way onward
     wait_for_app(page)
     with Session(engine) as session:
-        dataset = store.list_datasets(session=session, canvas_id=DEMO_CANVAS_ID)["transactions"]
+        dataset = storage.list_datasets(session=session, canvas_id=DEMO_CANVAS_ID)["transactions"]
     assert dataset.segment_links == {"Home Brewer": "seg-home", "office": "seg-office", "Gift": "",
                                      "Enterprise": "seg-office"}
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from sqlmodel import Session
 
-from canvas import store
-from canvas.demo import DEMO_CANVAS_ID
+from canvas import storage
+from canvas.library.demo import DEMO_CANVAS_ID
 from tools.browser import wait_for_app
 
 pytestmark = pytest.mark.browser
@@ -32,8 +32,8 @@ def test_upload_a_windows_european_csv_and_confirm_it(page, app_url, engine, tmp
     page.get_by_role("button", name="Confirm and save 2 rows").click()
     wait_for_app(page)
     with Session(engine) as session:
-        dataset = store.list_datasets(session=session, canvas_id=DEMO_CANVAS_ID)["transactions"]
-        frame = store.load_dataset(dataset)
+        dataset = storage.list_datasets(session=session, canvas_id=DEMO_CANVAS_ID)["transactions"]
+        frame = storage.load_dataset(dataset)
     assert dataset.filename == "export.csv" and dataset.rows == 2
     assert sorted(frame["amount"]) == [99.9, 1234.5]
     assert dataset.segment_links == {"Office teams": "seg-office", "Cafés": ""}
@@ -55,7 +55,7 @@ def test_edit_a_segments_relationship(page, app_url, engine):
     panel.get_by_role("button", name="Save relationship with Gift buyers").click()
     wait_for_app(page)
     with Session(engine) as session:
-        design = store.load_board(session=session, canvas_id=DEMO_CANVAS_ID).relationships["seg-gift"]
+        design = storage.load_board(session=session, canvas_id=DEMO_CANVAS_ID).relationships["seg-gift"]
     assert (design.focus_acquisition, design.focus_retention, design.focus_upselling) == (60, 30, 10)
     assert design.lifecycle["renewal"].startswith("Remind")
     # The coach follows: Gift buyers now have a plan past onboarding and enough retention focus.

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from canvas.demo import DEMO_CANVAS_ID
+from canvas.library.demo import DEMO_CANVAS_ID
 from tools.browser import wait_for_app
 
 pytestmark = pytest.mark.browser

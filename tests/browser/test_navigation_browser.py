@@ -11,9 +11,9 @@ import re
 import pytest
 from sqlmodel import Session
 
-from canvas import store
-from canvas.demo import DEMO_CANVAS_ID, ensure_demo
-from canvas.models import CanvasCreate
+from canvas import storage
+from canvas.library.demo import DEMO_CANVAS_ID, ensure_demo
+from canvas.domain.models import CanvasCreate
 from tools.browser import wait_for_app
 
 pytestmark = pytest.mark.browser
@@ -27,7 +27,7 @@ def two_canvases(engine) -> tuple[str, str]:
     """The demo canvas, then a newer one: the newer is what a page without a canvas would pick."""
     with Session(engine) as session:
         ensure_demo(session=session)
-        other = store.create_canvas(session=session, data=CanvasCreate(name="Second Venture", description=""))
+        other = storage.create_canvas(session=session, data=CanvasCreate(name="Second Venture", description=""))
         return DEMO_CANVAS_ID, other.id
 
 

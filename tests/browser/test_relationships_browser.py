@@ -6,8 +6,8 @@ import pytest
 from playwright.sync_api import expect
 from sqlmodel import Session
 
-from canvas import store
-from canvas.demo import DEMO_CANVAS_ID
+from canvas import storage
+from canvas.library.demo import DEMO_CANVAS_ID
 from tools.browser import wait_for_app
 
 pytestmark = pytest.mark.browser
@@ -37,7 +37,7 @@ def test_saved_types_show_at_once_without_a_reload(page, app_url, engine):
     panel.get_by_role("button", name="Save relationship with Gift buyers").click()
     wait_for_app(page)
     with Session(engine) as session:
-        saved = store.load_board(session=session, canvas_id=DEMO_CANVAS_ID).relationships["seg-gift"]
+        saved = storage.load_board(session=session, canvas_id=DEMO_CANVAS_ID).relationships["seg-gift"]
     assert saved.types == ["communities", "self_service"]
     panel = page.locator("[data-testid='stTabPanel']:visible")
     assert chips(panel, 2) == ["Communities", "Self-service"]

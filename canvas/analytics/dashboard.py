@@ -15,9 +15,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from canvas import clv, metrics
-from canvas.blocks import TARGETS
-from canvas.render import compact
+from canvas.analytics import clv
+from canvas.analytics import metrics
+from canvas.domain.blocks import TARGETS
+from canvas.ui.markup import compact
 
 PERIODS = ("month", "quarter", "week")
 LOWER_IS_BETTER = {"churn_rate", "cac"}
@@ -378,7 +379,7 @@ def _measures(rows: metrics.Prepared, answers: pd.DataFrame | None, costs: pd.Da
 def primary_types(segments: list[Any], relationships: Mapping[str, Any]) -> tuple[tuple[str, tuple[str, ...]], ...]:
     """(relationship type key, names of the segments it is primary for), in the types' order;
     hashable, so it can key a cache."""
-    from canvas.blocks import RELATIONSHIP_TYPES
+    from canvas.domain.blocks import RELATIONSHIP_TYPES
 
     return tuple(
         (key, names) for key in RELATIONSHIP_TYPES
@@ -618,7 +619,7 @@ def value_table(segments: list[Any], relationships: Mapping[str, Any],
 def by_primary_type(measures: Mapping[str, Mapping[str, float | None]]) -> pd.DataFrame:
     """Retention and CLV per primary relationship type (index: the type's label) from
     ``type_measures``."""
-    from canvas.blocks import RELATIONSHIP_TYPES
+    from canvas.domain.blocks import RELATIONSHIP_TYPES
 
     rows = {RELATIONSHIP_TYPES[key].label: {"retention_rate": m.get("retention_rate"), "clv": m.get("clv")}
             for key, m in measures.items()}

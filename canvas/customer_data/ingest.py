@@ -24,7 +24,7 @@ from typing import IO, Any
 import numpy as np
 import pandas as pd
 
-from canvas.errors import InvalidInput
+from canvas.domain.errors import InvalidInput
 
 SHOWN_LINES = 20  # problem lines listed in the report; the rest are counted
 DELIMITERS = (",", ";", "\t", "|")

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
-from canvas.blocks import RELATIONSHIP_TYPES
-from canvas.models import Note, Relationship, Segment
+from canvas.domain.blocks import RELATIONSHIP_TYPES
+from canvas.domain.models import Note, Relationship, Segment
 
 # Static styles for the board; injected once per page run. Holds no user text.
 BOARD_CSS = """

@@ -15,7 +15,7 @@ from pydantic import AfterValidator
 from sqlalchemy import JSON, Column, Text
 from sqlmodel import Field, SQLModel
 
-from canvas.blocks import DEFAULT_NOTE_COLOUR, Block
+from canvas.domain.blocks import DEFAULT_NOTE_COLOUR, Block
 
 NOTE_MAX_CHARS = 280
 CANVAS_NAME_MAX_CHARS = 80

@@ -3,8 +3,8 @@
 from alembic import context
 from sqlalchemy import create_engine
 
-from canvas import models  # noqa: F401  (registers the tables on the metadata)
-from canvas.store import database_url, metadata
+from canvas.domain import models  # noqa: F401  (registers the tables on the metadata)
+from canvas.storage import database_url, metadata
 
 config = context.config
 target_metadata = metadata()

@@ -12,12 +12,12 @@ from typing import Any
 from pydantic import ValidationError
 from sqlmodel import Session
 
-from canvas import store
-from canvas.blocks import Block
-from canvas.document import FORMAT_NAME, canvas_document, relationship_fields, replace_contents
-from canvas.errors import InvalidInput
-from canvas.models import Canvas, CanvasCreate, NoteCreate, SegmentCreate
-from canvas.relationships import RelationshipDesign
+from canvas import storage
+from canvas.domain.blocks import Block
+from canvas.domain.document import FORMAT_NAME, canvas_document, relationship_fields, replace_contents
+from canvas.domain.errors import InvalidInput
+from canvas.domain.models import Canvas, CanvasCreate, NoteCreate, SegmentCreate
+from canvas.domain.relationships import RelationshipDesign
 
 MAX_DOCUMENT_BYTES = 5_000_000
 MAX_SEGMENTS = 100
@@ -27,7 +27,7 @@ SUPPORTED_VERSIONS = (1,)
 
 def export_document(*, session: Session, canvas_id: str) -> dict[str, Any]:
     """The whole canvas as one document (deterministic: the same canvas gives the same text)."""
-    return canvas_document(session, store.get_canvas(session=session, canvas_id=canvas_id))
+    return canvas_document(session, storage.get_canvas(session=session, canvas_id=canvas_id))
 
 
 def dumps(document: dict[str, Any]) -> str:
@@ -189,7 +189,7 @@ def import_document(*, session: Session, document: dict[str, Any], name: str | N
     """
     document = json.loads(json.dumps(document))  # a private copy: the caller's dict stays as it was
     base = name or document["canvas"]["name"]
-    chosen = base if store.free_name(session, base) == base else store.free_name(session, f"{base} (imported)")
+    chosen = base if storage.free_name(session, base) == base else storage.free_name(session, f"{base} (imported)")
     document["canvas"]["name"] = chosen
     try:
         canvas = Canvas(name=chosen, description=document["canvas"].get("description", ""),

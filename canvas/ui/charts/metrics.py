@@ -16,8 +16,8 @@ import plotly.graph_objects as go
 from plotly.colors import sample_colorscale
 from plotly.subplots import make_subplots
 
-from canvas.charts import _layout, plain
-from canvas.metrics import period_label
+from canvas.ui.charts.relationships import _layout, plain
+from canvas.analytics.metrics import period_label
 
 GREY = "#9E9E9E"
 

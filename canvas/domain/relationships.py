@@ -11,8 +11,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from canvas.blocks import COST_MAX, KEY_QUESTIONS, LIFECYCLE_STAGES, RELATIONSHIP_TYPES, TARGETS
-from canvas.render import money
+from canvas.domain.blocks import COST_MAX, KEY_QUESTIONS, LIFECYCLE_STAGES, RELATIONSHIP_TYPES, TARGETS
+from canvas.ui.markup import money
 
 FOCUS_KEYS = ("acquisition", "retention", "upselling")
 TEXT_MAX_CHARS = 1000

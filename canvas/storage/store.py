@@ -23,10 +23,10 @@ from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 from sqlalchemy.pool import StaticPool
 from sqlmodel import Session, SQLModel, create_engine, delete, select
 
-from canvas.blocks import Block
-from canvas.document import canvas_document, replace_contents
-from canvas.relationships import RelationshipDesign
-from canvas.errors import (
+from canvas.domain.blocks import Block
+from canvas.domain.document import canvas_document, replace_contents
+from canvas.domain.relationships import RelationshipDesign
+from canvas.domain.errors import (
     CanvasNotFound,
     DatabaseUnavailable,
     InvalidInput,
@@ -35,7 +35,7 @@ from canvas.errors import (
     StaleCanvas,
     describe_validation_error,
 )
-from canvas.models import (
+from canvas.domain.models import (
     Canvas,
     CanvasCreate,
     CanvasSnapshot,
@@ -54,7 +54,7 @@ from canvas.models import (
     utcnow,
 )
 
-DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+DATA_DIR = Path(__file__).resolve().parents[2] / "data"
 DEFAULT_DATABASE_URL = f"sqlite:///{DATA_DIR / 'canvas.db'}"
 DATABASE_URL_ENV = "CANVAS_DATABASE_URL"
 DATA_DIR_ENV = "CANVAS_DATA_DIR"
@@ -728,7 +728,7 @@ def remembered_links(*, session: Session, canvas_id: str) -> dict[str, str]:
 def _remember_links(session: Session, canvas_id: str, links: dict[str, str]) -> None:
     """Remember each confirmed link; a value confirmed as Unassigned forgets its earlier link, so
     a segment added later can still be suggested by name."""
-    from canvas.datalink import value_key
+    from canvas.customer_data.linking import value_key
 
     latest = {value_key(value): segment_id for value, segment_id in links.items()}
     latest = {key: sid for key, sid in latest.items() if 0 < len(key) <= 255}  # longer ones are not names

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 
 from typing import TYPE_CHECKING
 
-from canvas.errors import CanvasError, InvalidInput
+from canvas.domain.errors import CanvasError, InvalidInput
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -28,13 +28,13 @@ EXIT_OK, EXIT_USER_ERROR = 0, 2
 def _session() -> Session:
     from sqlmodel import Session
 
-    from canvas import store
+    from canvas import storage
 
-    return Session(store.make_engine(), expire_on_commit=False)
+    return Session(storage.make_engine(), expire_on_commit=False)
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from canvas.demo import create_demo
+    from canvas.library.demo import create_demo
 
     with _session() as session:
         canvas = create_demo(session=session)
@@ -43,10 +43,10 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    from canvas import store
+    from canvas import storage
 
     with _session() as session:
-        canvases = store.list_canvases(session=session, trashed=args.trash)
+        canvases = storage.list_canvases(session=session, trashed=args.trash)
     if args.json:
         print(json.dumps([
             {"id": c.id, "name": c.name, "version": c.version, "updated_at": c.updated_at.isoformat(),
@@ -66,7 +66,7 @@ def cmd_list(args: argparse.Namespace) -> int:
 # --- The canvas format ----------------------------------------------------------------------------
 
 def _read_file(path: str) -> bytes:
-    from canvas import exchange
+    from canvas.library import exchange
 
     try:
         with open(path, "rb") as handle:
@@ -80,7 +80,7 @@ def _read_file(path: str) -> bytes:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from canvas import exchange
+    from canvas.library import exchange
 
     with _session() as session:
         document = exchange.export_document(session=session, canvas_id=args.canvas_id)
@@ -98,7 +98,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from canvas import exchange
+    from canvas.library import exchange
 
     document = exchange.read_document(_read_file(args.file))
     with _session() as session:
@@ -108,7 +108,8 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from canvas import coach, exchange
+    from canvas.domain import coach
+    from canvas.library import exchange
 
     document = exchange.read_document(_read_file(args.file))
     names = {s["id"]: s["name"] for s in document["segments"]}
@@ -136,7 +137,7 @@ COLUMN_FLAGS = {"customer": "customer_id", "date": "date", "amount": "amount", "
 def _read_transactions(args: argparse.Namespace):
     """Read PATH through the ingestion module; skipped rows and exact repeats go to stderr (bad
     rows fail with --strict). Returns the ingestion result."""
-    from canvas import ingest
+    from canvas.customer_data import ingest
 
     mapping = {field: getattr(args, flag) for flag, field in COLUMN_FLAGS.items() if getattr(args, flag)}
     result = ingest.load(args.path, kind="transactions", mapping=mapping or None, strict=args.strict,
@@ -163,7 +164,7 @@ def _print(report: dict, args: argparse.Namespace, table, file_report=None) -> N
 
 
 def cmd_metrics(args: argparse.Namespace) -> int:
-    from canvas import metrics
+    from canvas.analytics import metrics
 
     if args.canvas:
         return _canvas_metrics(args)
@@ -181,13 +182,16 @@ def _canvas_metrics(args: argparse.Namespace) -> int:
     types and its targets."""
     import datetime
 
-    from canvas import canvasdata, dashboard, metrics, store
+    from canvas.customer_data import linked
+    from canvas.analytics import dashboard
+    from canvas.analytics import metrics
+    from canvas import storage
 
     if args.path:
         raise InvalidInput("Give either a transactions file or --canvas, not both.")
     with _session() as session:
-        board = store.load_board(session=session, canvas_id=args.canvas)
-        data = canvasdata.load_canvas_data(session=session, canvas_id=args.canvas)
+        board = storage.load_board(session=session, canvas_id=args.canvas)
+        data = linked.load_canvas_data(session=session, canvas_id=args.canvas)
     if data.transactions is None or not len(data.transactions):
         raise InvalidInput(f"Canvas {args.canvas!r} has no transactions linked: upload them on the Customer data "
                            "page (or run `python -m canvas demo` for the demo canvas and its data).")
@@ -206,7 +210,7 @@ def _canvas_metrics(args: argparse.Namespace) -> int:
     types = dashboard.type_measures(prepared, surveys, spend,
                                     dashboard.primary_types(board.segments, board.relationships),
                                     by_segment=measures, ids=ids)
-    from canvas.blocks import RELATIONSHIP_TYPES
+    from canvas.domain.blocks import RELATIONSHIP_TYPES
 
     report["relationship_types"] = {RELATIONSHIP_TYPES[key].label: figures for key, figures in types.items()}
     targets = {sid: dict(r.targets) for sid, r in board.relationships.items() if r.targets}
@@ -240,11 +244,11 @@ def cmd_clv(args: argparse.Namespace) -> int:
     import threading
 
     # SciPy takes a third of a second to import: let it load while the file is read.
-    loading = threading.Thread(target=importlib.import_module, args=("canvas.clv",), daemon=True)
+    loading = threading.Thread(target=importlib.import_module, args=("canvas.analytics.clv",), daemon=True)
     loading.start()
     result = _read_transactions(args)
     loading.join()
-    from canvas import clv
+    from canvas.analytics import clv
 
     try:
         report = clv.clv_report(

@@ -6,8 +6,8 @@ from collections.abc import Mapping, Sequence
 
 import plotly.graph_objects as go
 
-from canvas.blocks import RELATIONSHIP_TYPES
-from canvas.models import Relationship, Segment
+from canvas.domain.blocks import RELATIONSHIP_TYPES
+from canvas.domain.models import Relationship, Segment
 
 FONT = dict(family="Source Sans Pro, sans-serif", size=13)
 

@@ -12,8 +12,8 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import asdict, dataclass
 from typing import Any, Literal
 
-from canvas.blocks import KEY_QUESTIONS, RELATIONSHIP_TYPES, TARGETS
-from canvas.document import relationship_fields
+from canvas.domain.blocks import KEY_QUESTIONS, RELATIONSHIP_TYPES, TARGETS
+from canvas.domain.document import relationship_fields
 
 Severity = Literal["high", "medium", "low"]
 SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2}

@@ -12,14 +12,14 @@ from typing import Any
 
 from sqlmodel import Session
 
-from canvas import store
-from canvas.blocks import NOTE_COLOURS, Block
-from canvas.document import FORMAT_NAME, FORMAT_VERSION, replace_contents
-from canvas.errors import CanvasNotFound
-from canvas.models import Canvas, utcnow
+from canvas import storage
+from canvas.domain.blocks import NOTE_COLOURS, Block
+from canvas.domain.document import FORMAT_NAME, FORMAT_VERSION, replace_contents
+from canvas.domain.errors import CanvasNotFound
+from canvas.domain.models import Canvas, utcnow
 
 DEMO_CANVAS_ID = "demo-kettle-crema"
-DEMO_DATA_DIR = store.DATA_DIR / "demo"
+DEMO_DATA_DIR = storage.DATA_DIR / "demo"
 
 _HOME, _OFFICE, _GIFT = "seg-home", "seg-office", "seg-gift"
 
@@ -170,7 +170,7 @@ def create_demo(*, session: Session) -> Canvas:
     """
     document = demo_document()
     try:
-        canvas = store.get_canvas(session=session, canvas_id=DEMO_CANVAS_ID, include_trashed=True)
+        canvas = storage.get_canvas(session=session, canvas_id=DEMO_CANVAS_ID, include_trashed=True)
     except CanvasNotFound:
         canvas = Canvas(id=DEMO_CANVAS_ID, name=document["canvas"]["name"])
         session.add(canvas)
@@ -181,9 +181,9 @@ def create_demo(*, session: Session) -> Canvas:
         load_demo_data(session=session)
         return canvas
     if canvas.deleted_at is not None:
-        canvas = store.restore_canvas(session=session, canvas_id=DEMO_CANVAS_ID)
+        canvas = storage.restore_canvas(session=session, canvas_id=DEMO_CANVAS_ID)
     document["canvas"]["name"] = canvas.name  # keep a name the user may have given it
-    with store.changing(session, canvas_id=DEMO_CANVAS_ID, expected_version=canvas.version,
+    with storage.changing(session, canvas_id=DEMO_CANVAS_ID, expected_version=canvas.version,
                         label="Reset the demo canvas") as canvas:
         replace_contents(session, canvas, document, keep_ids=True)
         canvas.updated_at = utcnow()
@@ -196,13 +196,13 @@ DEMO_FILES = {"transactions": "transactions.csv", "surveys": "surveys.csv", "spe
 
 def load_demo_data(*, session: Session, canvas_id: str = DEMO_CANVAS_ID) -> None:
     """Link the demo customer data to the canvas, through the same path as an upload."""
-    from canvas import ingest
-    from canvas.datalink import segment_values, suggest_links
+    from canvas.customer_data import ingest
+    from canvas.customer_data.linking import segment_values, suggest_links
 
-    names = {s.id: s.name for s in store.list_segments(session=session, canvas_id=canvas_id)}
+    names = {s.id: s.name for s in storage.list_segments(session=session, canvas_id=canvas_id)}
     for kind, filename in DEMO_FILES.items():
         result = ingest.load(DEMO_DATA_DIR / filename, kind=kind)
-        store.save_dataset(
+        storage.save_dataset(
             session=session, canvas_id=canvas_id, kind=kind, frame=result.frame, filename=filename,
             mapping=ingest.guess_mapping(ingest.read_table(DEMO_DATA_DIR / filename), kind),
             report=result.report.to_dict(), segment_links=suggest_links(segment_values(result.frame), names),
@@ -211,5 +211,5 @@ def load_demo_data(*, session: Session, canvas_id: str = DEMO_CANVAS_ID) -> None
 
 def ensure_demo(*, session: Session) -> None:
     """On first start (no canvas at all, not even in the trash), create the demo."""
-    if store.count_canvases(session=session) == 0:
+    if storage.count_canvases(session=session) == 0:
         create_demo(session=session)

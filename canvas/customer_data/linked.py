@@ -15,9 +15,9 @@ from dataclasses import dataclass, field
 import pandas as pd
 from sqlmodel import Session
 
-from canvas import store
-from canvas.datalink import UNASSIGNED, apply_links
-from canvas.models import Dataset
+from canvas import storage
+from canvas.customer_data.linking import UNASSIGNED, apply_links
+from canvas.domain.models import Dataset
 
 
 @dataclass
@@ -45,8 +45,8 @@ def data_key(datasets: dict[str, Dataset], segment_names: dict[str, str]) -> str
 
 def describe(*, session: Session, canvas_id: str) -> tuple[dict[str, Dataset], dict[str, str], str]:
     """The datasets, segment names and data key of a canvas, without reading any rows."""
-    datasets = store.list_datasets(session=session, canvas_id=canvas_id)
-    names = {s.id: s.name for s in store.list_segments(session=session, canvas_id=canvas_id)}
+    datasets = storage.list_datasets(session=session, canvas_id=canvas_id)
+    names = {s.id: s.name for s in storage.list_segments(session=session, canvas_id=canvas_id)}
     return datasets, names, data_key(datasets, names)
 
 
@@ -54,7 +54,7 @@ def load_canvas_data(*, session: Session, canvas_id: str) -> CanvasData:
     """Read the canvas's datasets and link every row to a segment."""
     datasets, names, key = describe(session=session, canvas_id=canvas_id)
     return link_frames(
-        {kind: store.load_dataset(d) for kind, d in datasets.items()}, datasets, names, key
+        {kind: storage.load_dataset(d) for kind, d in datasets.items()}, datasets, names, key
     )
 
 

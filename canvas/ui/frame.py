@@ -19,11 +19,11 @@ from streamlit.runtime.scriptrunner import add_script_run_ctx
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from canvas import store
-from canvas.demo import ensure_demo
-from canvas.errors import CanvasError, CanvasNotFound, DatabaseUnavailable
-from canvas.models import Canvas
-from canvas.render import BOARD_CSS
+from canvas import storage
+from canvas.library.demo import ensure_demo
+from canvas.domain.errors import CanvasError, CanvasNotFound, DatabaseUnavailable
+from canvas.domain.models import Canvas
+from canvas.ui.markup import BOARD_CSS
 
 # Keys shared by every page; set up in app.py. Page-only keys carry the page's prefix.
 SEEN_VERSIONS = "seen_versions"  # canvas id -> the version the user last saw
@@ -67,7 +67,7 @@ def page_frame(url_path: str) -> None:
 
 @st.cache_resource(show_spinner=False)
 def _engine(url: str) -> Engine:
-    engine = store.make_engine(url)
+    engine = storage.make_engine(url)
     with Session(engine) as session:
         ensure_demo(session=session)
     return engine
@@ -76,7 +76,7 @@ def _engine(url: str) -> Engine:
 def engine() -> Engine:
     """The process-wide engine; on a database error, the page shows the message and stops."""
     try:
-        return _engine(store.database_url())
+        return _engine(storage.database_url())
     except DatabaseUnavailable as error:
         st.error(f"**The database is not available.** {error}", icon=":material/error:")
         st.stop()
@@ -105,7 +105,7 @@ def current_canvas(db: Session) -> Canvas | None:
     canvas_id = st.query_params.get("canvas")
     if canvas_id:
         try:
-            canvas = store.get_canvas(session=db, canvas_id=canvas_id)
+            canvas = storage.get_canvas(session=db, canvas_id=canvas_id)
         except CanvasNotFound as error:
             st.error(str(error), icon=":material/search_off:")
             return None
@@ -114,13 +114,13 @@ def current_canvas(db: Session) -> Canvas | None:
     remembered = st.session_state.get(CURRENT_CANVAS)
     if remembered:
         try:
-            canvas = store.get_canvas(session=db, canvas_id=remembered)
+            canvas = storage.get_canvas(session=db, canvas_id=remembered)
         except CanvasNotFound:  # trashed or deleted since: fall back to the most recent one
             st.session_state.pop(CURRENT_CANVAS, None)
         else:
             open_canvas(canvas.id)
             return canvas
-    canvases = store.list_canvases(session=db)
+    canvases = storage.list_canvases(session=db)
     if not canvases:
         st.info("There is no canvas yet. Create one in the **Library**, or run `python -m canvas demo`.")
         return None
@@ -162,7 +162,7 @@ def seen_version(canvas_id: str) -> int:
 def page_heading(db: Session, title: str, about: str) -> Canvas:
     """A page's heading (title, then "<canvas name>: <about>") with the canvas picker beside it;
     returns the current canvas, or stops the page when there is none to show."""
-    from canvas.render import title_html
+    from canvas.ui.markup import title_html
 
     heading, picker = st.columns([3, 1], vertical_alignment="bottom")
     canvas = current_canvas(db)
@@ -175,7 +175,7 @@ def page_heading(db: Session, title: str, about: str) -> Canvas:
 
 def canvas_picker(db: Session, current: Canvas | None, *, where: Any = None) -> None:
     """A select box that switches the current canvas (and the URL); in ``where`` or the sidebar."""
-    canvases = store.list_canvases(session=db)
+    canvases = storage.list_canvases(session=db)
     if not canvases:
         return
     ids = [c.id for c in canvases]
@@ -229,17 +229,19 @@ def act(action: Callable[[Session], Any], *, done: str | None = None) -> Any:
 
 
 # --- The metrics page's data, shared by the pages ------------------------------------------------
-# Cached per canvas data fingerprint (``canvasdata.data_key``) and filters. cache_resource hands
+# Cached per canvas data fingerprint (``linked.data_key``) and filters. cache_resource hands
 # out the cached objects themselves (no pickled copy of a million rows on every rerun): callers
 # only read them. The data page warms them when a dataset is confirmed.
 
 @st.cache_resource(show_spinner=False, max_entries=4)
 def metrics_frames(canvas_id: str, key: str) -> dict:
     """The canvas's linked frames, and its transactions prepared once (filters take subsets)."""
-    from canvas import canvasdata, dashboard, metrics
+    from canvas.customer_data import linked
+    from canvas.analytics import dashboard
+    from canvas.analytics import metrics
 
     with session() as db:
-        data = canvasdata.load_canvas_data(session=db, canvas_id=canvas_id)
+        data = linked.load_canvas_data(session=db, canvas_id=canvas_id)
     tx = data.transactions
     return {"transactions": tx, "surveys": data.surveys, "spend": data.spend,
             "prepared": metrics.prepare(tx) if tx is not None else None,
@@ -249,7 +251,7 @@ def metrics_frames(canvas_id: str, key: str) -> dict:
 @st.cache_resource(show_spinner=False, max_entries=8)
 def metrics_figures(canvas_id: str, key: str, filters: Any) -> dict:
     """Everything the page draws for one selection (``filters``: ``dashboard.Filters``)."""
-    from canvas import dashboard
+    from canvas.analytics import dashboard
 
     frames = metrics_frames(canvas_id, key)
     rows = dashboard.select(frames["prepared"], filters)
@@ -269,7 +271,7 @@ def metrics_figures(canvas_id: str, key: str, filters: Any) -> dict:
 @st.cache_resource(show_spinner=False, max_entries=8)
 def metrics_by_type(canvas_id: str, key: str, filters: Any, types: tuple) -> dict:
     """Figures per primary relationship type (keyed by the canvas's current primary types too)."""
-    from canvas import dashboard
+    from canvas.analytics import dashboard
 
     result = metrics_figures(canvas_id, key, filters)
     return dashboard.type_measures(result["prepared"], result["survey_rows"], result["spend_rows"], types,
@@ -287,7 +289,7 @@ def metrics_clv(canvas_id: str, key: str, start: date | None, end: date | None) 
     """Predictive CLV of every customer in the date range, fitted in the background: one model
     for all segments (the segment filter then picks customers; the granularity does not matter
     to it). The page asks for it early and waits for it where its charts are."""
-    from canvas import dashboard
+    from canvas.analytics import dashboard
 
     tx = dashboard.apply_filters(metrics_frames(canvas_id, key)["transactions"], dashboard.Filters(start, end))
     return _model_fits().submit(dashboard.predictive_clv, tx)
@@ -296,12 +298,13 @@ def metrics_clv(canvas_id: str, key: str, start: date | None, end: date | None) 
 def warm_metrics(canvas_id: str) -> None:
     """Compute in a background thread what the metrics page shows first for this canvas, so the
     first visit after an upload is served from the caches. Failures are left to that visit."""
-    from canvas import canvasdata, dashboard
+    from canvas.customer_data import linked
+    from canvas.analytics import dashboard
 
     def warm() -> None:
         try:
             with session() as db:
-                datasets, _, key = canvasdata.describe(session=db, canvas_id=canvas_id)
+                datasets, _, key = linked.describe(session=db, canvas_id=canvas_id)
             if "transactions" in datasets:
                 metrics_clv(canvas_id, key, None, None)
                 metrics_figures(canvas_id, key, dashboard.Filters())

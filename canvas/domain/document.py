@@ -11,7 +11,7 @@ from typing import Any
 
 from sqlmodel import Session, select
 
-from canvas.models import Canvas, DismissedFinding, Note, Relationship, Segment
+from canvas.domain.models import Canvas, DismissedFinding, Note, Relationship, Segment
 
 FORMAT_NAME = "business-model-canvas"
 FORMAT_VERSION = 1
@@ -110,7 +110,7 @@ def replace_contents(session: Session, canvas: Canvas, document: dict[str, Any],
     Flushes but does not commit: the caller owns the unit of work. With ``keep_ids`` false, every
     segment and note gets a fresh id (a duplicate must not share ids with its original).
     """
-    from canvas.models import new_id  # local: keeps the import graph one-way
+    from canvas.domain.models import new_id  # local: keeps the import graph one-way
 
     for model in (DismissedFinding, Relationship, Note):
         for row in session.exec(select(model).where(model.canvas_id == canvas.id)).all():
