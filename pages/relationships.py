@@ -10,11 +10,13 @@ from canvas.ui.charts import relationships as relationship_charts
 from canvas.domain import coach
 from canvas import storage
 from canvas.ui import frame
-from canvas.domain.blocks import KEY_QUESTIONS, LIFECYCLE_STAGES, RELATIONSHIP_TYPES, TARGETS, Block
+from canvas.domain.blocks import KEY_QUESTIONS, LIFECYCLE_STAGES, RELATIONSHIP_TYPES, Block
 from canvas.domain.document import canvas_document
 from canvas.domain.errors import InvalidInput, describe_validation_error
-from canvas.domain.relationships import TEXT_MAX_CHARS, RelationshipDesign, comparison_columns
-from canvas.ui.markup import escape_text, money
+from canvas.domain.formatting import money
+from canvas.domain.measures import TARGETS
+from canvas.domain.relationships import TEXT_MAX_CHARS, RelationshipDesign, comparison_columns, total_monthly_cost
+from canvas.ui.markup import escape_text
 
 SEVERITY_ICON = {"high": ":material/error:", "medium": ":material/warning:", "low": ":material/info:"}
 SEVERITY_COLOUR = {"high": "red", "medium": "orange", "low": "blue"}
@@ -187,7 +189,7 @@ def draw_design_form(board: storage.Board, segment) -> None:
                             key=f"{prefix}_cost_customer")
             c2.number_input(f"Fixed cost a month ({currency})", min_value=0.0, max_value=1e9, step=100.0,
                             key=f"{prefix}_cost_fixed")
-            total = current.total_cost_month(segment.estimated_size)
+            total = total_monthly_cost(current, segment.estimated_size)
             st.caption(f"Total: {money(total, currency)} a month for ~{segment.estimated_size or 0:,} customers "
                        "(saved values; the segment's size is set on the board).")
             st.multiselect("Channels it runs through", list(channels), format_func=lambda n: channels[n][:60],

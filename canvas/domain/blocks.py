@@ -182,15 +182,7 @@ KEY_QUESTIONS: dict[str, str] = {
     "loyalty": "How can we strengthen customer loyalty?",
 }
 
-# Target metrics a founder sets per segment: key -> (label, unit, lowest, highest).
-# Rates are fractions 0-1 in data (shown as %); NPS is -100..100; CSAT a fraction of 4-5 answers.
-TARGETS: dict[str, tuple[str, str, float, float]] = {
-    "retention_rate": ("Monthly retention rate", "rate", 0.0, 1.0),
-    "churn_rate": ("Monthly churn rate", "rate", 0.0, 1.0),
-    "repeat_purchase_rate": ("Repeat purchase rate", "rate", 0.0, 1.0),
-    "nps": ("NPS", "score", -100.0, 100.0),
-    "csat": ("CSAT", "rate", 0.0, 1.0),
-    "clv": ("Customer lifetime value", "money", 0.0, 1e9),
-    "cac": ("Customer acquisition cost", "money", 0.0, 1e9),
-}
+# TARGETS lives in ``measures``; imported here only until canvas/analytics/dashboard.py imports it from there.
+from canvas.domain.measures import TARGETS  # noqa: E402,F401
+
 COST_MAX = 1e9  # per customer or fixed per month; anything above is a typo

@@ -1,7 +1,7 @@
 """The coach: where a canvas's Customer Relationships design is weak, or disagrees with the numbers.
 
 Pure functions over a canvas document (``document.canvas_document``), optionally with measured
-figures per segment id (``metrics`` keys as in ``blocks.TARGETS`` plus ``churn_trend`` and
+figures per segment id (``metrics`` keys as in ``measures.TARGETS`` plus ``churn_trend`` and
 ``customers``). Each finding has a stable rule id, a severity, the segments it concerns, why it
 matters (DOMAIN.md's principles) and what to do.
 """
@@ -12,8 +12,11 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import asdict, dataclass
 from typing import Any, Literal
 
-from canvas.domain.blocks import KEY_QUESTIONS, RELATIONSHIP_TYPES, TARGETS
+from canvas.domain.blocks import KEY_QUESTIONS, RELATIONSHIP_TYPES
 from canvas.domain.document import relationship_fields
+from canvas.domain.formatting import finding_figure
+from canvas.domain.measures import LIFETIME_CAP_MONTHS, TARGETS, expected_lifetime_months, target_met  # noqa: F401  LIFETIME_CAP_MONTHS: until pages/metrics.py imports it from measures
+from canvas.domain.relationships import RelationshipDesign, monthly_cost_per_customer
 
 Severity = Literal["high", "medium", "low"]
 SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2}
@@ -25,8 +28,6 @@ MIN_RETENTION_FOCUS = 25
 AUTOMATED_AT_MOST = 0.15
 # A segment is high-value when its CLV is the highest and at least this multiple of the lowest.
 HIGH_VALUE_MULTIPLE = 3.0
-# Expected lifetime cap (months) when churn is tiny or zero, so costs stay finite.
-LIFETIME_CAP_MONTHS = 60
 # Churn rising faster than this (fraction per period) is worth a warning.
 CHURN_TREND_ALERT = 0.005
 LATER_STAGES = ("usage", "support", "renewal", "expansion")
@@ -79,12 +80,6 @@ def _segments(document: Mapping[str, Any]) -> list[_Segment]:
 def _names(segments: list[_Segment]) -> str:
     names = [s.name for s in segments]
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
-
-
-def _expected_lifetime_months(churn: float | None) -> float:
-    if churn is None or churn <= 0:
-        return float(LIFETIME_CAP_MONTHS)
-    return min(1 / churn, LIFETIME_CAP_MONTHS)
 
 
 # --- Rules on the design ------------------------------------------------------------------------
@@ -159,15 +154,15 @@ def _cost_exceeds_value(segments: list[_Segment], metrics: Mapping) -> Iterator[
         if clv is None:
             continue
         churn = measured.get("churn_rate", targets.get("churn_rate"))
-        fixed_share = s.design["cost_fixed_month"] / s.size if s.size else 0.0
-        monthly = s.design["cost_per_customer_month"] + fixed_share
-        lifetime_cost = monthly * _expected_lifetime_months(churn)
+        monthly = monthly_cost_per_customer(RelationshipDesign.model_construct(**s.design), s.size)
+        lifetime = expected_lifetime_months(churn)
+        lifetime_cost = monthly * lifetime
         if lifetime_cost > clv:
             source = "measured" if "clv" in measured else "target"
             yield Finding("cost-exceeds-value", "high", (s.id,),
                           f"The relationship with {s.name} costs more than the customer is worth",
                           f"About {monthly:,.2f} a month per customer over an expected lifetime of "
-                          f"{_expected_lifetime_months(churn):.0f} months is {lifetime_cost:,.0f}, above the "
+                          f"{lifetime:.0f} months is {lifetime_cost:,.0f}, above the "
                           f"{source} CLV of {clv:,.0f}: every customer kept this way loses money.",
                           "Move routine contact to cheaper types (self-service, community), or raise the value "
                           "per customer (upselling, pricing) until the relationship pays for itself.",
@@ -222,9 +217,6 @@ def _unanswered(segments: list[_Segment], metrics: Mapping) -> Iterator[Finding]
 
 # --- Rules on the numbers -----------------------------------------------------------------------
 
-_LOWER_IS_BETTER = {"churn_rate", "cac"}
-
-
 def _target_missed(segments: list[_Segment], metrics: Mapping) -> Iterator[Finding]:
     for s in segments:
         measured = metrics.get(s.id) or {}
@@ -235,9 +227,8 @@ def _target_missed(segments: list[_Segment], metrics: Mapping) -> Iterator[Findi
             value = measured.get(key)
             if value is None or target is None:
                 continue
-            worse = value > target if key in _LOWER_IS_BETTER else value < target
-            if worse:
-                misses.append(f"{TARGETS[key][0]} {_show(key, value)} (target {_show(key, target)})")
+            if not target_met(key, value, target):
+                misses.append(f"{TARGETS[key][0]} {finding_figure(key, value)} (target {finding_figure(key, target)})")
         if misses:
             yield Finding("target-missed", "high" if len(misses) > 2 else "medium", (s.id,),
                           f"{s.name} misses {len(misses)} target{'s' if len(misses) > 1 else ''}",
@@ -256,13 +247,6 @@ def _churn_rising(segments: list[_Segment], metrics: Mapping) -> Iterator[Findin
                           "increases compound into a shrinking customer base.",
                           "Check recent changes in the relationship or product for this segment and ask "
                           "departing customers why they leave.", chart="retention")
-
-
-def _show(key: str, value: float) -> str:
-    unit = TARGETS[key][1]
-    if unit == "rate":
-        return f"{value * 100:.1f} %"
-    return f"{value:,.0f}" if unit == "money" else f"{value:.0f}"
 
 
 _RULE_FUNCTIONS: tuple[Callable[[list[_Segment], Mapping], Iterator[Finding]], ...] = (

@@ -12,6 +12,7 @@ from typing import Any
 from sqlmodel import Session, select
 
 from canvas.domain.models import Canvas, DismissedFinding, Note, Relationship, Segment
+from canvas.domain.relationships import FOCUS_DEFAULT
 
 FORMAT_NAME = "business-model-canvas"
 FORMAT_VERSION = 1
@@ -91,9 +92,9 @@ def relationship_fields(entry: dict[str, Any]) -> dict[str, Any]:
     return {
         "types": list(entry.get("types", [])),
         "primary_type": entry.get("primary_type"),
-        "focus_acquisition": focus.get("acquisition", 34),
-        "focus_retention": focus.get("retention", 33),
-        "focus_upselling": focus.get("upselling", 33),
+        "focus_acquisition": focus.get("acquisition", FOCUS_DEFAULT["acquisition"]),
+        "focus_retention": focus.get("retention", FOCUS_DEFAULT["retention"]),
+        "focus_upselling": focus.get("upselling", FOCUS_DEFAULT["upselling"]),
         "cost_per_customer_month": cost.get("per_customer_month", 0.0),
         "cost_fixed_month": cost.get("fixed_month", 0.0),
         "channel_note_ids": list(entry.get("channel_note_ids", [])),

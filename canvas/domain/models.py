@@ -16,6 +16,7 @@ from sqlalchemy import JSON, Column, Text
 from sqlmodel import Field, SQLModel
 
 from canvas.domain.blocks import DEFAULT_NOTE_COLOUR, Block
+from canvas.domain.relationships import FOCUS_DEFAULT
 
 NOTE_MAX_CHARS = 280
 CANVAS_NAME_MAX_CHARS = 80
@@ -188,9 +189,9 @@ class Relationship(SQLModel, table=True):
     types: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     primary_type: str | None = Field(default=None, max_length=40)
     # The focus split, in whole percent; always sums to 100.
-    focus_acquisition: int = 34
-    focus_retention: int = 33
-    focus_upselling: int = 33
+    focus_acquisition: int = FOCUS_DEFAULT["acquisition"]
+    focus_retention: int = FOCUS_DEFAULT["retention"]
+    focus_upselling: int = FOCUS_DEFAULT["upselling"]
     cost_per_customer_month: float = 0.0  # in the canvas currency
     cost_fixed_month: float = 0.0
     channel_note_ids: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))

@@ -7,15 +7,41 @@ and names the field in its messages. The table model is ``models.Relationship``.
 from __future__ import annotations
 
 import math
-from typing import Any
+from types import MappingProxyType
+from collections.abc import Mapping
+from typing import Any, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from canvas.domain.blocks import COST_MAX, KEY_QUESTIONS, LIFECYCLE_STAGES, RELATIONSHIP_TYPES, TARGETS
-from canvas.ui.markup import money
+from canvas.domain.blocks import COST_MAX, KEY_QUESTIONS, LIFECYCLE_STAGES, RELATIONSHIP_TYPES
+from canvas.domain.formatting import money, target_text
+from canvas.domain.measures import TARGETS
 
 FOCUS_KEYS = ("acquisition", "retention", "upselling")
+# The focus split of a new design, and of one whose shares are all zero: whole percent, sum 100.
+FOCUS_DEFAULT: Mapping[str, int] = MappingProxyType({"acquisition": 34, "retention": 33, "upselling": 33})
 TEXT_MAX_CHARS = 1000
+
+
+class RelationshipCosts(Protocol):
+    """What the cost rules read of a design (``RelationshipDesign``, ``models.Relationship``)."""
+
+    cost_per_customer_month: float  # in the canvas currency
+    cost_fixed_month: float
+
+
+def total_monthly_cost(design: RelationshipCosts, customers: int | None) -> float:
+    """A segment's relationship cost a month, in the canvas currency: the fixed cost plus the cost
+    per customer times the segment's customers (an unknown size counts as none)."""
+    return design.cost_fixed_month + design.cost_per_customer_month * (customers or 0)
+
+
+def monthly_cost_per_customer(design: RelationshipCosts, customers: int | None) -> float:
+    """A relationship's cost per customer a month, in the canvas currency: the cost per customer
+    plus the fixed cost spread over the segment's customers (not spread when the size is unknown
+    or zero)."""
+    spread = design.cost_fixed_month / customers if customers else 0.0
+    return design.cost_per_customer_month + spread
 
 
 def normalise_focus(acquisition: float, retention: float, upselling: float) -> tuple[dict[str, int], str | None]:
@@ -30,8 +56,8 @@ def normalise_focus(acquisition: float, retention: float, upselling: float) -> t
             raise ValueError(f"The {key} share must be a percentage of 0 or more, not {value!r}")
     total = sum(given.values())
     if total == 0:
-        split = {"acquisition": 34, "retention": 33, "upselling": 33}
-        return split, "The focus was all zero, so it was split evenly (34/33/33)."
+        shown = "/".join(str(FOCUS_DEFAULT[k]) for k in FOCUS_KEYS)
+        return dict(FOCUS_DEFAULT), f"The focus was all zero, so it was split evenly ({shown})."
     raw = {k: v * 100 / total for k, v in given.items()}
     split = {k: math.floor(v) for k, v in raw.items()}
     for key in sorted(raw, key=lambda k: raw[k] - split[k], reverse=True)[: 100 - sum(split.values())]:
@@ -53,9 +79,9 @@ class RelationshipDesign(BaseModel):
 
     types: list[str] = Field(default_factory=list)
     primary_type: str | None = None
-    focus_acquisition: int = 34
-    focus_retention: int = 33
-    focus_upselling: int = 33
+    focus_acquisition: int = FOCUS_DEFAULT["acquisition"]
+    focus_retention: int = FOCUS_DEFAULT["retention"]
+    focus_upselling: int = FOCUS_DEFAULT["upselling"]
     cost_per_customer_month: float = 0.0
     cost_fixed_month: float = 0.0
     channel_note_ids: list[str] = Field(default_factory=list)
@@ -129,17 +155,10 @@ class RelationshipDesign(BaseModel):
             )
         return self
 
-    def total_cost_month(self, customers: int | None) -> float:
-        """Fixed cost plus cost per customer times the segment's customers, per month."""
-        return self.cost_fixed_month + self.cost_per_customer_month * (customers or 0)
-
     @classmethod
     def from_form(cls, **values: Any) -> tuple[RelationshipDesign, str | None]:
         """Build from form values, fixing a focus split that does not sum to 100 (and saying so)."""
-        split, note = normalise_focus(
-            values.pop("focus_acquisition", 34), values.pop("focus_retention", 33),
-            values.pop("focus_upselling", 33),
-        )
+        split, note = normalise_focus(*(values.pop(f"focus_{k}", FOCUS_DEFAULT[k]) for k in FOCUS_KEYS))
         design = cls(**values, **{f"focus_{k}": v for k, v in split.items()})
         return design, note
 
@@ -166,7 +185,7 @@ def comparison_columns(segments: list[Any], relationships: dict[str, Any], chann
     """The side-by-side comparison of relationship designs, as texts ready to show.
 
     One column per segment (keyed by name, in canvas order), one row per thing a founder
-    compares: types, focus, costs (``render.money``, as on the board), channels, how much of the
+    compares: types, focus, costs (``formatting.money``, as on the board), channels, how much of the
     plan and the key questions is filled, and each target that any segment has. A segment
     without a design says so in its first row; a blank is shown as "—".
     """
@@ -184,9 +203,7 @@ def comparison_columns(segments: list[Any], relationships: dict[str, Any], chann
                                          if t != design.primary_type),
                 "Focus: acquisition / retention / upselling":
                     f"{design.focus_acquisition} / {design.focus_retention} / {design.focus_upselling} %",
-                "Total cost a month": money(design.cost_fixed_month
-                                            + design.cost_per_customer_month * (segment.estimated_size or 0),
-                                            currency),
+                "Total cost a month": money(total_monthly_cost(design, segment.estimated_size), currency),
                 "Cost per customer a month": money(design.cost_per_customer_month, currency),
                 "Fixed cost a month": money(design.cost_fixed_month, currency),
                 "Channels": ", ".join(channel_names.get(n, "?") for n in design.channel_note_ids),
@@ -199,12 +216,3 @@ def comparison_columns(segments: list[Any], relationships: dict[str, Any], chann
     rows = max((list(column) for column in columns.values()), key=len, default=[])
     return {name: {row: column.get(row) or "—" for row in rows} for name, column in columns.items()}
 
-
-def target_text(key: str, value: float, currency: str) -> str:
-    """A target as a founder reads it: rates in percent, scores as they are, money as on the board."""
-    unit = TARGETS[key][1]
-    if unit == "rate":
-        return f"{round(value * 100, 1):g} %"
-    if unit == "money":
-        return money(value, currency)
-    return f"{value:g}"

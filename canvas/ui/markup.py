@@ -9,7 +9,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 
 from canvas.domain.blocks import RELATIONSHIP_TYPES
+from canvas.domain.formatting import compact, money  # noqa: F401  compact: until pages/metrics.py imports it from formatting
 from canvas.domain.models import Note, Relationship, Segment
+from canvas.domain.relationships import total_monthly_cost
 
 # Static styles for the board; injected once per page run. Holds no user text.
 BOARD_CSS = """
@@ -142,20 +144,6 @@ def segments_html(segments: Iterable[Segment], *, currency_size_label: str = "cu
     return '<div class="bmc-notes">' + "".join(parts) + "</div>"
 
 
-def money(amount: float, currency: str) -> str:
-    return f"{amount:,.0f} {currency}" if amount >= 100 else f"{amount:,.2f} {currency}"
-
-
-def compact(amount: float) -> str:
-    """Short figure for a tile: 2,234 / 41.7k / 4.17M (signed when negative)."""
-    size = abs(amount)
-    if size >= 1e6:
-        return f"{amount / 1e6:,.2f}M"
-    if size >= 1e4:
-        return f"{amount / 1e3:,.1f}k"
-    return f"{amount:,.0f}"
-
-
 def relationship_summary_html(segments: Iterable[Segment], relationships: Mapping[str, Relationship],
                               currency: str) -> str:
     """The Customer Relationships block's summary: per segment, primary type, focus and cost."""
@@ -188,7 +176,7 @@ def relationship_costs_html(segments: Iterable[Segment], relationships: Mapping[
         design = relationships.get(segment.id)
         if design is None:
             continue
-        total = design.cost_fixed_month + design.cost_per_customer_month * (segment.estimated_size or 0)
+        total = total_monthly_cost(design, segment.estimated_size)
         parts.append(
             f'<div class="bmc-note bmc-computed" style="border-left-color:{segment.colour}">'
             f"Relationships with {escape_text(segment.name)}: <b>{escape_text(money(total, currency))}</b> a month"
