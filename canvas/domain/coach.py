@@ -16,7 +16,7 @@ from canvas.domain.blocks import KEY_QUESTIONS, RELATIONSHIP_TYPES
 from canvas.domain.document import relationship_fields
 from canvas.domain.formatting import finding_figure
 from canvas.domain.measures import LIFETIME_CAP_MONTHS, TARGETS, expected_lifetime_months, target_met  # noqa: F401  LIFETIME_CAP_MONTHS: until pages/metrics.py imports it from measures
-from canvas.domain.relationships import RelationshipDesign, monthly_cost_per_customer
+from canvas.domain.relationships import RelationshipBase, monthly_cost_per_customer
 
 Severity = Literal["high", "medium", "low"]
 SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2}
@@ -68,11 +68,13 @@ class _Segment:
     id: str
     name: str
     size: int | None
-    design: dict[str, Any] | None  # relationship_fields(...) or None
+    design: RelationshipBase | None
 
 
 def _segments(document: Mapping[str, Any]) -> list[_Segment]:
-    designs = {r["segment_id"]: relationship_fields(r) for r in document.get("relationships", [])}
+    # The document was validated when it was stored or imported: read it, do not check it again.
+    designs = {r["segment_id"]: RelationshipBase.model_construct(**relationship_fields(r))
+               for r in document.get("relationships", [])}
     return [_Segment(s["id"], s["name"], s.get("estimated_size"), designs.get(s["id"]))
             for s in document.get("segments", [])]
 
@@ -86,7 +88,7 @@ def _names(segments: list[_Segment]) -> str:
 
 def _no_design(segments: list[_Segment], metrics: Mapping) -> Iterator[Finding]:
     for s in segments:
-        if s.design is None or not s.design["types"]:
+        if s.design is None or not s.design.types:
             yield Finding("no-relationship-design", "high", (s.id,), f"No relationship designed for {s.name}",
                           "Each segment expects its own relationship; without one, nobody owns how these "
                           "customers are won, kept and grown.",
@@ -94,12 +96,12 @@ def _no_design(segments: list[_Segment], metrics: Mapping) -> Iterator[Finding]:
 
 
 def _one_size(segments: list[_Segment], metrics: Mapping) -> Iterator[Finding]:
-    designed = [s for s in segments if s.design and s.design["types"]]
+    designed = [s for s in segments if s.design and s.design.types]
     if len(designed) < 2:
         return
-    shapes = {(s.design["primary_type"], frozenset(s.design["types"])) for s in designed}
+    shapes = {(s.design.primary_type, frozenset(s.design.types)) for s in designed}
     if len(shapes) == 1:
-        kind = RELATIONSHIP_TYPES[designed[0].design["primary_type"]].label
+        kind = RELATIONSHIP_TYPES[designed[0].design.primary_type].label
         yield Finding("one-size-fits-all", "high", tuple(s.id for s in designed),
                       f"One size fits all: every segment gets {kind}",
                       "Different segments expect different relationships: a key account expects a named "
@@ -111,9 +113,9 @@ def _one_size(segments: list[_Segment], metrics: Mapping) -> Iterator[Finding]:
 
 def _underinvested(segments: list[_Segment], metrics: Mapping) -> Iterator[Finding]:
     for s in segments:
-        if s.design and s.design["focus_retention"] < MIN_RETENTION_FOCUS:
+        if s.design and s.design.focus_retention < MIN_RETENTION_FOCUS:
             yield Finding("underinvested-retention", "medium", (s.id,),
-                          f"Retention gets {s.design['focus_retention']} % of the effort for {s.name}",
+                          f"Retention gets {s.design.focus_retention} % of the effort for {s.name}",
                           "Acquiring a customer costs 5-7x more than keeping one, and a 5 % rise in retention "
                           "can raise profit by 25-95 % (Bain).",
                           "Plan at least one retention move (onboarding, check-ins, loyalty rewards) and shift "
@@ -125,7 +127,7 @@ def _over_automated(segments: list[_Segment], metrics: Mapping) -> Iterator[Find
     for s in segments:
         clv = (metrics.get(s.id) or {}).get("clv")
         if clv is None and s.design:
-            clv = s.design["targets"].get("clv")
+            clv = s.design.targets.get("clv")
         if clv is not None and clv > 0:
             values[s.id] = clv
     if len(values) < 2:
@@ -134,7 +136,7 @@ def _over_automated(segments: list[_Segment], metrics: Mapping) -> Iterator[Find
     if values[top] < HIGH_VALUE_MULTIPLE * min(values.values()):
         return
     segment = next(s for s in segments if s.id == top)
-    types = segment.design["types"] if segment.design else []
+    types = segment.design.types if segment.design else []
     if types and all(RELATIONSHIP_TYPES[t].personal <= AUTOMATED_AT_MOST for t in types):
         yield Finding("over-automated-high-value", "high", (top,),
                       f"{segment.name} is the most valuable segment but gets no personal touch",
@@ -149,12 +151,12 @@ def _cost_exceeds_value(segments: list[_Segment], metrics: Mapping) -> Iterator[
         if not s.design:
             continue
         measured = metrics.get(s.id) or {}
-        targets = s.design["targets"]
+        targets = s.design.targets
         clv = measured.get("clv", targets.get("clv"))
         if clv is None:
             continue
         churn = measured.get("churn_rate", targets.get("churn_rate"))
-        monthly = monthly_cost_per_customer(RelationshipDesign.model_construct(**s.design), s.size)
+        monthly = monthly_cost_per_customer(s.design, s.size)
         lifetime = expected_lifetime_months(churn)
         lifetime_cost = monthly * lifetime
         if lifetime_cost > clv:
@@ -173,7 +175,7 @@ def _no_feedback(segments: list[_Segment], metrics: Mapping) -> Iterator[Finding
     designed = [s for s in segments if s.design]
     if not designed:
         return
-    has_target = any({"nps", "csat"} & set(s.design["targets"]) for s in designed)
+    has_target = any({"nps", "csat"} & set(s.design.targets) for s in designed)
     measured = any((metrics.get(s.id) or {}).get(k) is not None for s in designed for k in ("nps", "csat"))
     if not has_target and not measured:
         yield Finding("no-feedback-source", "medium", (),
@@ -185,7 +187,7 @@ def _no_feedback(segments: list[_Segment], metrics: Mapping) -> Iterator[Finding
 
 def _no_targets(segments: list[_Segment], metrics: Mapping) -> Iterator[Finding]:
     for s in segments:
-        if s.design and s.design["types"] and not s.design["targets"]:
+        if s.design and s.design.types and not s.design.targets:
             yield Finding("no-targets", "medium", (s.id,), f"No targets for {s.name}",
                           "What is not measured cannot be managed: without targets nobody can tell whether "
                           "the relationship works.",
@@ -194,7 +196,7 @@ def _no_targets(segments: list[_Segment], metrics: Mapping) -> Iterator[Finding]
 
 def _no_lifecycle(segments: list[_Segment], metrics: Mapping) -> Iterator[Finding]:
     for s in segments:
-        if s.design and s.design["types"] and not any(s.design["lifecycle"].get(k) for k in LATER_STAGES):
+        if s.design and s.design.types and not any(s.design.lifecycle.get(k) for k in LATER_STAGES):
             yield Finding("no-lifecycle-plan", "medium", (s.id,), f"No plan past onboarding for {s.name}",
                           "Relationships must evolve as customers mature; the post-purchase stages (usage, "
                           "support, renewal, expansion) are where loyalty and repeat revenue are built.",
@@ -204,9 +206,9 @@ def _no_lifecycle(segments: list[_Segment], metrics: Mapping) -> Iterator[Findin
 
 def _unanswered(segments: list[_Segment], metrics: Mapping) -> Iterator[Finding]:
     for s in segments:
-        if not s.design or not s.design["types"]:
+        if not s.design or not s.design.types:
             continue
-        missing = [q for key, q in KEY_QUESTIONS.items() if not s.design["answers"].get(key)]
+        missing = [q for key, q in KEY_QUESTIONS.items() if not s.design.answers.get(key)]
         if missing:
             yield Finding("unanswered-key-questions", "low", (s.id,),
                           f"{len(missing)} of {len(KEY_QUESTIONS)} key questions unanswered for {s.name}",
@@ -223,7 +225,7 @@ def _target_missed(segments: list[_Segment], metrics: Mapping) -> Iterator[Findi
         if not s.design or not measured:
             continue
         misses = []
-        for key, target in s.design["targets"].items():
+        for key, target in s.design.targets.items():
             value = measured.get(key)
             if value is None or target is None:
                 continue

@@ -12,7 +12,7 @@ from typing import Any
 from sqlmodel import Session, select
 
 from canvas.domain.models import Canvas, DismissedFinding, Note, Relationship, Segment
-from canvas.domain.relationships import FOCUS_DEFAULT
+from canvas.domain.relationships import FOCUS_KEYS, RelationshipBase
 
 FORMAT_NAME = "business-model-canvas"
 FORMAT_VERSION = 1
@@ -70,39 +70,40 @@ def canvas_document(session: Session, canvas: Canvas) -> dict[str, Any]:
     }
 
 
+# Fields of ``RelationshipBase`` that the document groups under one key, with their names there.
+_ENTRY_GROUPS: dict[str, dict[str, str]] = {
+    "focus": {f"focus_{key}": key for key in FOCUS_KEYS},
+    "cost": {"cost_per_customer_month": "per_customer_month", "cost_fixed_month": "fixed_month"},
+}
+_GROUP_OF = {field: group for group, fields in _ENTRY_GROUPS.items() for field in fields}
+
+
 def relationship_entry(r: Relationship) -> dict[str, Any]:
-    return {
-        "segment_id": r.segment_id,
-        "types": list(r.types),
-        "primary_type": r.primary_type,
-        "focus": {"acquisition": r.focus_acquisition, "retention": r.focus_retention, "upselling": r.focus_upselling},
-        "cost": {"per_customer_month": r.cost_per_customer_month, "fixed_month": r.cost_fixed_month},
-        "channel_note_ids": list(r.channel_note_ids),
-        "lifecycle": dict(r.lifecycle),
-        "competitors": r.competitors,
-        "answers": dict(r.answers),
-        "targets": dict(r.targets),
-    }
+    """A stored design as a document entry: its ``RelationshipBase`` fields, in their order, the
+    focus and cost fields grouped (``{"focus": {"acquisition": 34, ...}, "cost": {...}}``)."""
+    entry: dict[str, Any] = {"segment_id": r.segment_id}
+    values = r.model_dump(include=set(RelationshipBase.model_fields))
+    for field in RelationshipBase.model_fields:  # the fields' order, not the order they were set in
+        value = values[field]
+        group = _GROUP_OF.get(field)
+        if group is None:
+            entry[field] = value
+        else:
+            entry.setdefault(group, {})[_ENTRY_GROUPS[group][field]] = value
+    return entry
 
 
 def relationship_fields(entry: dict[str, Any]) -> dict[str, Any]:
-    """A document's relationship entry as the fields of ``RelationshipDesign`` / ``Relationship``."""
-    focus = entry.get("focus", {})
-    cost = entry.get("cost", {})
-    return {
-        "types": list(entry.get("types", [])),
-        "primary_type": entry.get("primary_type"),
-        "focus_acquisition": focus.get("acquisition", FOCUS_DEFAULT["acquisition"]),
-        "focus_retention": focus.get("retention", FOCUS_DEFAULT["retention"]),
-        "focus_upselling": focus.get("upselling", FOCUS_DEFAULT["upselling"]),
-        "cost_per_customer_month": cost.get("per_customer_month", 0.0),
-        "cost_fixed_month": cost.get("fixed_month", 0.0),
-        "channel_note_ids": list(entry.get("channel_note_ids", [])),
-        "lifecycle": dict(entry.get("lifecycle", {})),
-        "competitors": entry.get("competitors", ""),
-        "answers": dict(entry.get("answers", {})),
-        "targets": dict(entry.get("targets", {})),
-    }
+    """A document's relationship entry as the fields of ``RelationshipBase`` (copies, so the
+    document is not changed through them); a field the entry lacks takes the field's default."""
+    fields = {}
+    for field, info in RelationshipBase.model_fields.items():
+        group = _GROUP_OF.get(field)
+        source = entry.get(group, {}) if group else entry
+        key = _ENTRY_GROUPS[group][field] if group else field
+        value = source[key] if key in source else info.get_default(call_default_factory=True)
+        fields[field] = type(value)(value) if isinstance(value, (list, dict)) else value
+    return fields
 
 
 def replace_contents(session: Session, canvas: Canvas, document: dict[str, Any], *, keep_ids: bool) -> None:

@@ -16,7 +16,7 @@ from sqlalchemy import JSON, Column, Text
 from sqlmodel import Field, SQLModel
 
 from canvas.domain.blocks import DEFAULT_NOTE_COLOUR, Block
-from canvas.domain.relationships import FOCUS_DEFAULT
+from canvas.domain.relationships import RelationshipBase
 
 NOTE_MAX_CHARS = 280
 CANVAS_NAME_MAX_CHARS = 80
@@ -181,24 +181,12 @@ class CanvasSnapshot(SQLModel, table=True):
 
 # --- Customer Relationships -------------------------------------------------------------------
 
-class Relationship(SQLModel, table=True):
-    """How the business relates to one customer segment (DOMAIN.md, Customer Relationships)."""
+class Relationship(RelationshipBase, table=True):
+    """How the business relates to one customer segment (DOMAIN.md, Customer Relationships):
+    the fields of ``RelationshipBase``, stored per segment."""
 
     segment_id: str = Field(primary_key=True, foreign_key="segment.id", ondelete="CASCADE", max_length=32)
     canvas_id: str = Field(foreign_key="canvas.id", index=True, ondelete="CASCADE")
-    types: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
-    primary_type: str | None = Field(default=None, max_length=40)
-    # The focus split, in whole percent; always sums to 100.
-    focus_acquisition: int = FOCUS_DEFAULT["acquisition"]
-    focus_retention: int = FOCUS_DEFAULT["retention"]
-    focus_upselling: int = FOCUS_DEFAULT["upselling"]
-    cost_per_customer_month: float = 0.0  # in the canvas currency
-    cost_fixed_month: float = 0.0
-    channel_note_ids: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
-    lifecycle: dict[str, str] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
-    competitors: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
-    answers: dict[str, str] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
-    targets: dict[str, float] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
 
 
 class DismissedFinding(SQLModel, table=True):

@@ -1,7 +1,8 @@
 """The Customer Relationships design of one segment: validation, the focus split, costs.
 
-``RelationshipDesign`` is what a form or an imported document supplies; it validates every field
-and names the field in its messages. The table model is ``models.Relationship``.
+The fields live once in ``RelationshipBase``; ``RelationshipDesign`` is what a form or an
+imported document supplies (it validates every field and names the field in its messages) and
+``models.Relationship`` is the table. The focus default and the cost rules are here too.
 """
 
 from __future__ import annotations
@@ -11,7 +12,9 @@ from types import MappingProxyType
 from collections.abc import Mapping
 from typing import Any, Protocol
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import ConfigDict, field_validator, model_validator
+from sqlalchemy import JSON, Column, Text
+from sqlmodel import AutoString, Field, SQLModel
 
 from canvas.domain.blocks import COST_MAX, KEY_QUESTIONS, LIFECYCLE_STAGES, RELATIONSHIP_TYPES
 from canvas.domain.formatting import money, target_text
@@ -72,23 +75,33 @@ def normalise_focus(acquisition: float, retention: float, upselling: float) -> t
     )
 
 
-class RelationshipDesign(BaseModel):
-    """One segment's relationship design, validated. Money is per month in the canvas currency."""
+class RelationshipBase(SQLModel):
+    """The fields of one segment's relationship design, defined once: the table
+    (``models.Relationship``), the validated design (``RelationshipDesign``) and the canvas
+    document's entries (``document.relationship_entry``) all take them from here.
+    Money is per month in the canvas currency; the focus split is in whole percent.
+    """
 
-    model_config = ConfigDict(extra="forbid")
-
-    types: list[str] = Field(default_factory=list)
-    primary_type: str | None = None
+    types: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    # No max_length here: it would also be a validation rule, and an unknown type is refused by
+    # name (``RelationshipDesign``); the column is 40 characters, as migrated.
+    primary_type: str | None = Field(default=None, sa_type=AutoString(length=40))
     focus_acquisition: int = FOCUS_DEFAULT["acquisition"]
     focus_retention: int = FOCUS_DEFAULT["retention"]
     focus_upselling: int = FOCUS_DEFAULT["upselling"]
     cost_per_customer_month: float = 0.0
     cost_fixed_month: float = 0.0
-    channel_note_ids: list[str] = Field(default_factory=list)
-    lifecycle: dict[str, str] = Field(default_factory=dict)
-    competitors: str = ""
-    answers: dict[str, str] = Field(default_factory=dict)
-    targets: dict[str, float] = Field(default_factory=dict)
+    channel_note_ids: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    lifecycle: dict[str, str] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    competitors: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    answers: dict[str, str] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    targets: dict[str, float] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+
+
+class RelationshipDesign(RelationshipBase):
+    """One segment's relationship design, validated: what a form or an imported document supplies."""
+
+    model_config = ConfigDict(extra="forbid")  # type: ignore[assignment]  # merged with SQLModel's
 
     @field_validator("types")
     @classmethod
