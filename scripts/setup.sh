@@ -16,12 +16,16 @@ fi
 
 requirements=requirements.txt
 [[ $mode == --test ]] && requirements=requirements-dev.txt
-stamp="$venv/.installed-$(cat "$requirements" requirements.txt constraints.txt | sha1sum | cut -c1-12)-${requirements%.txt}"
+stamp="$venv/.installed-$(cat "$requirements" requirements.txt constraints.txt pyproject.toml | sha1sum | cut -c1-12)-${requirements%.txt}"
 if [[ ! -f $stamp ]]; then
   echo "setup: installing Python packages from $requirements"
   constraint_args=()
   [[ -f constraints.txt ]] && constraint_args=(-c constraints.txt)
   "$venv/bin/pip" install --quiet --disable-pip-version-check -r "$requirements" "${constraint_args[@]}"
+  # The app itself, editable: `import canvas` works from anywhere (tests, bench, tools) and the
+  # `canvas` command exists; its dependencies came with the requirements above.
+  echo "setup: installing the canvas package (editable)"
+  "$venv/bin/pip" install --quiet --disable-pip-version-check --no-deps -e .
   touch "$stamp"
 fi
 
