@@ -3,13 +3,17 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8501
 
-.PHONY: run test setup setup-test bench screenshots
+.PHONY: run test lint setup setup-test bench screenshots
 
 run: setup  ## set up and start the app on http://localhost:$(PORT)
 	$(PY) -m streamlit run app.py --server.port $(PORT)
 
-test: setup-test  ## set up and run the whole test suite
+test: lint  ## set up, lint (ruff), type-check (mypy) and run the whole test suite
 	$(PY) -m pytest
+
+lint: setup-test  ## the static checks that `make test` runs first
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy canvas
 
 setup:
 	@scripts/setup.sh
