@@ -37,6 +37,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from canvas.analytics import clv  # noqa: E402
+from tests.analytics.simulation import simulate_transactions  # noqa: E402
 
 OUT = ROOT / "bench" / "out"
 CALIBRATION_END = "2023-12-31"
@@ -84,7 +85,7 @@ def generate(rows: int) -> Path:
         return path
     OUT.mkdir(parents=True, exist_ok=True)
     customers = int(rows * 0.17)
-    tx = clv.simulate_transactions(customers, **SIMULATION, seed=7)
+    tx = simulate_transactions(customers, **SIMULATION, seed=7)
     tx["date"] = tx["date"].dt.floor("s")
     pacsv.write_csv(pa.Table.from_pandas(tx, preserve_index=False), path)
     return path

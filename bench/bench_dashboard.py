@@ -56,15 +56,15 @@ def build(folder: Path, rows: int) -> tuple[str, str]:
     url = f"sqlite:///{folder / 'bench.db'}"
     from sqlmodel import Session
 
-    from canvas.analytics import clv
     from canvas.customer_data import ingest
     from canvas import storage
     from canvas.customer_data.linking import segment_values, suggest_links
     from canvas.library.demo import DEMO_CANVAS_ID, create_demo, load_demo_data
+    from tests.analytics.simulation import simulate_transactions
 
     engine = storage.make_engine(url)
-    tx = clv.simulate_transactions(int(rows * 0.17), r=0.8, alpha=7.5, a=0.6, b=3.5, p=6.25, q=3.74,
-                                   v=15.44, start="2024-11-01", end="2026-10-31", segments=SEGMENTS, seed=3)
+    tx = simulate_transactions(int(rows * 0.17), r=0.8, alpha=7.5, a=0.6, b=3.5, p=6.25, q=3.74,
+                               v=15.44, start="2024-11-01", end="2026-10-31", segments=SEGMENTS, seed=3)
     tx["date"] = tx["date"].dt.floor("s")
     csv = folder / "transactions.csv"
     tx[["customer_id", "date", "amount", "segment"]].to_csv(csv, index=False)
@@ -140,7 +140,7 @@ import os, sys, time, json
 sys.path.insert(0, {str(ROOT)!r})
 os.environ["CANVAS_DATABASE_URL"] = {url!r}
 os.environ["CANVAS_DATA_DIR"] = {data_dir!r}
-import canvas.analytics.dashboard, canvas.clv, plotly.graph_objects, scipy.optimize  # imports are not the page's work
+import canvas.analytics.dashboard, canvas.analytics.clv, plotly.graph_objects, scipy.optimize  # imports are not the page's work
 from streamlit.testing.v1 import AppTest
 app = AppTest.from_file({str(ROOT / "app.py")!r}, default_timeout=300)
 app.query_params["canvas"] = "demo-kettle-crema"

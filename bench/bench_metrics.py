@@ -26,8 +26,8 @@ import pyarrow.csv as pacsv
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from canvas.analytics import clv  # noqa: E402
-from canvas.analytics import metrics
+from canvas.analytics import metrics  # noqa: E402
+from tests.analytics.simulation import simulate_transactions  # noqa: E402
 
 OUT = ROOT / "bench" / "out"
 SEGMENTS = ("Retail", "Online", "Wholesale", "Partner")
@@ -41,9 +41,9 @@ def generate(rows: int) -> Path:
         return path
     OUT.mkdir(parents=True, exist_ok=True)
     rng = np.random.default_rng(11)
-    orders = clv.simulate_transactions(int(rows * 0.17), r=0.8, alpha=12.5, a=0.6, b=3.5,
-                                       p=6.25, q=3.74, v=15.44, start="2021-01-01",
-                                       end="2023-12-31", segments=SEGMENTS, seed=5)
+    orders = simulate_transactions(int(rows * 0.17), r=0.8, alpha=12.5, a=0.6, b=3.5,
+                                   p=6.25, q=3.74, v=15.44, start="2021-01-01",
+                                   end="2023-12-31", segments=SEGMENTS, seed=5)
     orders["order_id"] = pd.Index(np.char.add("O", np.arange(len(orders)).astype(str)))
     second = orders.sample(frac=0.10, random_state=1)
     second["amount"] = np.round(second["amount"].to_numpy() * rng.uniform(0.2, 1, len(second)), 2)

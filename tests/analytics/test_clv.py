@@ -1,5 +1,6 @@
-"""Tests of canvas.clv: published values, the likelihoods against the papers' formulas evaluated
-slowly, recovery of known parameters from simulated data, RFM inputs by hand, the fallback."""
+"""Tests of canvas.analytics.clv: published values, the likelihoods against the papers' formulas
+evaluated slowly, recovery of known parameters from simulated data, RFM inputs by hand, the
+fallback."""
 
 from __future__ import annotations
 
@@ -11,6 +12,8 @@ import pandas as pd
 import pytest
 
 from canvas.analytics import clv
+from canvas.analytics.clv import analysis, bgnbd, fitting
+from tests.analytics import simulation
 
 CDNOW = clv.BGNBDFit(r=0.243, alpha=4.414, a=0.793, b=2.426, loglik=math.nan, converged=True)
 
@@ -45,7 +48,7 @@ def slow_gamma_gamma_loglik(p, q, v, x, m) -> float:
 
 
 def test_bgnbd_loglik_matches_slow_formula():
-    data = clv.simulate_bgnbd(60, r=0.5, alpha=3.0, a=0.7, b=2.0, T=30.0, seed=1)
+    data = simulation.simulate_bgnbd(60, r=0.5, alpha=3.0, a=0.7, b=2.0, T=30.0, seed=1)
     data.loc[0, ["frequency", "recency"]] = [25, 29.0]  # a heavy buyer
     for params in [(0.243, 4.414, 0.793, 2.426), (1.3, 0.7, 2.5, 0.6), (0.05, 40.0, 0.2, 9.0)]:
         fast = clv.bgnbd_log_likelihood(*params, data["frequency"], data["recency"], data["T"])
@@ -125,8 +128,8 @@ def test_expected_purchases_grow_with_horizon():
 
 def test_bgnbd_recovers_cdnow_parameters():
     rng = np.random.default_rng(2005)
-    data = clv.simulate_bgnbd(20000, r=0.24, alpha=4.41, a=0.79, b=2.43,
-                              T=rng.uniform(27, 39, 20000), seed=11)
+    data = simulation.simulate_bgnbd(20000, r=0.24, alpha=4.41, a=0.79, b=2.43,
+                                     T=rng.uniform(27, 39, 20000), seed=11)
     fit = clv.fit_bgnbd(data["frequency"], data["recency"], data["T"])
     assert fit.converged and not fit.at_bound
     assert fit.r == pytest.approx(0.24, rel=0.10)
@@ -140,7 +143,7 @@ def test_bgnbd_recovers_cdnow_parameters():
 
 def test_gamma_gamma_recovers_parameters():
     frequency = 1 + np.random.default_rng(7).poisson(2.5, 40000)
-    spend = clv.simulate_spend(frequency, p=6.25, q=3.74, v=15.44, seed=3)
+    spend = simulation.simulate_spend(frequency, p=6.25, q=3.74, v=15.44, seed=3)
     fit = clv.fit_gamma_gamma(frequency, spend)
     assert fit.converged and not fit.at_bound
     assert fit.p == pytest.approx(6.25, rel=0.15)
@@ -157,9 +160,9 @@ def test_gamma_gamma_recovers_parameters():
 
 @pytest.fixture(scope="module")
 def simulated_tx() -> pd.DataFrame:
-    return clv.simulate_transactions(12000, r=0.8, alpha=8.0, a=0.6, b=3.5, p=6.25, q=3.74,
-                                     v=15.44, start="2022-01-01", end="2023-12-31",
-                                     segments=("web", "shop"), seed=21)
+    return simulation.simulate_transactions(12000, r=0.8, alpha=8.0, a=0.6, b=3.5, p=6.25,
+                                            q=3.74, v=15.44, start="2022-01-01", end="2023-12-31",
+                                            segments=("web", "shop"), seed=21)
 
 
 def test_fit_from_transactions_recovers_parameters(simulated_tx):
@@ -283,7 +286,7 @@ def test_fallback_when_too_few_repeat_buyers():
 
 
 def test_fallback_when_spend_follows_frequency():
-    data = clv.simulate_bgnbd(3000, r=0.8, alpha=4.0, a=0.6, b=3.0, T=52.0, seed=5)
+    data = simulation.simulate_bgnbd(3000, r=0.8, alpha=4.0, a=0.6, b=3.0, T=52.0, seed=5)
     start = pd.Timestamp("2023-01-02")
     rows = []
     for customer, x in enumerate(data["frequency"]):  # a small, slow-built fixture
@@ -298,13 +301,13 @@ def test_fallback_when_spend_follows_frequency():
 
 def test_degenerate_fits_are_explained():
     stuck = clv.BGNBDFit(0.2, 3.0, 1e-5, 2.0, -10.0, converged=False, message="ABNORMAL")
-    (reason,) = clv._check_bgnbd(stuck)
+    (reason,) = analysis._check_bgnbd(stuck)
     assert "could not settle" in reason and clv.MORE_ORDERS in reason
     # A parameter at its bound is the limit where customers do not differ in it: a sound fit.
     alike = clv.BGNBDFit(0.2, 3.0, 1.6e5, 4e5, -10.0, converged=True, at_bound=("a+b",))
-    assert clv._check_bgnbd(alike) == []
+    assert analysis._check_bgnbd(alike) == []
     heavy = clv.GammaGammaFit(2.0, 0.8, 5.0, -10.0, converged=True, mean_spend_evidence=0.0)
-    (reason,) = clv._check_gamma_gamma(heavy, np.array([4.0, 12.5, 900.0]))
+    (reason,) = analysis._check_gamma_gamma(heavy, np.array([4.0, 12.5, 900.0]))
     assert "3 customers who bought again" in reason and "4.00 to 900.00" in reason
     assert "many times more than 3" in reason and clv.MORE_ORDERS in reason
 
@@ -315,11 +318,11 @@ def test_gamma_function_differences_stay_exact_for_huge_arguments():
     for z in (0.7, 950.0, 1234.5, 162754.8, 3e7):
         for k in (1, 3, 40):
             terms = [z + i for i in range(k)]
-            assert clv._log_gamma_ratio(z, float(k)) == pytest.approx(
+            assert fitting._log_gamma_ratio(z, float(k)) == pytest.approx(
                 math.fsum(map(math.log, terms)), rel=1e-13)
-            assert clv._digamma_difference(z, float(k)) == pytest.approx(
+            assert fitting._digamma_difference(z, float(k)) == pytest.approx(
                 math.fsum(1 / t for t in terms), rel=1e-12)
-            assert clv._betaln(float(k), z) == pytest.approx(
+            assert fitting._betaln(float(k), z) == pytest.approx(
                 math.lgamma(k) - math.fsum(map(math.log, terms)), rel=1e-13, abs=1e-13)
 
 
@@ -334,7 +337,7 @@ def test_expected_purchases_when_every_customer_has_the_same_dropout_chance():
     x = np.array([0, 1, 5, 40])
     T = np.array([0.0, 30.0, 100.0, 104.0])
     for t in (4.35, 52.0):
-        got = clv._purchases_if_alive(fit, t, x.astype(float), T)
+        got = bgnbd._purchases_if_alive(fit, t, x.astype(float), T)
         limit = (1 - ((fit.alpha + T) / (fit.alpha + T + pi * t)) ** (fit.r + x)) / pi
         np.testing.assert_allclose(got, limit, rtol=2e-4)
     value = clv.customer_lifetime_value(fit, clv.GammaGammaFit(6.0, 3.7, 15.0, 0.0, True),

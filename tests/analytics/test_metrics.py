@@ -1,5 +1,5 @@
-"""Tests of canvas.metrics: hand-computed examples for every DOMAIN.md figure, a slow reference
-implementation compared on random data, per-segment = per-subset, windows and labels."""
+"""Tests of canvas.analytics.metrics: hand-computed examples for every DOMAIN.md figure, a slow
+reference implementation compared on random data, per-segment = per-subset, windows and labels."""
 
 from __future__ import annotations
 
@@ -13,8 +13,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from canvas.analytics import clv
 from canvas.analytics import metrics
+from tests.analytics import simulation
 
 
 def frame(rows, columns=("customer_id", "date", "amount")) -> pd.DataFrame:
@@ -333,9 +333,9 @@ def test_report_is_json_ready_and_table_reads():
 
 @pytest.fixture(scope="module")
 def segmented() -> pd.DataFrame:
-    tx = clv.simulate_transactions(3000, r=0.8, alpha=4.0, a=0.6, b=3.5, p=6.0, q=3.7, v=15.0,
-                                   start="2022-01-01", end="2023-12-31", seed=3,
-                                   segments=("north", "south", "east"))
+    tx = simulation.simulate_transactions(3000, r=0.8, alpha=4.0, a=0.6, b=3.5, p=6.0, q=3.7,
+                                          v=15.0, start="2022-01-01", end="2023-12-31", seed=3,
+                                          segments=("north", "south", "east"))
     rng = np.random.default_rng(4)
     tx["order_id"] = np.char.add("o", np.arange(len(tx)).astype(str))
     lines = tx.sample(frac=0.2, random_state=5).assign(amount=lambda d: d["amount"] / 2)
