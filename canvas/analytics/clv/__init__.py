@@ -8,13 +8,22 @@ gives the analysis as a JSON-ready dict and as plain text for a terminal.
 """
 
 from canvas.analytics.clv.analysis import (
-    MAX_FREQUENCY_SPEND_CORRELATION, MIN_REPEAT_CUSTOMERS, MIN_REPEAT_SHARE, MORE_ORDERS,
-    ClvAnalysis, analyse_clv, customer_lifetime_value)
-from canvas.analytics.clv.bgnbd import (
-    BGNBDFit, bgnbd_log_likelihood, expected_purchases, fit_bgnbd, probability_alive)
+    MAX_FREQUENCY_SPEND_CORRELATION,
+    MIN_REPEAT_CUSTOMERS,
+    MIN_REPEAT_SHARE,
+    MORE_ORDERS,
+    ClvAnalysis,
+    analyse_clv,
+    customer_lifetime_value,
+)
+from canvas.analytics.clv.bgnbd import BGNBDFit, bgnbd_log_likelihood, expected_purchases, fit_bgnbd, probability_alive
 from canvas.analytics.clv.gamma_gamma import (
-    MIN_SPEND_EVIDENCE, GammaGammaFit, expected_spend, fit_gamma_gamma,
-    gamma_gamma_log_likelihood)
+    MIN_SPEND_EVIDENCE,
+    GammaGammaFit,
+    expected_spend,
+    fit_gamma_gamma,
+    gamma_gamma_log_likelihood,
+)
 from canvas.analytics.clv.report import clv_report, format_clv_table
 from canvas.analytics.clv.rfm import DAYS_PER_MONTH, DAYS_PER_UNIT, TimeUnit, rfm_summary
 

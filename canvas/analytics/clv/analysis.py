@@ -24,14 +24,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from canvas.analytics.clv.bgnbd import (
-    BGNBDFit, _purchases_if_alive, expected_purchases, fit_bgnbd, probability_alive)
+from canvas.analytics.clv.bgnbd import BGNBDFit, _purchases_if_alive, expected_purchases, fit_bgnbd, probability_alive
 from canvas.analytics.clv.fitting import _arrays
-from canvas.analytics.clv.gamma_gamma import (
-    MIN_SPEND_EVIDENCE, GammaGammaFit, expected_spend, fit_gamma_gamma)
-from canvas.analytics.clv.rfm import (
-    DAYS_PER_MONTH, DAYS_PER_UNIT, TimeUnit, _day_number, rfm_summary)
-
+from canvas.analytics.clv.gamma_gamma import MIN_SPEND_EVIDENCE, GammaGammaFit, expected_spend, fit_gamma_gamma
+from canvas.analytics.clv.rfm import DAYS_PER_MONTH, DAYS_PER_UNIT, TimeUnit, _day_number, rfm_summary
 
 MIN_REPEAT_CUSTOMERS = 20
 MIN_REPEAT_SHARE = 0.05
@@ -184,7 +180,8 @@ def analyse_clv(tx: pd.DataFrame, *, calibration_end: Any, holdout_end: Any = No
                           observation_end=holdout_end)
     reasons = _degenerate_data(summary)
     warnings: list[str] = []
-    bgnbd = gamma_gamma = None
+    bgnbd: BGNBDFit | None = None
+    gamma_gamma: GammaGammaFit | None = None
     x = summary["frequency"].to_numpy(dtype=float)
     t_x = summary["recency"].to_numpy(dtype=float)
     T = summary["T"].to_numpy(dtype=float)
@@ -218,15 +215,19 @@ def analyse_clv(tx: pd.DataFrame, *, calibration_end: Any, holdout_end: Any = No
     customers["clv_historical"] = _historical(summary, m)
     horizon = horizon_months * DAYS_PER_MONTH / DAYS_PER_UNIT[time_unit]
     nan = np.full(len(summary), np.nan)
-    bg_ok = bgnbd is not None and not _check_bgnbd(bgnbd)
-    customers["p_alive"] = probability_alive(bgnbd, x, t_x, T) if bg_ok else nan
-    customers["expected_purchases"] = expected_purchases(bgnbd, horizon, x, t_x, T) \
-        if bg_ok else nan
-    gg_ok = gamma_gamma is not None and not _check_gamma_gamma(gamma_gamma, money[x > 0])
-    customers["expected_spend"] = expected_spend(gamma_gamma, x, money) * (1 - refund_share) \
-        if gg_ok else nan
+    # A model that was fitted and passed its checks predicts, even when the other one did not.
+    usable_bgnbd = bgnbd if bgnbd is not None and not _check_bgnbd(bgnbd) else None
+    customers["p_alive"] = probability_alive(usable_bgnbd, x, t_x, T) \
+        if usable_bgnbd is not None else nan
+    customers["expected_purchases"] = expected_purchases(usable_bgnbd, horizon, x, t_x, T) \
+        if usable_bgnbd is not None else nan
+    usable_gamma_gamma = gamma_gamma if gamma_gamma is not None \
+        and not _check_gamma_gamma(gamma_gamma, money[x > 0]) else None
+    customers["expected_spend"] = expected_spend(usable_gamma_gamma, x, money) \
+        * (1 - refund_share) if usable_gamma_gamma is not None else nan
     clv = nan
-    if not reasons:
+    # No reasons means both models were fitted and passed their checks.
+    if not reasons and bgnbd is not None and gamma_gamma is not None:
         clv = customer_lifetime_value(bgnbd, gamma_gamma, x, t_x, T, money,
                                       time_unit=time_unit, horizon_months=horizon_months,
                                       discount_rate=discount_rate,
@@ -239,6 +240,6 @@ def analyse_clv(tx: pd.DataFrame, *, calibration_end: Any, holdout_end: Any = No
     fallback = "historical" if reasons else None
     customers["clv"] = nan if fallback else clv
     customers["value"] = customers["clv_historical"] if fallback else customers["clv"]
-    holdout = _holdout(summary, bgnbd if bg_ok else None) if holdout_end is not None else None
+    holdout = _holdout(summary, usable_bgnbd) if holdout_end is not None else None
     return ClvAnalysis(customers, bgnbd, gamma_gamma, fallback, reasons, warnings,
                        refund_share, holdout)

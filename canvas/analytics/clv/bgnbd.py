@@ -23,7 +23,14 @@ import numpy as np
 from scipy import special
 
 from canvas.analytics.clv.fitting import (
-    _arrays, _at_bound, _best_fit, _compress, _converged, _digamma_difference, _log_gamma_ratio)
+    _arrays,
+    _at_bound,
+    _best_fit,
+    _compress,
+    _converged,
+    _digamma_difference,
+    _log_gamma_ratio,
+)
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,6 @@ from typing import Any
 import numpy as np
 from scipy import optimize, special
 
-
 _LOG_BOUND = 12.0  # parameters live in [e^-12, e^12] (after rescaling time and money)
 _AT_BOUND = 1e-3
 

@@ -16,8 +16,14 @@ import numpy as np
 from scipy import optimize
 
 from canvas.analytics.clv.fitting import (
-    _arrays, _at_bound, _best_fit, _betaln, _compress, _converged, _digamma_difference)
-
+    _arrays,
+    _at_bound,
+    _best_fit,
+    _betaln,
+    _compress,
+    _converged,
+    _digamma_difference,
+)
 
 # Twice the log-likelihood gained over q = 1 must pass the 90 % point of chi-square(1), a
 # one-sided test at 5 %, before the average spend per order counts as known.

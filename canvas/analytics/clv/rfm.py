@@ -15,7 +15,6 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-
 TimeUnit = Literal["day", "week"]
 DAYS_PER_UNIT: dict[str, float] = {"day": 1.0, "week": 7.0}
 DAYS_PER_MONTH = 365.2425 / 12

@@ -14,14 +14,18 @@ from canvas.analytics.metrics.acquisition import cac, cac_payback_months, ltv_to
 from canvas.analytics.metrics.headline import summary
 from canvas.analytics.metrics.lifetime import simple_clv
 from canvas.analytics.metrics.periods import (
-    DAYS_PER_YEAR, PERIODS, PERIODS_PER_YEAR, Period, period_index, period_label,
-    period_ordinals)
+    DAYS_PER_YEAR,
+    PERIODS,
+    PERIODS_PER_YEAR,
+    Period,
+    period_index,
+    period_label,
+    period_ordinals,
+)
 from canvas.analytics.metrics.prepare import DateLike, Prepared, prepare, segment_values, subset
 from canvas.analytics.metrics.report import metrics_report
-from canvas.analytics.metrics.retention import (
-    active_customers, cohort_retention, contract_retention, period_retention)
-from canvas.analytics.metrics.revenue import (
-    revenue_by_cohort, revenue_retention, revenue_retention_window)
+from canvas.analytics.metrics.retention import active_customers, cohort_retention, contract_retention, period_retention
+from canvas.analytics.metrics.revenue import revenue_by_cohort, revenue_retention, revenue_retention_window
 from canvas.analytics.metrics.surveys import csat, nps
 from canvas.analytics.metrics.table import format_metrics_table
 

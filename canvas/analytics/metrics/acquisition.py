@@ -9,7 +9,15 @@ import pandas as pd
 
 from canvas.analytics.metrics.periods import Period, _day_periods
 from canvas.analytics.metrics.prepare import (
-    DateLike, _as_days, _group_codes, _prepare, _require, _resolve_window, _Tx, _Window)
+    DateLike,
+    _as_days,
+    _group_codes,
+    _prepare,
+    _require,
+    _resolve_window,
+    _Tx,
+    _Window,
+)
 from canvas.analytics.metrics.tables import _period_tables
 
 

@@ -12,8 +12,7 @@ import math
 import numpy as np
 import pandas as pd
 
-from canvas.analytics.metrics.prepare import (
-    DateLike, _group_codes, _in_window, _prepare, _resolve_window, _Tx, _Window)
+from canvas.analytics.metrics.prepare import DateLike, _group_codes, _in_window, _prepare, _resolve_window, _Tx, _Window
 
 
 def _ratio(numerator: float, denominator: float) -> float:

@@ -35,15 +35,15 @@ import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import TypeAlias
 
 import numpy as np
 import pandas as pd
 
 from canvas.analytics.metrics.periods import _NS_PER_DAY, DAYS_PER_YEAR
 
-
 _NO_DAY = np.iinfo(np.int64).max  # "no order yet" in per-customer first-order arrays
-DateLike = str | dt.date | dt.datetime | pd.Timestamp | np.datetime64 | None
+DateLike: TypeAlias = str | dt.date | dt.datetime | pd.Timestamp | np.datetime64 | None
 
 
 @dataclass
@@ -176,7 +176,7 @@ def subset(tx: pd.DataFrame | Prepared, *, start: DateLike = None, end: DateLike
 def segment_values(tx: Prepared) -> list[str]:
     """The distinct values of the prepared rows' ``segment`` column that have rows, sorted."""
     t = _prepare(tx)
-    if t.segment is None or not len(t):
+    if t.segment is None or t.segments is None or not len(t):
         return []
     present = np.unique(t.segment[t.segment >= 0])
     return [str(t.segments[i]) for i in present]
@@ -216,8 +216,9 @@ def _prepare(tx: pd.DataFrame | _Tx) -> _Tx:
     if len(day):
         lo_day = int(day.min())
         rank = np.argsort(cust * (int(day.max()) - lo_day + 1) + (day - lo_day))
-        pick = lambda a: None if a is None else a[rank]  # noqa: E731
-        cust, day, amount, order, segment = map(pick, (cust, day, amount, order, segment))
+        cust, day, amount = cust[rank], day[rank], amount[rank]
+        order = None if order is None else order[rank]
+        segment = None if segment is None else segment[rank]
     return _Tx(customers, cust, day, amount, order, n_orders, segment, segments, rank)
 
 
@@ -274,11 +275,11 @@ def _iso_day(day: int | None) -> str | None:
 def _group_codes(tx: pd.DataFrame | _Tx, t: _Tx, by: str) -> tuple[np.ndarray, pd.Index]:
     """Codes of column ``by`` aligned with the prepared (sorted) rows, and the group values."""
     if isinstance(tx, _Tx):
-        if by != "segment" or t.segment is None:
+        if by != "segment" or t.segment is None or t.segments is None:
             raise ValueError(f"prepared transactions can be grouped by their segment column only, not {by!r}")
         return t.segment, t.segments
     _require(tx, (by,), "transactions")
-    if by == "segment":
-        return t.segment, t.segments
+    if by == "segment" and t.segment is not None and t.segments is not None:
+        return t.segment, t.segments  # the column was factorised (sorted) by prepare already
     codes, values = _codes(tx[by], sort=True)
     return codes[t.rank], values

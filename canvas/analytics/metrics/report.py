@@ -15,7 +15,16 @@ from canvas.analytics.metrics.headline import _check_margin, _ratio, _scalars
 from canvas.analytics.metrics.lifetime import _annual_churn, simple_clv
 from canvas.analytics.metrics.periods import Period, _labels, period_label
 from canvas.analytics.metrics.prepare import (
-    DateLike, _as_days, _in_window, _iso_day, _prepare, _require, _resolve_window, _Tx, _Window)
+    DateLike,
+    _as_days,
+    _in_window,
+    _iso_day,
+    _prepare,
+    _require,
+    _resolve_window,
+    _Tx,
+    _Window,
+)
 from canvas.analytics.metrics.retention import _cohort_frame, _retention_frame
 from canvas.analytics.metrics.revenue import _revenue_retention_frame, _window_retention
 from canvas.analytics.metrics.surveys import csat, nps
@@ -93,7 +102,7 @@ def metrics_report(tx: pd.DataFrame, *, period: Period = "month", start: DateLik
         report.update(_survey_figures(surveys, w))
     if spend is not None:
         report.update(_spend_figures(t, spend, w, period, figures, clv_simple, m))
-    if t.segment is not None:
+    if t.segment is not None and t.segments is not None:
         # Each segment's figures are those of its own rows (and survey responses and spend
         # rows when these have segments too), over the same window.
         segments = {}

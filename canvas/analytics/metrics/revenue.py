@@ -10,8 +10,7 @@ import numpy as np
 import pandas as pd
 
 from canvas.analytics.metrics.periods import Period
-from canvas.analytics.metrics.prepare import (
-    DateLike, _day_number, _iso_day, _prepare, _resolve_window, _Tx, _Window)
+from canvas.analytics.metrics.prepare import DateLike, _day_number, _iso_day, _prepare, _resolve_window, _Tx, _Window
 from canvas.analytics.metrics.tables import _PeriodTables, _safe_divide, _series_inputs
 
 

@@ -12,10 +12,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from canvas.analytics.metrics.periods import (
-    _NS_PER_DAY, Period, _check_period, _day_periods, period_index)
-from canvas.analytics.metrics.prepare import (
-    _NO_DAY, DateLike, _prepare, _resolve_window, _Tx, _Window)
+from canvas.analytics.metrics.periods import _NS_PER_DAY, Period, _check_period, _day_periods, period_index
+from canvas.analytics.metrics.prepare import _NO_DAY, DateLike, _prepare, _resolve_window, _Tx, _Window
 
 
 @dataclass(frozen=True)
