@@ -4,7 +4,8 @@ import streamlit as st
 
 from canvas.ui import frame
 
-st.set_page_config(page_title="Business Model Canvas", page_icon=":material/dashboard:", layout="wide", initial_sidebar_state="collapsed")
+st.set_page_config(page_title="Business Model Canvas", page_icon=":material/dashboard:", layout="wide",
+                   initial_sidebar_state="collapsed")
 
 frame.start_router()
 
@@ -16,5 +17,5 @@ pages = [
     st.Page("pages/library.py", title="Library", icon=":material/folder_open:", url_path="library"),
 ]
 page = st.navigation(pages, position="top")
-frame.follow_deep_link(pages)
+frame.follow_deep_link(pages)  # a deep link that reached a page before this router: see frame.page_frame
 page.run()

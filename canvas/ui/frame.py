@@ -43,26 +43,41 @@ def start_router() -> None:
     st.session_state[ROUTED] = True
 
 
+# --- Deep links to a fresh server -------------------------------------------------------------
+# Why the pages need a first line at all: Streamlit still serves the legacy ``pages/`` folder
+# next to the entry point until some session of the server has run ``st.navigation``. Its
+# reference says "As soon as any session of your app executes the st.navigation command, your
+# app will ignore the pages/ directory (across all sessions)"
+# (https://docs.streamlit.io/develop/api-reference/navigation/st.navigation); before that, a
+# fresh server's first request for /metrics runs pages/metrics.py alone, without app.py
+# (``PagesManager.uses_pages_directory`` and ``_mpa_v1`` in streamlit/runtime/pages_manager.py
+# and scriptrunner/script_runner.py, checked in 1.67; the maintainers saw the same in review of
+# https://github.com/streamlit/streamlit/pull/10276): no page config, no shared state, no
+# navigation bar. No config option turns this off; the only way out is to have no ``pages/``
+# folder beside app.py, and the product keeps that name. So a page run without the router hands
+# itself back to app.py, which opens the same page with the same query parameters. Drop this
+# (here, in app.py and the pages' first lines) if the folder is ever renamed.
+
+def page_frame(url_path: str) -> None:
+    """Call first in every page, with the page's ``url_path`` in app.py ("" for the board).
+
+    On a run that did not come through app.py (see above), remembers the link and reruns as
+    app.py; that run's ``follow_deep_link`` opens it.
+    """
+    if not st.session_state.get(ROUTED):
+        st.session_state[DEEP_LINK] = (url_path, st.query_params.to_dict())
+        st.switch_page("app.py")
+
+
 def follow_deep_link(pages: list[Any]) -> None:
-    """After st.navigation: open the page a deep link asked for before the router ran."""
+    """After ``st.navigation`` in app.py: open the page a deep link asked for before the router
+    ran (set by ``page_frame``), keeping its query parameters (``?canvas=`` and the filters)."""
     link = st.session_state.pop(DEEP_LINK, None)
     if link:
         path, query = link
         target = next((p for p in pages if p.url_path == path), None)
         if target is not None:
             st.switch_page(target, query_params=query)
-
-
-def page_frame(url_path: str) -> None:
-    """Call first in every page.
-
-    Streamlit runs a file of ``pages/`` on its own when a fresh server's first request is a deep
-    link (before any session has run app.py's ``st.navigation``). Then this hands the request to
-    the router, which opens the same page with the same query parameters.
-    """
-    if not st.session_state.get(ROUTED):
-        st.session_state[DEEP_LINK] = (url_path, st.query_params.to_dict())
-        st.switch_page("app.py")
 
 
 @st.cache_resource(show_spinner=False)
