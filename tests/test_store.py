@@ -298,8 +298,8 @@ def test_undo_on_a_stale_version_is_refused(session):
 
 
 def test_undo_history_is_bounded(session, monkeypatch):
-    from canvas.storage import store
-    monkeypatch.setattr(store, "UNDO_DEPTH", 3)
+    from canvas.storage import history
+    monkeypatch.setattr(history, "UNDO_DEPTH", 3)
     canvas = new_canvas(session)
     for i in range(6):
         add_note(session, canvas, f"Note {i}")

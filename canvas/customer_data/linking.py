@@ -16,12 +16,9 @@ from difflib import SequenceMatcher
 import numpy as np
 import pandas as pd
 
+from canvas.domain.value_keys import value_key
+
 UNASSIGNED = "Unassigned"
-
-
-def value_key(value: str) -> str:
-    """A segment value as it is compared and remembered: case and spacing ignored."""
-    return " ".join(str(value).split()).casefold()
 
 
 # Words that say nothing about which segment a value means; sharing one is no reason to link.

@@ -1,3 +1,107 @@
-"""Storage: the database (SQLModel engine, Alembic migrations) and every kind of saved record."""
-from canvas.storage.store import *  # noqa: F401,F403
-from canvas.storage.store import DATA_DIR, DATA_DIR_ENV, DATABASE_URL_ENV  # noqa: F401
+"""Storage: the database and every saved record, behind keyword-only functions on a ``Session``.
+
+``db`` makes the engine from the URL setting and migrates the schema (Alembic, ``migrations/``);
+``canvases`` creates, lists, duplicates and trashes whole canvases; ``board`` holds segments,
+notes and the ``Board`` the board page draws; ``relationships`` the relationship designs and
+dismissed coach findings; ``history`` the version check every change goes through and undo;
+``datasets`` the customer data files and remembered segment links; ``records`` the lookups by
+id and ``forms`` the validation of form values. Callers import the package,
+``from canvas import storage``, and call ``storage.add_note(session=..., ...)``.
+"""
+
+from canvas.storage.board import (
+    Board,
+    add_note,
+    add_segment,
+    delete_note,
+    delete_segment,
+    list_segments,
+    load_board,
+    move_note,
+    move_segment,
+    update_note,
+    update_segment,
+)
+from canvas.storage.canvases import (
+    count_canvases,
+    create_canvas,
+    duplicate_canvas,
+    free_name,
+    list_canvases,
+    purge_canvas,
+    restore_canvas,
+    trash_canvas,
+    update_canvas,
+)
+from canvas.storage.datasets import (
+    delete_dataset,
+    link_dataset_segments,
+    list_datasets,
+    load_dataset,
+    remembered_links,
+    save_dataset,
+)
+from canvas.storage.db import (
+    DATA_DIR,
+    DATA_DIR_ENV,
+    DATABASE_URL_ENV,
+    DEFAULT_DATABASE_URL,
+    alembic_config,
+    data_dir,
+    database_url,
+    make_engine,
+    metadata,
+    migrate,
+    redact,
+)
+from canvas.storage.forms import parse
+from canvas.storage.history import changing, undo
+from canvas.storage.records import get_canvas
+from canvas.storage.relationships import dismiss_finding, restore_finding, save_relationship
+
+__all__ = [
+    "DATABASE_URL_ENV",
+    "DATA_DIR",
+    "DATA_DIR_ENV",
+    "DEFAULT_DATABASE_URL",
+    "Board",
+    "add_note",
+    "add_segment",
+    "alembic_config",
+    "changing",
+    "count_canvases",
+    "create_canvas",
+    "data_dir",
+    "database_url",
+    "delete_dataset",
+    "delete_note",
+    "delete_segment",
+    "dismiss_finding",
+    "duplicate_canvas",
+    "free_name",
+    "get_canvas",
+    "link_dataset_segments",
+    "list_canvases",
+    "list_datasets",
+    "list_segments",
+    "load_board",
+    "load_dataset",
+    "make_engine",
+    "metadata",
+    "migrate",
+    "move_note",
+    "move_segment",
+    "parse",
+    "purge_canvas",
+    "redact",
+    "remembered_links",
+    "restore_canvas",
+    "restore_finding",
+    "save_dataset",
+    "save_relationship",
+    "trash_canvas",
+    "undo",
+    "update_canvas",
+    "update_note",
+    "update_segment",
+]

@@ -1,0 +1,143 @@
+"""Canvases as a whole: create, list, rename, duplicate, and the trash (trash, restore, purge).
+
+Names are unique among live canvases, ignoring case; a canvas in the trash keeps its name until
+it is restored, when it is renamed if the name was taken meanwhile.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import func
+from sqlmodel import Session, col, delete, select
+
+from canvas.domain.document import canvas_document, replace_contents
+from canvas.domain.errors import InvalidInput, NameTaken
+from canvas.domain.models import (
+    Canvas,
+    CanvasCreate,
+    CanvasSnapshot,
+    CanvasUpdate,
+    Dataset,
+    DismissedFinding,
+    Note,
+    Relationship,
+    RememberedLink,
+    Segment,
+    utcnow,
+)
+from canvas.storage.db import data_dir
+from canvas.storage.forms import parse
+from canvas.storage.history import changing
+from canvas.storage.records import get_canvas
+
+
+def list_canvases(*, session: Session, trashed: bool = False) -> list[Canvas]:
+    """Live canvases (or those in the trash), most recently changed first."""
+    condition = col(Canvas.deleted_at).is_not(None) if trashed else col(Canvas.deleted_at).is_(None)
+    return list(session.exec(select(Canvas).where(condition).order_by(col(Canvas.updated_at).desc())).all())
+
+
+def count_canvases(*, session: Session) -> int:
+    """All canvases, including those in the trash."""
+    return session.exec(select(func.count()).select_from(Canvas)).one()
+
+
+def _check_name_free(session: Session, name: str, *, except_id: str | None = None) -> None:
+    query = select(Canvas.id).where(
+        func.lower(Canvas.name) == name.lower(), col(Canvas.deleted_at).is_(None)
+    )
+    if except_id:
+        query = query.where(col(Canvas.id) != except_id)
+    if session.exec(query).first() is not None:
+        raise NameTaken(
+            f"A canvas called “{name}” already exists. Choose another name.", field="name"
+        )
+
+
+def free_name(session: Session, base: str) -> str:
+    """``base``, or “base (2)”, “base (3)”… : the first name no live canvas has."""
+    name, n = base, 2
+    while session.exec(
+        select(Canvas.id).where(func.lower(Canvas.name) == name.lower(), col(Canvas.deleted_at).is_(None))
+    ).first():
+        name, n = f"{base} ({n})", n + 1
+    return name
+
+
+def create_canvas(*, session: Session, data: CanvasCreate) -> Canvas:
+    """A new, empty canvas at version 1; ``NameTaken`` if a live canvas has the name."""
+    _check_name_free(session, data.name)
+    canvas = Canvas.model_validate(data)
+    session.add(canvas)
+    session.commit()
+    session.refresh(canvas)
+    return canvas
+
+
+def update_canvas(*, session: Session, canvas_id: str, expected_version: int, data: CanvasUpdate) -> Canvas:
+    """Change the canvas's name, description or currency (only the fields set in ``data``)."""
+    changes = data.model_dump(exclude_unset=True)
+    if changes.get("name"):
+        _check_name_free(session, changes["name"], except_id=canvas_id)
+    label = "Rename canvas" if set(changes) == {"name"} else "Edit canvas details"
+    with changing(session, canvas_id=canvas_id, expected_version=expected_version, label=label) as canvas:
+        canvas.sqlmodel_update(changes)
+        session.add(canvas)
+    return canvas
+
+
+def duplicate_canvas(*, session: Session, canvas_id: str, name: str | None = None) -> Canvas:
+    """A new canvas with the same contents (fresh ids); named “<name> (copy)” unless given."""
+    original = get_canvas(session=session, canvas_id=canvas_id)
+    document = canvas_document(session, original)
+    if name:
+        name = parse(CanvasCreate, name=name).name  # the same name rule as a new canvas
+        _check_name_free(session, name)
+    else:
+        name = free_name(session, f"{original.name} (copy)")
+    copy = Canvas(name=name, description=original.description, currency=original.currency)
+    session.add(copy)
+    session.flush()
+    document["canvas"]["name"] = name
+    replace_contents(session, copy, document, keep_ids=False)
+    session.commit()
+    session.refresh(copy)
+    return copy
+
+
+def trash_canvas(*, session: Session, canvas_id: str) -> Canvas:
+    """Move a canvas to the trash; nothing is deleted and it can be restored."""
+    canvas = get_canvas(session=session, canvas_id=canvas_id)
+    canvas.deleted_at = utcnow()
+    canvas.version += 1
+    session.add(canvas)
+    session.commit()
+    session.refresh(canvas)
+    return canvas
+
+
+def restore_canvas(*, session: Session, canvas_id: str) -> Canvas:
+    """Bring a canvas back from the trash; renamed “name (2)” if a live canvas took its name meanwhile."""
+    canvas = get_canvas(session=session, canvas_id=canvas_id, include_trashed=True)
+    if canvas.deleted_at is None:
+        return canvas
+    canvas.name = free_name(session, canvas.name)
+    canvas.deleted_at = None
+    canvas.version += 1
+    session.add(canvas)
+    session.commit()
+    session.refresh(canvas)
+    return canvas
+
+
+def purge_canvas(*, session: Session, canvas_id: str) -> None:
+    """Delete a canvas in the trash for good, with its history and its dataset files."""
+    canvas = get_canvas(session=session, canvas_id=canvas_id, include_trashed=True)
+    if canvas.deleted_at is None:
+        raise InvalidInput("Only a canvas in the trash can be deleted for good: move it to the trash first.")
+    files = [d.path for d in session.exec(select(Dataset).where(Dataset.canvas_id == canvas_id)).all()]
+    for model in (Dataset, DismissedFinding, RememberedLink, Relationship, Note, Segment, CanvasSnapshot):
+        session.exec(delete(model).where(col(model.canvas_id) == canvas_id))
+    session.delete(canvas)
+    session.commit()
+    for path in files:
+        (data_dir() / path).unlink(missing_ok=True)

@@ -1,0 +1,139 @@
+"""A canvas's customer data: one dataset record per kind, its rows in a Parquet file on disk, and
+the segment links the founder confirmed, remembered for the next upload.
+
+Files live under ``db.data_dir()`` at ``datasets/<canvas id>/<dataset id>.parquet``. A record
+never exists without its file: the file is written first and removed again if the record's
+commit fails.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from sqlmodel import Session, col, delete, select
+
+from canvas.domain.errors import InvalidInput
+from canvas.domain.models import DATASET_KINDS, Dataset, RememberedLink
+from canvas.domain.value_keys import value_key
+from canvas.storage.board import list_segments
+from canvas.storage.db import data_dir
+from canvas.storage.records import get_canvas
+
+REMEMBERED_KEY_MAX_CHARS = 255  # the column's width; longer values are not segment names
+
+
+def list_datasets(*, session: Session, canvas_id: str) -> dict[str, Dataset]:
+    """The canvas's datasets by kind (at most one of each kind)."""
+    rows = session.exec(select(Dataset).where(Dataset.canvas_id == canvas_id).order_by(col(Dataset.created_at))).all()
+    return {row.kind: row for row in rows}
+
+
+def save_dataset(*, session: Session, canvas_id: str, kind: str, frame: Any, filename: str,
+                 mapping: dict[str, str | None], report: dict[str, Any],
+                 segment_links: dict[str, str] | None = None,
+                 confirmed_links: dict[str, str] | None = None) -> Dataset:
+    """Store a confirmed dataset for the canvas, replacing its previous dataset of that kind.
+
+    ``frame`` is the cleaned rows (a pandas DataFrame). ``confirmed_links`` (value -> segment id,
+    "" for Unassigned) are the links the founder confirmed: they are remembered for the next
+    upload of the canvas, in the same transaction. The rows go to a Parquet file first (written
+    to a temporary name, then renamed); the record is committed after; if the commit fails the
+    new file is removed, so there is never a record without its file, nor a half-written file
+    under a real name.
+    """
+    get_canvas(session=session, canvas_id=canvas_id)
+    if kind not in DATASET_KINDS:
+        raise InvalidInput(f"Unknown kind of data {kind!r}; use one of {', '.join(DATASET_KINDS)}.")
+    _check_links(session, canvas_id, segment_links or {})
+    dataset = Dataset(canvas_id=canvas_id, kind=kind, filename=filename[:255], rows=len(frame),
+                      mapping=mapping, report=report, segment_links=segment_links or {}, path="")
+    dataset.path = f"datasets/{canvas_id}/{dataset.id}.parquet"
+    target = data_dir() / dataset.path
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = target.with_suffix(".parquet.partial")
+    frame.to_parquet(partial, index=False)
+    os.replace(partial, target)
+    previous = list_datasets(session=session, canvas_id=canvas_id).get(kind)
+    try:
+        if previous is not None:
+            session.delete(previous)
+        session.add(dataset)
+        _remember_links(session, canvas_id, confirmed_links or {})
+        session.commit()
+    except BaseException:
+        session.rollback()
+        target.unlink(missing_ok=True)
+        raise
+    if previous is not None:
+        (data_dir() / previous.path).unlink(missing_ok=True)
+    session.refresh(dataset)
+    return dataset
+
+
+def load_dataset(dataset: Dataset) -> Any:
+    """The dataset's rows as a pandas DataFrame."""
+    import pandas as pd
+
+    path = data_dir() / dataset.path
+    if not path.exists():
+        raise InvalidInput(
+            f"The data file of “{dataset.filename}” is missing from {data_dir()}. Upload the file again."
+        )
+    return pd.read_parquet(path)
+
+
+def _check_links(session: Session, canvas_id: str, links: dict[str, str]) -> None:
+    segment_ids = {s.id for s in list_segments(session=session, canvas_id=canvas_id)}
+    unknown = sorted({v for v in links.values() if v and v not in segment_ids})
+    if unknown:
+        raise InvalidInput("A segment picked for the data is no longer on this canvas. Reload and link again.",
+                           field="segment_links")
+
+
+def link_dataset_segments(*, session: Session, canvas_id: str, dataset_id: str,
+                          segment_links: dict[str, str]) -> Dataset:
+    """Change which canvas segment each of the dataset's segment values belongs to (and remember
+    the links for the next upload)."""
+    dataset = session.get(Dataset, dataset_id)
+    if dataset is None or dataset.canvas_id != canvas_id:
+        raise InvalidInput("That dataset is no longer linked to this canvas. Reload the page.")
+    _check_links(session, canvas_id, segment_links)
+    dataset.segment_links = dict(segment_links)
+    session.add(dataset)
+    _remember_links(session, canvas_id, segment_links)
+    session.commit()
+    session.refresh(dataset)
+    return dataset
+
+
+def remembered_links(*, session: Session, canvas_id: str) -> dict[str, str]:
+    """The links the founder confirmed on this canvas: ``value_key`` of a segment value ->
+    segment id, leaving out segments no longer on the canvas."""
+    segment_ids = {s.id for s in list_segments(session=session, canvas_id=canvas_id)}
+    rows = session.exec(select(RememberedLink).where(RememberedLink.canvas_id == canvas_id)).all()
+    return {row.value_key: row.segment_id for row in rows if row.segment_id in segment_ids}
+
+
+def _remember_links(session: Session, canvas_id: str, links: dict[str, str]) -> None:
+    """Remember each confirmed link; a value confirmed as Unassigned forgets its earlier link, so
+    a segment added later can still be suggested by name."""
+    latest = {value_key(value): segment_id for value, segment_id in links.items()}
+    latest = {key: sid for key, sid in latest.items() if 0 < len(key) <= REMEMBERED_KEY_MAX_CHARS}
+    if not latest:
+        return
+    session.exec(delete(RememberedLink).where(col(RememberedLink.canvas_id) == canvas_id,
+                                              col(RememberedLink.value_key).in_(list(latest))))
+    session.add_all(RememberedLink(canvas_id=canvas_id, value_key=key, segment_id=sid)
+                    for key, sid in latest.items() if sid)
+
+
+def delete_dataset(*, session: Session, canvas_id: str, dataset_id: str) -> None:
+    """Remove a dataset and its file."""
+    dataset = session.get(Dataset, dataset_id)
+    if dataset is None or dataset.canvas_id != canvas_id:
+        raise InvalidInput("That dataset is no longer linked to this canvas. Reload the page.")
+    path = data_dir() / dataset.path
+    session.delete(dataset)
+    session.commit()
+    path.unlink(missing_ok=True)
