@@ -46,7 +46,7 @@ def main() -> None:
     parser.add_argument("--rows", type=int, nargs="+", default=[1_000_000, 5_000_000])
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
-    baseline = min(run(["-c", "import canvas.cli.main, canvas.analytics.metrics, canvas.analytics.clv, canvas.customer_data.ingest"])[0]
+    baseline = min(run(["-c", "import canvas.cli, canvas.analytics.metrics, canvas.analytics.clv, canvas.customer_data.ingest"])[0]
                    for _ in range(args.repeat))
     print(f"python start + imports alone: {baseline:.2f} s")
     print(f"{'command':<10} {'rows':>10} {'median':>8} {'max':>8} {'peak MiB':>9}")

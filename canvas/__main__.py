@@ -2,6 +2,6 @@
 
 import sys
 
-from canvas.cli.main import main
+from canvas.cli import main
 
 sys.exit(main())

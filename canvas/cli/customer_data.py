@@ -1,8 +1,8 @@
-"""The command line: everything a user can do in the browser that is not drawing.
+"""The commands about customer data: metrics and clv, and the data arguments they share.
 
-Each subcommand is a small function taking the parsed arguments and returning an exit status.
-A mistake the user can make (bad input, unknown canvas, unreachable database) prints one clear
-message on stderr and exits with status 2; never a traceback.
+Both read a transactions file through ``canvas.customer_data.ingest`` without touching the
+database; ``metrics --canvas ID`` reads a saved canvas's linked data instead. The modules a
+command needs are imported inside it (see ``canvas.cli.common``).
 """
 
 from __future__ import annotations
@@ -10,131 +10,20 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Sequence
-
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from canvas.domain.errors import CanvasError, InvalidInput
+from canvas.cli.common import EXIT_OK, open_session
+from canvas.domain.errors import InvalidInput
 
 if TYPE_CHECKING:
-    from sqlmodel import Session
-
-# The database modules (SQLModel, SQLAlchemy: about 0.4 s to import) are imported by the commands
-# that use them, so the file commands (metrics, clv) start without them.
-
-EXIT_OK, EXIT_USER_ERROR = 0, 2
-
-
-def _session() -> Session:
-    from sqlmodel import Session
-
-    from canvas import storage
-
-    return Session(storage.make_engine(), expire_on_commit=False)
-
-
-def cmd_demo(args: argparse.Namespace) -> int:
-    from canvas.library.demo import create_demo
-
-    with _session() as session:
-        canvas = create_demo(session=session)
-    print(f"Demo canvas ready: {canvas.name} (id {canvas.id})")
-    return EXIT_OK
-
-
-def cmd_list(args: argparse.Namespace) -> int:
-    from canvas import storage
-
-    with _session() as session:
-        canvases = storage.list_canvases(session=session, trashed=args.trash)
-    if args.json:
-        print(json.dumps([
-            {"id": c.id, "name": c.name, "version": c.version, "updated_at": c.updated_at.isoformat(),
-             "deleted_at": c.deleted_at.isoformat() if c.deleted_at else None}
-            for c in canvases
-        ], indent=2))
-        return EXIT_OK
-    if not canvases:
-        print("The trash is empty." if args.trash else "No canvases yet: `python -m canvas demo` creates one.")
-        return EXIT_OK
-    width = max(len(c.name) for c in canvases)
-    for c in canvases:
-        print(f"{c.id:<20} {c.name:<{width}}  v{c.version:<4} changed {c.updated_at:%Y-%m-%d %H:%M} UTC")
-    return EXIT_OK
-
-
-# --- The canvas format ----------------------------------------------------------------------------
-
-def _read_file(path: str) -> bytes:
-    from canvas.library import exchange
-
-    try:
-        with open(path, "rb") as handle:
-            return handle.read(exchange.MAX_DOCUMENT_BYTES + 1)
-    except FileNotFoundError:
-        raise InvalidInput(f"There is no file {path!r}.") from None
-    except IsADirectoryError:
-        raise InvalidInput(f"{path!r} is a folder, not a file.") from None
-    except PermissionError:
-        raise InvalidInput(f"{path!r} cannot be read (permission denied).") from None
-
-
-def cmd_export(args: argparse.Namespace) -> int:
-    from canvas.library import exchange
-
-    with _session() as session:
-        document = exchange.export_document(session=session, canvas_id=args.canvas_id)
-    text = exchange.dumps(document)
-    if args.output in (None, "-"):
-        sys.stdout.write(text)
-    else:
-        try:
-            with open(args.output, "w", encoding="utf-8") as handle:
-                handle.write(text)
-        except OSError as error:
-            raise InvalidInput(f"Cannot write {args.output!r}: {error.strerror}.") from None
-        print(f"Exported “{document['canvas']['name']}” to {args.output}", file=sys.stderr)
-    return EXIT_OK
-
-
-def cmd_import(args: argparse.Namespace) -> int:
-    from canvas.library import exchange
-
-    document = exchange.read_document(_read_file(args.file))
-    with _session() as session:
-        canvas = exchange.import_document(session=session, document=document, name=args.name)
-    print(f"Imported as “{canvas.name}” (id {canvas.id})")
-    return EXIT_OK
-
-
-def cmd_check(args: argparse.Namespace) -> int:
-    from canvas.domain import coach
-    from canvas.library import exchange
-
-    document = exchange.read_document(_read_file(args.file))
-    names = {s["id"]: s["name"] for s in document["segments"]}
-    found = coach.findings(document, include_dismissed=args.all)
-    if args.json:
-        print(json.dumps([
-            {"rule_id": f.rule_id, "severity": f.severity, "segments": [names[s] for s in f.segment_ids],
-             "segment_ids": list(f.segment_ids), "message": f.title, "why": f.why, "action": f.action}
-            for f in found
-        ], indent=2, ensure_ascii=False))
-    elif not found:
-        print("No findings: the design avoids the common mistakes the coach knows.")
-    else:
-        for f in found:
-            print(f"[{f.severity}] {f.rule_id}: {f.title}\n    why: {f.why}\n    do:  {f.action}")
-    return EXIT_OK
-
-
-# --- Customer data ------------------------------------------------------------------------------
+    from canvas.customer_data.ingest import IngestResult, Report
 
 COLUMN_FLAGS = {"customer": "customer_id", "date": "date", "amount": "amount", "order": "order_id",
                 "segment": "segment"}
 
 
-def _read_transactions(args: argparse.Namespace):
+def _read_transactions(args: argparse.Namespace) -> IngestResult:
     """Read PATH through the ingestion module; skipped rows and exact repeats go to stderr (bad
     rows fail with --strict). Returns the ingestion result."""
     from canvas.customer_data import ingest
@@ -149,7 +38,8 @@ def _read_transactions(args: argparse.Namespace):
     return result
 
 
-def _print(report: dict, args: argparse.Namespace, table, file_report=None) -> None:
+def _print(report: dict, args: argparse.Namespace, table: Callable[[dict], str],
+           file_report: Report | None = None) -> None:
     """The report as JSON or as a table; a file's ingestion report goes with it (``ingest`` in
     JSON, the reconciliation of its amounts under the table)."""
     if file_report is not None:
@@ -182,14 +72,13 @@ def _canvas_metrics(args: argparse.Namespace) -> int:
     types and its targets."""
     import datetime
 
-    from canvas.customer_data import linked
-    from canvas.analytics import dashboard
-    from canvas.analytics import metrics
     from canvas import storage
+    from canvas.analytics import dashboard, metrics
+    from canvas.customer_data import linked
 
     if args.path:
         raise InvalidInput("Give either a transactions file or --canvas, not both.")
-    with _session() as session:
+    with open_session() as session:
         board = storage.load_board(session=session, canvas_id=args.canvas)
         data = linked.load_canvas_data(session=session, canvas_id=args.canvas)
     if data.transactions is None or not len(data.transactions):
@@ -294,38 +183,8 @@ def _date(text: str) -> str:
     return text
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="python -m canvas",
-        description="Business Model Canvas dashboard: manage canvases and compute customer metrics. "
-                    "The database is $CANVAS_DATABASE_URL (default: SQLite in data/).",
-    )
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-
-    demo = commands.add_parser("demo", help="create the demo canvas, or reset it to its original contents")
-    demo.set_defaults(run=cmd_demo)
-
-    listing = commands.add_parser("list", help="list saved canvases")
-    listing.add_argument("--trash", action="store_true", help="list the canvases in the trash instead")
-    listing.add_argument("--json", action="store_true", help="print JSON")
-    listing.set_defaults(run=cmd_list)
-
-    export = commands.add_parser("export", help="write a canvas as a JSON document (docs/canvas-format.md)")
-    export.add_argument("canvas_id", metavar="ID", help="the canvas id (see `list`)")
-    export.add_argument("-o", "--output", metavar="FILE", help="the file to write (default: standard output)")
-    export.set_defaults(run=cmd_export)
-
-    importing = commands.add_parser("import", help="create a canvas from a JSON document")
-    importing.add_argument("file", metavar="FILE")
-    importing.add_argument("--name", help="name the new canvas (default: the document's name)")
-    importing.set_defaults(run=cmd_import)
-
-    check = commands.add_parser("check", help="the coach's findings on a canvas JSON document")
-    check.add_argument("file", metavar="FILE")
-    check.add_argument("--all", action="store_true", help="include the findings the canvas dismissed")
-    check.add_argument("--json", action="store_true", help="print a JSON list of findings")
-    check.set_defaults(run=cmd_check)
-
+def add_commands(commands: argparse._SubParsersAction) -> None:
+    """Register metrics and clv, in the order ``--help`` lists them."""
     figures = commands.add_parser("metrics", help="customer metrics of a transactions file or of a canvas's data")
     _add_data_arguments(figures, optional_path=True)
     figures.add_argument("--canvas", metavar="ID",
@@ -344,15 +203,3 @@ def build_parser() -> argparse.ArgumentParser:
     lifetime.add_argument("--horizon-months", type=int, default=12)
     lifetime.add_argument("--discount-rate", type=float, default=0.01, help="monthly discount rate (default 0.01)")
     lifetime.set_defaults(run=cmd_clv)
-    return parser
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
-    try:
-        return args.run(args)
-    except CanvasError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return EXIT_USER_ERROR
-    except KeyboardInterrupt:
-        return 130
