@@ -4,7 +4,7 @@ import streamlit as st
 
 from canvas import storage
 from canvas.ui import frame
-from canvas.domain.blocks import BLOCKS, BOARD_BOTTOM, BOARD_TOP, NOTE_COLOURS, SEGMENT_PALETTE, Block
+from canvas.domain.blocks import BLOCKS, BOARD_BOTTOM, BOARD_TOP, NOTE_COLOURS, Block, next_segment_colour
 from canvas.domain.models import (
     NOTE_MAX_CHARS,
     SEGMENT_DESCRIPTION_MAX_CHARS,
@@ -14,14 +14,8 @@ from canvas.domain.models import (
     SegmentCreate,
     SegmentUpdate,
 )
-from canvas.ui.markup import (
-    escape_text,
-    notes_html,
-    relationship_costs_html,
-    relationship_summary_html,
-    segments_html,
-    title_html,
-)
+from canvas.ui import markup
+from canvas.ui.markup import escape_text
 
 COLOUR_NAMES = {hex_: name for name, hex_ in NOTE_COLOURS.items()}
 SEGMENT_COLOUR_HELP = "A note tagged with a segment takes the segment's colour."
@@ -190,8 +184,7 @@ def edit_buttons(prefix: str, on_click, args: tuple, *, delete_help: str) -> Non
 
 def segment_forms(board: storage.Board) -> None:
     canvas_id = board.canvas.id
-    used = {s.colour for s in board.segments}
-    next_colour = next((c for c in SEGMENT_PALETTE if c not in used), SEGMENT_PALETTE[0])
+    next_colour = next_segment_colour(s.colour for s in board.segments)
     row = st.container(horizontal=True, gap="small", key="board_tools_customer_segments")
     with row.popover("Add", icon=":material/add:", help="Add a customer segment", key="board_add_segment_open",
                      on_change="rerun"):
@@ -230,19 +223,17 @@ def draw_block(board: storage.Board, block: Block) -> None:
         st.markdown(f"{info.icon} **{info.title}**", help="\n".join(f"- {q}" for q in info.questions))
         if block == Block.CUSTOMER_SEGMENTS:
             segment_forms(board)
-            st.markdown(segments_html(board.segments), unsafe_allow_html=True)  # escape_text inside
+            markup.show(st, markup.segments_html(board.segments))
         else:
             note_forms(board, block)
             currency = board.canvas.currency
             if block == Block.CUSTOMER_RELATIONSHIPS:
-                st.markdown(relationship_summary_html(board.segments, board.relationships, currency),
-                            unsafe_allow_html=True)  # escape_text inside
+                markup.show(st, markup.relationship_summary_html(board.segments, board.relationships, currency))
                 st.page_link("pages/relationships.py", label="Design relationships", icon=":material/tune:",
                              query_params={"canvas": board.canvas.id})
             elif block == Block.COST_STRUCTURE:
-                st.markdown(relationship_costs_html(board.segments, board.relationships, currency),
-                            unsafe_allow_html=True)  # escape_text inside
-            st.markdown(notes_html(board.notes[block], board.segments_by_id), unsafe_allow_html=True)  # escape_text inside
+                markup.show(st, markup.relationship_costs_html(board.segments, board.relationships, currency))
+            markup.show(st, markup.notes_html(board.notes[block], board.segments_by_id))
 
 
 # --- Page -------------------------------------------------------------------------------------
@@ -257,7 +248,7 @@ if board is None:
 frame.remember_version(board.canvas)
 frame.show_flash()
 
-heading.markdown(title_html(board.canvas.name, board.canvas.description), unsafe_allow_html=True)  # escape_text inside
+markup.show(heading, markup.title_html(board.canvas.name, board.canvas.description))
 with status.container(horizontal=True, horizontal_alignment="right", vertical_alignment="center", gap="small"):
     saved_at = board.canvas.updated_at.strftime("%d %b %Y, %H:%M UTC")
     st.caption(f":green[:material/cloud_done: Saved] · v{board.canvas.version}", width="content", wrap=False,

@@ -1,49 +1,34 @@
 """Customer data: upload an export, confirm its columns, check it, link it to the segments."""
 
-import hashlib
 from collections.abc import Mapping
 
-import pandas as pd
 import streamlit as st
 
 from canvas.customer_data import ingest
 from canvas import storage
 from canvas.ui import frame
+from canvas.ui import metrics as metrics_cache
 from canvas.customer_data.linking import UNASSIGNED, LinkSuggestion, segment_values, suggest
+from canvas.ui import markup
+from canvas.ui.data import (
+    KIND_LABELS,
+    check_upload,
+    detected_notes,
+    link_key,
+    preview_columns,
+    read_upload,
+    upload_digest,
+)
 from canvas.ui.markup import escape_text
 
-KIND_LABELS = {
-    "transactions": "Transactions (orders)",
-    "surveys": "Survey responses (NPS / CSAT)",
-    "spend": "Acquisition spend",
-    "customers": "Customers file (customer → segment)",
-}
 NONE = "— not in the file —"
 SHOWN_LINKS = 50  # select boxes drawn; the rest of the values keep their suggestion
 DUPLICATES = {False: "Count them as separate orders", True: "Drop them"}
 PREVIEW_ROW_PX = 35  # st.dataframe's default row (and header) height
 SAVED = "data_saved"  # (canvas id, kind label, rows) of the dataset saved last, for the way onward
 
-
-@st.cache_data(show_spinner=False, max_entries=8)
-def read_upload(digest: str, name: str, content: bytes) -> ingest.RawTable:
-    """Parse an upload once per file content (reruns on every widget interaction)."""
-    return ingest.read_table(content, filename=name)
-
-
-@st.cache_data(show_spinner=False, max_entries=8)
-def check_upload(digest: str, name: str, content: bytes, kind: str, mapping: tuple,
-                 drop_duplicates: bool = False) -> ingest.IngestResult:
-    return ingest.ingest(read_upload(digest, name, content), kind, dict(mapping), drop_duplicates=drop_duplicates)
-
 frame.page_frame("data")
 frame.inject_css()
-
-
-def link_key(prefix: str, value: str) -> str:
-    # From the value, not its position: a value keeps its select box (and the founder's choice)
-    # when another mapping changes the list of values.
-    return f"{prefix}_{hashlib.sha1(value.encode()).hexdigest()[:12]}"
 
 
 def save(canvas_id: str, kind: str, digest: str, name: str, content: bytes, mapping: tuple, drop_duplicates: bool,
@@ -62,7 +47,7 @@ def save(canvas_id: str, kind: str, digest: str, name: str, content: bytes, mapp
         # A new key gives a fresh, empty uploader (its value cannot be set directly).
         st.session_state["data_upload_round"] = st.session_state.get("data_upload_round", 0) + 1
         st.session_state[SAVED] = (canvas_id, KIND_LABELS[kind], len(result.frame))
-        frame.warm_metrics(canvas_id)  # the metrics page's figures, computed while the founder reads on
+        metrics_cache.warm(canvas_id)  # the metrics page's figures, computed while the founder reads on
 
 
 def delete(canvas_id: str, dataset_id: str) -> None:
@@ -75,7 +60,7 @@ def relink(canvas_id: str, dataset_id: str, values: list[str]) -> None:
     links = {v: st.session_state.get(link_key(prefix, v)) or "" for v in values}
     if frame.act(lambda db: storage.link_dataset_segments(session=db, canvas_id=canvas_id, dataset_id=dataset_id,
                                                       segment_links=links), done="Segment links saved"):
-        frame.warm_metrics(canvas_id)
+        metrics_cache.warm(canvas_id)
 
 
 def link_widgets(prefix: str, values: list[str], segments: Mapping[str, str],
@@ -105,27 +90,14 @@ def link_widgets(prefix: str, values: list[str], segments: Mapping[str, str],
     return shown
 
 
-def preview_columns(table: pd.DataFrame) -> dict:
-    """Dates show as dates; a time of day only where the preview has one ("00:00:00" says nothing)."""
-    config = {}
-    for name in table.columns:
-        column = table[name]
-        if pd.api.types.is_datetime64_any_dtype(column):
-            times = column.dropna()
-            plain = bool((times == times.dt.normalize()).all())
-            config[name] = (st.column_config.DateColumn(format="YYYY-MM-DD") if plain
-                            else st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm:ss"))
-    return config
-
-
 def show_report(report: dict) -> None:
     kept, read = report.get("rows_kept", 0), report.get("rows_read", 0)
     st.markdown(f"**{kept:,} of {read:,} rows kept.**")
-    notes = [f"{k.replace('_', ' ')}: {v}" for k, v in report.get("detected", {}).items() if v not in (None, "")]
+    notes = detected_notes(report)
     if notes:
-        st.caption(escape_text(" · ".join(notes)), unsafe_allow_html=True)  # escape_text: values come from the file
+        markup.show(st, escape_text(notes), caption=True)  # escape_text: values come from the file
     if report.get("reconciliation"):
-        st.caption(escape_text(report["reconciliation"]), unsafe_allow_html=True)
+        markup.show(st, escape_text(report["reconciliation"]), caption=True)
     for problem in report.get("problems", []):
         st.warning(escape_text(ingest.entry_sentence(problem)), icon=":material/rule:")
     for notice in report.get("notices", []):
@@ -149,10 +121,8 @@ if not datasets:
 for kind, dataset in datasets.items():
     with st.container(border=True, key=f"data_set_{kind}"):
         row = st.container(horizontal=True, vertical_alignment="center")
-        row.markdown(
-            f"**{KIND_LABELS[kind]}** · {escape_text(dataset.filename)} · {dataset.rows:,} rows · "
-            f"uploaded {dataset.created_at:%d %b %Y %H:%M} UTC", unsafe_allow_html=True, width="stretch",
-        )  # escape_text on the file name
+        markup.show(row, markup.dataset_markdown(KIND_LABELS[kind], dataset.filename, dataset.rows,
+                                                 dataset.created_at), width="stretch")
         row.button("Delete", icon=":material/delete:", key=f"data_delete_{dataset.id}", on_click=delete,
                    args=(canvas.id, dataset.id))
         if dataset.segment_links:
@@ -170,8 +140,7 @@ for kind, dataset in datasets.items():
 saved = st.session_state.get(SAVED)
 if saved and saved[0] == canvas.id:
     with st.container(border=True, horizontal=True, vertical_alignment="center", key="data_saved_box"):
-        st.markdown(f":green[:material/check_circle:] **{saved[1]} saved**: {saved[2]:,} rows linked to "
-                    f"{escape_text(canvas.name)}.", unsafe_allow_html=True, width="stretch")  # escape_text: canvas name
+        markup.show(st, markup.dataset_saved_markdown(saved[1], saved[2], canvas.name), width="stretch")
         st.page_link("pages/metrics.py", label="**See the metrics**", icon=":material/monitoring:",
                      query_params={"canvas": canvas.id})
 
@@ -186,7 +155,7 @@ if upload is None:
     st.stop()
 
 content = upload.getvalue()
-digest = hashlib.sha256(content).hexdigest()
+digest = upload_digest(upload)
 try:
     with st.spinner(f"Reading {upload.name} ({len(content) / 1e6:,.1f} MB)…"):
         raw = read_upload(digest, upload.name, content)

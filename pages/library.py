@@ -6,7 +6,7 @@ from canvas.library import exchange
 from canvas import storage
 from canvas.ui import frame
 from canvas.domain.models import CANVAS_NAME_MAX_CHARS, CURRENCIES, CanvasCreate, CanvasUpdate
-from canvas.ui.markup import escape_text
+from canvas.ui import markup
 
 frame.page_frame("library")
 frame.inject_css()
@@ -98,8 +98,7 @@ with frame.session() as db:
     exports = {c.id: exchange.dumps(exchange.export_document(session=db, canvas_id=c.id)) for c in canvases}
 frame.show_flash()
 
-st.markdown("<h1 class='bmc-title'>Library</h1><p class='bmc-description'>Every saved canvas. Changes save as "
-            "you make them; deleted canvases wait in the trash.</p>", unsafe_allow_html=True)  # static text
+markup.show(st, markup.LIBRARY_HEADING)
 
 with st.expander("New canvas", icon=":material/add:", expanded=not canvases):
     with st.form("lib_new", border=False):
@@ -118,13 +117,9 @@ for canvas in canvases:
     frame.remember_version(canvas)
     with st.container(border=True, key=f"lib_canvas_{canvas.id}", horizontal=True, vertical_alignment="center"):
         with st.container(width="stretch", gap=None):
-            st.markdown(f"**{escape_text(canvas.name)}**" + (" :blue-badge[Open now]" if canvas.id == on_screen else ""),
-                        unsafe_allow_html=True)  # escape_text on user text
-            st.caption(
-                f"{escape_text(canvas.description[:160]) or 'No description'}  \n"
-                f"Changed {canvas.updated_at:%d %b %Y %H:%M} UTC · version {canvas.version}",
-                unsafe_allow_html=True,  # escape_text on user text
-            )
+            markup.show(st, markup.canvas_name_markdown(canvas.name, open_now=canvas.id == on_screen))
+            markup.show(st, markup.canvas_details_markdown(canvas.description, canvas.updated_at, canvas.version),
+                        caption=True)
         st.button("Open", icon=":material/open_in_new:", key=f"lib_open_{canvas.id}", type="primary",
                   on_click=open_on_board, args=(canvas.id,), help="Open this canvas on the board")
         with st.popover("Rename", icon=":material/edit:"):
@@ -145,10 +140,7 @@ if trashed:
     st.subheader("Trash")
     for canvas in trashed:
         with st.container(border=True, key=f"lib_trashed_{canvas.id}", horizontal=True, vertical_alignment="center"):
-            st.markdown(
-                f"~~{escape_text(canvas.name)}~~ · deleted {canvas.deleted_at:%d %b %Y %H:%M} UTC",
-                unsafe_allow_html=True, width="stretch",  # escape_text on the user string
-            )
+            markup.show(st, markup.trashed_canvas_markdown(canvas.name, canvas.deleted_at), width="stretch")
             st.button("Restore", icon=":material/restore_from_trash:", key=f"lib_restore_{canvas.id}",
                       on_click=restore, args=(canvas.id,))
             st.button("Delete for good", key=f"lib_purge_{canvas.id}", on_click=purge, args=(canvas.id,),

@@ -1,7 +1,5 @@
 """Customer Relationships: design the relationship with each segment, compare, and hear the coach."""
 
-from typing import Any
-
 import pandas as pd
 import streamlit as st
 from pydantic import ValidationError
@@ -14,12 +12,11 @@ from canvas.domain.blocks import KEY_QUESTIONS, LIFECYCLE_STAGES, RELATIONSHIP_T
 from canvas.domain.document import canvas_document
 from canvas.domain.errors import InvalidInput, describe_validation_error
 from canvas.domain.formatting import money
-from canvas.domain.measures import TARGETS
 from canvas.domain.relationships import TEXT_MAX_CHARS, RelationshipDesign, comparison_columns, total_monthly_cost
+from canvas.ui import markup
 from canvas.ui.markup import escape_text
+from canvas.ui.relationships import form_state, form_values, target_inputs
 
-SEVERITY_ICON = {"high": ":material/error:", "medium": ":material/warning:", "low": ":material/info:"}
-SEVERITY_COLOUR = {"high": "red", "medium": "orange", "low": "blue"}
 TARGET_COLUMNS = 4  # per row: seven in one row wrap their labels to unequal heights at 1024 px
 
 frame.page_frame("relationships")
@@ -30,55 +27,12 @@ def type_label(key: str) -> str:
     return RELATIONSHIP_TYPES[key].label
 
 
-def form_state(design: RelationshipDesign, prefix: str) -> dict[str, Any]:
-    """The design form's widget values (by key) that show ``design``; rate targets in percent.
-
-    The widgets take their values from here, not from ``value=``/``default=``: a saved design
-    can differ from what was typed (the primary type joins the types, the focus is scaled to
-    100), and only values set through the session state reach the browser's widgets on the
-    next run.
-    """
-    state = {
-        f"{prefix}_types": list(design.types),
-        f"{prefix}_primary": design.primary_type,
-        **{f"{prefix}_focus_{key}": getattr(design, f"focus_{key}") for key in ("acquisition", "retention",
-                                                                                 "upselling")},
-        f"{prefix}_cost_customer": design.cost_per_customer_month,
-        f"{prefix}_cost_fixed": design.cost_fixed_month,
-        f"{prefix}_channels": list(design.channel_note_ids),
-        f"{prefix}_competitors": design.competitors,
-        **{f"{prefix}_stage_{stage}": design.lifecycle.get(stage, "") for stage in LIFECYCLE_STAGES},
-        **{f"{prefix}_answer_{key}": design.answers.get(key, "") for key in KEY_QUESTIONS},
-    }
-    for key, (_, unit, _, _) in TARGETS.items():
-        value = design.targets.get(key)
-        state[f"{prefix}_target_{key}"] = round(value * 100, 2) if value is not None and unit == "rate" else value
-    return state
-
-
 # --- Actions ----------------------------------------------------------------------------------
 
 def save_design(canvas_id: str, segment_id: str) -> None:
     state = st.session_state
     prefix = f"rel_{segment_id}"
-    values = {
-        "types": list(state[f"{prefix}_types"]),
-        "primary_type": state[f"{prefix}_primary"],
-        "focus_acquisition": state[f"{prefix}_focus_acquisition"] or 0,
-        "focus_retention": state[f"{prefix}_focus_retention"] or 0,
-        "focus_upselling": state[f"{prefix}_focus_upselling"] or 0,
-        "cost_per_customer_month": state[f"{prefix}_cost_customer"] or 0.0,
-        "cost_fixed_month": state[f"{prefix}_cost_fixed"] or 0.0,
-        "channel_note_ids": list(state[f"{prefix}_channels"]),
-        "lifecycle": {stage: state[f"{prefix}_stage_{stage}"] for stage in LIFECYCLE_STAGES},
-        "competitors": state[f"{prefix}_competitors"],
-        "answers": {key: state[f"{prefix}_answer_{key}"] for key in KEY_QUESTIONS},
-        "targets": {
-            key: (value / 100 if TARGETS[key][1] == "rate" else value)
-            for key in TARGETS
-            if (value := state[f"{prefix}_target_{key}"]) is not None
-        },
-    }
+    values = form_values(state, prefix)
 
     def action(db):
         try:
@@ -114,15 +68,6 @@ def bring_back(canvas_id: str, dismissed_id: int) -> None:
 
 # --- Drawing ----------------------------------------------------------------------------------
 
-def finding_label(finding: coach.Finding, names: dict[str, str]) -> str:
-    """An expander label (Markdown) that shows the severity in colour before the finding is opened."""
-    colour = SEVERITY_COLOUR[finding.severity]
-    segments = ", ".join(names.get(s, s) for s in finding.segment_ids)
-    named = segments and not any(names.get(s, s) in finding.title for s in finding.segment_ids)
-    title = f"{finding.title} · {segments}" if named else finding.title
-    return f":{colour}[{SEVERITY_ICON[finding.severity]} **{finding.severity.capitalize()}**] {escape_text(title)}"
-
-
 def draw_coach(board: storage.Board, document: dict) -> None:
     names = {s.id: s.name for s in board.segments}
     found = coach.findings(document)
@@ -133,12 +78,10 @@ def draw_coach(board: storage.Board, document: dict) -> None:
             st.caption("The design avoids the common mistakes the coach knows. Link customer data to check it "
                        "against real numbers.")
         for finding in found:
-            with st.expander(finding_label(finding, names)):
-                st.markdown(
-                    f"`{finding.rule_id}`  \n**Why it matters.** {escape_text(finding.why)}  \n"
-                    f"**What to do.** {escape_text(finding.action)}",
-                    unsafe_allow_html=True,  # escape_text on the texts that name segments
-                )
+            label = markup.finding_label(finding.severity, finding.title,
+                                         [names.get(s, s) for s in finding.segment_ids])
+            with st.expander(label):
+                markup.show(st, markup.finding_details_markdown(finding.rule_id, finding.why, finding.action))
                 segment_id = coach.dismiss_segment(finding)
                 key = f"rel_dismiss_{finding.rule_id}_{segment_id or 'all'}"
                 with st.form(key, border=False):
@@ -151,8 +94,7 @@ def draw_coach(board: storage.Board, document: dict) -> None:
                 for item in board.dismissed:
                     who = names.get(item.segment_id, "whole canvas") if item.segment_id else "whole canvas"
                     row = st.container(horizontal=True, vertical_alignment="center")
-                    row.markdown(f"`{item.rule_id}` · {escape_text(who)}: {escape_text(item.reason)}",
-                                 unsafe_allow_html=True, width="stretch")  # escape_text on user text
+                    markup.show(row, markup.dismissed_markdown(item.rule_id, who, item.reason), width="stretch")
                     row.button("Bring back", key=f"rel_undismiss_{item.id}", on_click=bring_back,
                                args=(board.canvas.id, item.id))
 
@@ -205,17 +147,12 @@ def draw_design_form(board: storage.Board, segment) -> None:
             for key, question in KEY_QUESTIONS.items():
                 st.text_area(question, max_chars=TEXT_MAX_CHARS, key=f"{prefix}_answer_{key}", height=68)
         st.markdown("**Targets** (leave empty for no target)")
-        targets = list(TARGETS.items())
+        targets = target_inputs(currency)
         for first in range(0, len(targets), TARGET_COLUMNS):
             columns = st.columns(TARGET_COLUMNS, vertical_alignment="bottom")
-            for column, (key, (label, unit, low, high)) in zip(columns, targets[first:first + TARGET_COLUMNS]):
-                if unit == "rate":
-                    label, low, high, step = f"{label} (%)", 0.0, 100.0, 1.0
-                elif unit == "score":
-                    step = 5.0
-                else:
-                    label, step = f"{label} ({currency})", 10.0
-                column.number_input(label, low, high, None, step=step, key=f"{prefix}_target_{key}")
+            for column, target in zip(columns, targets[first:first + TARGET_COLUMNS]):
+                column.number_input(target.label, target.low, target.high, None, step=target.step,
+                                    key=f"{prefix}_target_{target.key}")
         st.form_submit_button(f"Save relationship with {escape_text(segment.name)}", type="primary",
                               on_click=save_design, args=(canvas_id, segment.id))
 

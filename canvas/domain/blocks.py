@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -134,6 +135,13 @@ DEFAULT_NOTE_COLOUR = NOTE_COLOURS["Yellow"]
 SEGMENT_PALETTE: tuple[str, ...] = (
     "#1F77B4", "#E4572E", "#2CA58D", "#8E44AD", "#F2A541", "#D81E5B", "#3D5A80", "#6A994E",
 )
+
+
+def next_segment_colour(used: Iterable[str]) -> str:
+    """The colour a new segment gets: the first palette colour no segment has yet (the first one
+    again once every colour is taken)."""
+    taken = set(used)
+    return next((colour for colour in SEGMENT_PALETTE if colour not in taken), SEGMENT_PALETTE[0])
 
 
 # --- Customer Relationships (DOMAIN.md) --------------------------------------------------------

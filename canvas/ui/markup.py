@@ -1,12 +1,17 @@
-"""HTML for the board's sticky notes and segment cards. Pure functions, no Streamlit.
+"""Every piece of HTML (and of Markdown drawn with HTML allowed) that holds user text, and the one
+place that draws it: ``show``. No Streamlit import: ``show`` draws through the ``st`` module, a
+column or a container passed to it.
 
-Every piece of user text goes through ``escape_text`` here, and nowhere else builds HTML from
-user text, so the board cannot be made to run a script by a note or a canvas name.
+Every piece of user text goes through ``escape_text`` here, nowhere else builds HTML from user
+text, and ``show`` is the app's only ``unsafe_allow_html=True``, so no note, canvas name or
+uploaded value can make a page run a script.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from datetime import datetime
+from typing import Any
 
 from canvas.domain.blocks import RELATIONSHIP_TYPES
 from canvas.domain.formatting import compact, money  # noqa: F401  compact: until pages/metrics.py imports it from formatting
@@ -79,6 +84,15 @@ p.bmc-description { color: #555; margin: 0 0 0.4rem 0; }
 # HTML's special characters and those Streamlit's Markdown would act on (emphasis, links,
 # headings, code, LaTeX, tables), all as numeric entities in one pass.
 _ENTITIES = str.maketrans({c: f"&#{ord(c)};" for c in "&<>\"'\\`*_{}[]()#+-.!|$~:"})
+
+
+def show(where: Any, html: str, *, caption: bool = False, **options: Any) -> None:
+    """Draw ``html`` (HTML and Markdown) with HTML allowed, as ``where.markdown`` or, with
+    ``caption``, ``where.caption``; ``where`` is ``st``, a column or a container and ``options``
+    go to Streamlit (``width=...``). The only ``unsafe_allow_html=True`` of the app: ``html``
+    comes from this module's builders (or static text) with user text through ``escape_text``."""
+    draw = where.caption if caption else where.markdown
+    draw(html, unsafe_allow_html=True, **options)
 
 
 def escape_text(text: str) -> str:
@@ -183,3 +197,65 @@ def relationship_costs_html(segments: Iterable[Segment], relationships: Mapping[
             f'<span class="bmc-computed-tag">computed</span></div>'
         )
     return '<div class="bmc-notes">' + "".join(parts) + "</div>" if parts else ""
+
+
+# --- Library page ------------------------------------------------------------------------------
+
+LIBRARY_HEADING = ("<h1 class='bmc-title'>Library</h1><p class='bmc-description'>Every saved canvas. Changes save "
+                   "as you make them; deleted canvases wait in the trash.</p>")
+
+
+def canvas_name_markdown(name: str, *, open_now: bool) -> str:
+    """A library row's canvas name in bold, badged when it is the canvas on screen."""
+    return f"**{escape_text(name)}**" + (" :blue-badge[Open now]" if open_now else "")
+
+
+def canvas_details_markdown(description: str, updated_at: datetime, version: int) -> str:
+    """A library row's caption: the description's start (160 characters), when it changed, its version."""
+    return (f"{escape_text(description[:160]) or 'No description'}  \n"
+            f"Changed {updated_at:%d %b %Y %H:%M} UTC · version {version}")
+
+
+def trashed_canvas_markdown(name: str, deleted_at: datetime) -> str:
+    """A trashed canvas, struck through, with when it was deleted."""
+    return f"~~{escape_text(name)}~~ · deleted {deleted_at:%d %b %Y %H:%M} UTC"
+
+
+# --- Data page ---------------------------------------------------------------------------------
+
+def dataset_markdown(kind_label: str, filename: str, rows: int, created_at: datetime) -> str:
+    """A linked dataset's line: its kind, file name, rows and upload time."""
+    return (f"**{kind_label}** · {escape_text(filename)} · {rows:,} rows · "
+            f"uploaded {created_at:%d %b %Y %H:%M} UTC")
+
+
+def dataset_saved_markdown(kind_label: str, rows: int, canvas_name: str) -> str:
+    """The note after a dataset is confirmed: what was saved and to which canvas."""
+    return (f":green[:material/check_circle:] **{kind_label} saved**: {rows:,} rows linked to "
+            f"{escape_text(canvas_name)}.")
+
+
+# --- Relationships page ------------------------------------------------------------------------
+
+SEVERITY_ICON = {"high": ":material/error:", "medium": ":material/warning:", "low": ":material/info:"}
+SEVERITY_COLOUR = {"high": "red", "medium": "orange", "low": "blue"}
+
+
+def finding_label(severity: str, title: str, segment_names: list[str]) -> str:
+    """A coach finding's expander label (Markdown): the severity in colour, then the title, then
+    the segments it concerns unless the title names one of them already."""
+    segments = ", ".join(segment_names)
+    named = segments and not any(name in title for name in segment_names)
+    title = f"{title} · {segments}" if named else title
+    return f":{SEVERITY_COLOUR[severity]}[{SEVERITY_ICON[severity]} **{severity.capitalize()}**] {escape_text(title)}"
+
+
+def finding_details_markdown(rule_id: str, why: str, action: str) -> str:
+    """A coach finding opened: its rule id, why it matters and what to do."""
+    return (f"`{rule_id}`  \n**Why it matters.** {escape_text(why)}  \n"
+            f"**What to do.** {escape_text(action)}")
+
+
+def dismissed_markdown(rule_id: str, who: str, reason: str) -> str:
+    """A dismissed finding: its rule, whom it concerned and the founder's reason."""
+    return f"`{rule_id}` · {escape_text(who)}: {escape_text(reason)}"
