@@ -4,19 +4,23 @@ import math
 from dataclasses import replace
 from datetime import date
 
-import pandas as pd
 import streamlit as st
 
-from canvas.customer_data import linked
-from canvas.domain import coach
-from canvas.analytics import dashboard
 from canvas import storage
-from canvas.ui import frame
-from canvas.ui.charts import metrics as mc
-from canvas.domain.coach import LIFETIME_CAP_MONTHS
-from canvas.library.demo import load_demo_data
+from canvas.analytics import metrics, segments, tables, whatif
+from canvas.analytics.filters import Filters, filters_from_query, filters_to_query, within_data
+from canvas.analytics.tiles import with_targets
+from canvas.customer_data import linked
+from canvas.customer_data.linking import UNASSIGNED
+from canvas.domain import coach
 from canvas.domain.document import canvas_document
-from canvas.ui.markup import compact, escape_text
+from canvas.domain.formatting import change_caption, compact, format_delta, format_value
+from canvas.domain.measures import LOWER_IS_BETTER
+from canvas.library.demo import load_demo_data
+from canvas.ui import frame, markup
+from canvas.ui import metrics as cached
+from canvas.ui.charts import metrics as mc
+from canvas.ui.markup import escape_text
 
 frame.page_frame("metrics")
 frame.inject_css()
@@ -34,14 +38,14 @@ def write_filters(first: date, last: date) -> None:
     state = st.session_state
     span = state.get("met_dates") or ()
     start, end = (span + (None, None))[:2] if isinstance(span, tuple) else (None, None)
-    filters = dashboard.within_data(
-        dashboard.Filters(start=start, end=end, segments=tuple(state.get("met_segments") or ()),
-                          period=state.get("met_period") or "month"), first, last)
+    filters = within_data(
+        Filters(start=start, end=end, segments=tuple(state.get("met_segments") or ()),
+                period=state.get("met_period") or "month"), first, last)
     canvas_id = st.query_params.get("canvas")
     st.query_params.clear()
     if canvas_id:
         st.query_params["canvas"] = canvas_id
-    st.query_params.update(dashboard.filters_to_query(filters))
+    st.query_params.update(filters_to_query(filters))
 
 
 # --- Page -------------------------------------------------------------------------------------
@@ -70,68 +74,66 @@ if "transactions" not in datasets:
     st.stop()
 
 colours = {s.name: s.colour for s in board.segments}
-names = [s.name for s in board.segments] + ["Unassigned"]
-filters, warnings = dashboard.filters_from_query(st.query_params.to_dict(), segment_names=names)
+names = [s.name for s in board.segments] + [UNASSIGNED]
+filters, warnings = filters_from_query(st.query_params.to_dict(), segment_names=names)
 for warning in warnings:
     st.warning(warning, icon=":material/link_off:")
 
 bar = st.container(horizontal=True, vertical_alignment="bottom", key="met_filters")
-frames = frame.metrics_frames(canvas.id, key)
-first_day = frames["transactions"]["date"].min().date()
-last_day = frames["transactions"]["date"].max().date()
-filters = dashboard.within_data(filters, first_day, last_day)
+frames = cached.linked_frames(canvas.id, key)
+if frames is None:  # the transactions dataset has no rows
+    st.info("The transactions linked to this canvas have no orders: upload them again on the Customer data page.")
+    st.stop()
+first_day, last_day = frames.first_day, frames.last_day
+filters = within_data(filters, first_day, last_day)
 bounds = (first_day, last_day)
 bar.date_input("Dates", value=(filters.start or first_day, filters.end or last_day), min_value=first_day,
                max_value=max(last_day, date.today()), key="met_dates", on_change=write_filters, args=bounds,
                width=260)
 bar.multiselect("Segments", names, default=list(filters.segments), key="met_segments", on_change=write_filters,
                 args=bounds, placeholder="All segments", width=420)
-bar.segmented_control("Granularity", dashboard.PERIODS, default=filters.period, key="met_period",
+bar.segmented_control("Granularity", metrics.PERIODS, default=filters.period, key="met_period",
                       on_change=write_filters, args=bounds, format_func=str.capitalize)
 
-clv_job = frame.metrics_clv(canvas.id, key, filters.start, filters.end)  # fits while the rest is computed
-result = frame.metrics_figures(canvas.id, key, filters)
-if result["empty"]:
+cached.clv_fit(canvas.id, key, filters.start, filters.end)  # fits while the rest is computed
+result = cached.metrics_of(canvas.id, key, filters)
+if result is None:
     st.info("No orders in this selection: widen the dates or pick other segments.")
     st.stop()
-figures, measures = result["figures"], result["measures"]
+figures, measures = result.figures, result.measures
 
 # --- KPI tiles --------------------------------------------------------------------------------
-single = [s for s in board.segments if filters.segments == (s.name,)]
-design = board.relationships.get(single[0].id) if single else None
-tile_targets = dashboard.tile_targets(design.targets if design else {}, filters.period)
-tiles = dashboard.kpi_tiles(figures, targets=tile_targets)
-monthly_only = " Retention and churn targets are monthly: pick Month to compare them." \
-    if design and len(tile_targets) < len(design.targets) else ""
-st.caption(("Targets of **" + escape_text(single[0].name) + "** shown on the tiles." + monthly_only + " ")
-           if single else "Pick a single segment to see its targets on the tiles; the table below has every "
-           "segment's. " + f"Changes are against the previous {filters.period}.", unsafe_allow_html=True)
+on_tiles = segments.targets_for_tiles(board.segments, board.relationships, filters)
+tiles = with_targets(list(result.tiles), on_tiles.targets)
+monthly_only = " Retention and churn targets are monthly: pick Month to compare them." if on_tiles.monthly_only else ""
+markup.show(st, ("Targets of **" + escape_text(on_tiles.segment) + "** shown on the tiles." + monthly_only + " ")
+            if on_tiles.segment is not None else "Pick a single segment to see its targets on the tiles; the table "
+            "below has every segment's. " + f"Changes are against the previous {filters.period}.", caption=True)
 strip = st.container(horizontal=True, key="met_tiles", gap="small")  # wraps to the next line on narrow screens
 for tile in tiles:
     column = strip.container(width=200)
-    delta = None if tile.delta is None else dashboard.format_delta(tile.delta, tile.unit)
-    inverse = tile.key in dashboard.LOWER_IS_BETTER
+    delta = None if tile.delta is None else format_delta(tile.delta, tile.unit)
+    inverse = tile.key in LOWER_IS_BETTER
     label = f"{tile.label} ({currency})" if tile.unit == "money" else tile.label
-    column.metric(label, dashboard.format_value(tile.value, tile.unit), delta,
-                  delta_color="inverse" if inverse else "normal", help=tile.help, border=True)
+    column.metric(label, format_value(tile.value, tile.unit), delta, delta_color="inverse" if inverse else "normal",
+                  help=f"{tile.window.capitalize()}. {tile.help}", border=True)
     if tile.met is not None:
         column.markdown(f":{'green' if tile.met else 'red'}-badge[{'met' if tile.met else 'missed'}: target "
-                        f"{dashboard.format_value(tile.target, tile.unit, currency)}]")
+                        f"{format_value(tile.target, tile.unit, currency)}]")
 
 # --- Targets and the coach --------------------------------------------------------------------
-in_view = {s.id for s in board.segments if not filters.segments or s.name in filters.segments}
-targets = {sid: dict(r.targets) for sid, r in board.relationships.items() if r.targets and sid in in_view}
+targets = segments.targets_in_view(board.segments, board.relationships, filters)
 names_by_id = {s.id: s.name for s in board.segments}
 left, right = st.columns([2, 1], gap="medium")  # the table's five columns fit at 1024 px
 with left:
     st.subheader("Targets from the relationships page")
-    table = dashboard.targets_table(measures, targets, names_by_id)
+    table = segments.targets_table(measures, targets, names_by_id)
     if table.empty:
         st.caption("No targets set yet: set them per segment on the Relationships page.")
     else:
         shown = table.assign(
-            measured=[dashboard.format_value(v, u, currency) for v, u in zip(table["measured"], table["unit"])],
-            target=[dashboard.format_value(v, u, currency) for v, u in zip(table["target"], table["unit"])],
+            measured=[format_value(v, u, currency) for v, u in zip(table["measured"], table["unit"])],
+            target=[format_value(v, u, currency) for v, u in zip(table["target"], table["unit"])],
         ).drop(columns="unit")
         st.dataframe(shown.style.map(lambda s: "color: #2e7d32; font-weight: 600" if s == "met" else
                                      ("color: #c62828; font-weight: 600" if s == "missed" else ""), subset=["status"]),
@@ -145,13 +147,13 @@ with right:
         st.caption("No target missed, no churn rising, no relationship costing more than it brings.")
     for finding in from_numbers:
         link = f" [See the chart](#{finding.chart})" if finding.chart else ""
-        st.markdown(f"**{escape_text(finding.title)}**  \n{escape_text(finding.why)}{link}", unsafe_allow_html=True)
+        markup.show(st, f"**{escape_text(finding.title)}**  \n{escape_text(finding.why)}{link}")
 
 # --- Charts -----------------------------------------------------------------------------------
 st.subheader("Retention", anchor="retention")
 st.plotly_chart(mc.cohort_heatmap(figures.cohorts), width="stretch", key="met_cohorts")
 a, b = st.columns(2)
-a.plotly_chart(mc.retention_curves(result["curves"], colours), width="stretch", key="met_curves")
+a.plotly_chart(mc.retention_curves(dict(result.curves), colours), width="stretch", key="met_curves")
 b.plotly_chart(mc.active_and_churn(figures.active, figures.retention), width="stretch", key="met_active")
 st.plotly_chart(mc.layer_cake(figures.layer_cake, currency), width="stretch", key="met_layer_cake")
 
@@ -160,52 +162,36 @@ st.caption("Predictive CLV: BG/NBD (purchases) and Gamma-Gamma (spend per order)
            "the date range, 12 months ahead, 1 % a month discount; the segment filter picks customers from that "
            "model. Historical CLV: revenue per customer to date.")
 with st.spinner("Fitting the predictive CLV model…"):
-    try:
-        pred = clv_job.result()
-    except Exception as exc:  # noqa: BLE001 - the page goes on with historical CLV, and says why
-        frame.metrics_clv.clear()  # do not keep the failure: the next visit tries again
-        pred = dashboard.predictive_clv(None)
-        pred["reasons"] = [f"The model could not be fitted ({exc})."]
-customers = pred["customers"]
-if filters.segments:
-    customers = customers[customers["segment"].isin(filters.segments)]
-if pred["fallback"]:
-    st.info("Predictive CLV fell back to historical CLV: " + escape_text(" ".join(pred["reasons"])),
+    pred = cached.predictive(canvas.id, key, filters.start, filters.end).of_segments(filters.segments)
+if pred.fallback:
+    st.info("Predictive CLV fell back to historical CLV: " + escape_text(" ".join(pred.reasons)),
             icon=":material/info:")
-per_segment = customers.groupby("segment").agg(historical=("clv_historical", "mean"), predictive=("clv", "mean"))
 a, b = st.columns(2)
-a.plotly_chart(mc.clv_distribution(customers[["segment", "value"]], colours,
+a.plotly_chart(mc.clv_distribution(pred.customers[["segment", "value"]], colours,
                                    currency), width="stretch", key="met_clv_dist")
-b.plotly_chart(mc.clv_by_segment(per_segment, colours, currency, predictive=not pred["fallback"]),
+b.plotly_chart(mc.clv_by_segment(pred.per_segment(), colours, currency, predictive=not pred.fallback),
                width="stretch", key="met_clv_seg")
 a, b = st.columns(2)
-a.plotly_chart(mc.p_alive_heatmap(customers), width="stretch", key="met_p_alive")
-b.plotly_chart(mc.nps_csat_by_segment(result["surveys"], colours), width="stretch", key="met_nps")
+a.plotly_chart(mc.p_alive_heatmap(pred.customers), width="stretch", key="met_p_alive")
+b.plotly_chart(mc.nps_csat_by_segment(result.survey_table, colours), width="stretch", key="met_nps")
 
 st.subheader("Relationships against their value", anchor="cost_vs_value")
-value_table = dashboard.value_table(board.segments, board.relationships, measures, lifetime_cap=LIFETIME_CAP_MONTHS)
+value_table = tables.value_table(board.segments, board.relationships, measures)
 a, b = st.columns(2)
 a.plotly_chart(mc.cost_vs_value(value_table, colours, currency), width="stretch", key="met_cost_value")
 b.plotly_chart(mc.ltv_vs_cac(value_table if len(value_table) else None, colours, currency), width="stretch",
                key="met_ltv_cac")
-types = dashboard.primary_types(board.segments, board.relationships)
-st.plotly_chart(mc.by_relationship_type(dashboard.by_primary_type(frame.metrics_by_type(canvas.id, key, filters, types)), currency),
-                width="stretch", key="met_by_type")
+types = segments.primary_types(board.segments, board.relationships)
+st.plotly_chart(mc.by_relationship_type(tables.by_primary_type(cached.type_figures(canvas.id, key, filters, types)),
+                                        currency), width="stretch", key="met_by_type")
 
 # --- What-if ----------------------------------------------------------------------------------
 
 @st.fragment
-def what_if(prepared, segments: list, relationships: dict, tiles: list, filters: dashboard.Filters,
-            currency: str) -> None:
+def what_if(start: whatif.WhatIfStart, currency: str) -> None:
     """Its sliders rerun this section only: the rest of the page stays as drawn."""
     st.subheader("What if", anchor="whatif")
-    selected = [s for s in segments if not filters.segments or s.name in filters.segments]
-    cost_now = dashboard.average_relationship_cost(selected, relationships)
-    cac_now = next((t.value for t in tiles if t.key == "cac"), None)
-    try:
-        baseline = dashboard.whatif_baseline(prepared, cost_per_customer=cost_now, cac=cac_now)
-    except ValueError:
-        baseline = None
+    cost_now, cac_now, baseline = start.cost_per_customer, start.cac, start.baseline
     summary = st.container()  # the projected totals, filled once the sliders are read
     controls, chart = st.columns([1, 2], gap="large")
     with controls:  # changes from the measured figures, each with the value it leads to
@@ -228,44 +214,38 @@ def what_if(prepared, segments: list, relationships: dict, tiles: list, filters:
         chart.info("The selection has no complete month to project from.")
     else:
         baseline = replace(baseline, margin=margin)
-        scenario = dashboard.whatif_scenario(baseline, retention_points=points, cost_delta=cost_delta,
-                                             cac_delta=cac_delta)
-        retention_caption.caption("Monthly retention (mean of the last 3 months) " + dashboard.change_caption(
+        scenario = whatif.whatif_scenario(baseline, retention_points=points, cost_delta=cost_delta,
+                                          cac_delta=cac_delta)
+        retention_caption.caption("Monthly retention (mean of the last 3 months) " + change_caption(
             baseline.retention, scenario.retention, "rate"))
-        cost_caption.caption("Cost per customer a month " + dashboard.change_caption(
+        cost_caption.caption("Cost per customer a month " + change_caption(
             baseline.cost_per_customer, scenario.cost_per_customer, "money", currency))
-        cac_caption.caption("CAC " + dashboard.change_caption(baseline.cac, scenario.cac, "money", currency))
-        projection = dashboard.project(baseline, months=months, retention_points=points, cost_delta=cost_delta,
-                                       cac_delta=cac_delta)
-        totals = projection.groupby("scenario")[["customers", "revenue", "profit"]].agg(
-            {"customers": "last", "revenue": "sum", "profit": "sum"})
+        cac_caption.caption("CAC " + change_caption(baseline.cac, scenario.cac, "money", currency))
+        projection = whatif.project(baseline, months=months, retention_points=points, cost_delta=cost_delta,
+                                    cac_delta=cac_delta)
         with summary:
-            k1, k2, k3 = st.columns(3)
-            for column, label, field in ((k1, f"Customers, month {months}", "customers"),
-                                         (k2, f"Revenue, {months} months", "revenue"),
-                                         (k3, f"Profit, {months} months", "profit")):
-                base, new = totals.loc["baseline", field], totals.loc["scenario", field]
-                unit = "" if field == "customers" else f" {currency}"
-                change = new - base
-                column.metric(label, compact(new) + unit, None if abs(change) < 0.5 else
-                              f"{'+' if change > 0 else ''}{compact(change)}{unit} vs baseline",
-                              border=True, help=f"Baseline: {base:,.0f}{unit}; scenario: {new:,.0f}{unit}.")
+            for column, total in zip(st.columns(3), whatif.totals(projection)):
+                unit = f" {currency}" if total.money else ""
+                change = total.change
+                column.metric(total.label, compact(total.scenario) + unit, None if abs(change) < 0.5 else
+                              f"{'+' if change > 0 else ''}{compact(change)}{unit} vs baseline", border=True,
+                              help=f"Baseline: {total.baseline:,.0f}{unit}; scenario: {total.scenario:,.0f}{unit}.")
         chart.plotly_chart(mc.whatif_chart(projection, currency), width="stretch", key="met_whatif")
         with st.expander("Assumptions", icon=":material/list:"):
-            for line in dashboard.assumptions(baseline, months=months, retention_points=points, cost_delta=cost_delta,
-                                              cac_delta=cac_delta, currency=currency):
-                st.markdown(f"- {escape_text(line)}", unsafe_allow_html=True)
+            for line in whatif.assumptions(baseline, months=months, retention_points=points, cost_delta=cost_delta,
+                                           cac_delta=cac_delta, currency=currency):
+                markup.show(st, f"- {escape_text(line)}")
         if st.button("Check the claim: 5 % more retention raises profit by 25-95 %", icon=":material/fact_check:",
                      key="met_claim"):
-            claim = dashboard.retention_claim_check(baseline, months=36)
+            claim = whatif.retention_claim_check(baseline, months=36)
             st.info(f"{claim['sentence']} As +5 points instead: {claim['points']:+.0%}.", icon=":material/calculate:")
 
 
-what_if(result["prepared"], board.segments, board.relationships, tiles, filters, currency)
+what_if(whatif.whatif_start(result.rows, board.segments, board.relationships, filters, tiles), currency)
 
 
 # --- Export -----------------------------------------------------------------------------------
-export = pd.DataFrame([{"segment": names_by_id.get(sid, sid), **m} for sid, m in measures.items()])
+export = segments.measures_table(measures, names_by_id)
 st.download_button("Download the metrics per segment (CSV)", export.to_csv(index=False).encode(),
                    file_name=f"metrics-{canvas.id}.csv", mime="text/csv", icon=":material/download:",
                    key="met_export")

@@ -16,8 +16,8 @@ import plotly.graph_objects as go
 from plotly.colors import sample_colorscale
 from plotly.subplots import make_subplots
 
-from canvas.ui.charts.relationships import _layout, plain
 from canvas.analytics.metrics import period_label
+from canvas.ui.charts.relationships import _layout, plain
 
 GREY = "#9E9E9E"
 
@@ -62,7 +62,8 @@ def cohort_heatmap(cohorts: pd.DataFrame, *, max_offsets: int = 24, max_cohorts:
         colorbar=dict(title="%", thickness=10),
         hovertemplate="cohort %{y}<br>%{x} periods later: %{z:.1f} %<extra></extra>",
     ))
-    fig.update_yaxes(autorange="reversed", title="cohort (first order)", **_periods_axis(_labels(matrix.index), most=40))
+    fig.update_yaxes(autorange="reversed", title="cohort (first order)",
+                     **_periods_axis(_labels(matrix.index), most=40))
     fig.update_xaxes(title="periods since first order")
     return _layout(fig, title, height=max(340, 16 * len(matrix) + 120))
 
@@ -206,7 +207,7 @@ def clv_by_segment(table: pd.DataFrame, colours: Mapping[str, str], currency: st
 
 def p_alive_heatmap(customers: pd.DataFrame) -> go.Figure:
     """Probability a customer is still active, by repeat purchases (x) and recency (t_x, in weeks as
-    ``dashboard.predictive_clv`` fits them)."""
+    ``analytics.predictive.predictive_clv`` fits them)."""
     title = "Probability alive by frequency and recency"
     # The purchase model can be fitted where the spend model cannot: P(alive) needs only the first.
     if customers is None or customers.empty or "p_alive" not in customers or customers["p_alive"].isna().all():
@@ -283,7 +284,8 @@ def ltv_vs_cac(table: pd.DataFrame, colours: Mapping[str, str], currency: str) -
                     lambda row: f"CAC %{{x:,.0f}} {currency}<br>LTV %{{y:,.0f}} {currency}"
                                 f"<br>LTV:CAC {row['clv'] / row['cac']:.1f}", x_range=x_range, log=log)
     kind = "log" if log else "linear"
-    fig.update_xaxes(title=f"CAC ({currency})" + (", log scale" if log else ""), type=kind, range=x_range, dtick=1 if log else None)
+    fig.update_xaxes(title=f"CAC ({currency})" + (", log scale" if log else ""), type=kind, range=x_range,
+                     dtick=1 if log else None)
     fig.update_yaxes(title=f"LTV = historical CLV ({currency})", type=kind, range=y_range, dtick=1 if log else None)
     return _layout(fig, title)
 

@@ -6,8 +6,8 @@ from sqlmodel import Session
 from streamlit.testing.v1 import AppTest
 
 from canvas import storage
-from canvas.library.demo import DEMO_CANVAS_ID
 from canvas.domain.models import CanvasCreate
+from canvas.library.demo import DEMO_CANVAS_ID
 from tests.conftest import ROOT
 
 
