@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 from datetime import date
 from decimal import Decimal
 
@@ -13,6 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from canvas.customer_data import ingest
+from canvas.customer_data.cells import parse_dates, parse_numbers
 from canvas.customer_data.ingest import IngestError
 
 TODAY = date(2026, 11, 22)
@@ -340,7 +340,7 @@ def test_number_parser_reads_back_formatted_amounts(value, style, currency):
     if style == "eu":
         text = text.replace(",", "_").replace(".", ",").replace("_", ".")
     text = ("-" if value < 0 else "") + (currency + text if currency == "$" else text + currency)
-    numbers, _ = ingest._parse_numbers(pd.Series([text, "1" + ("," if style == "eu" else ".") + "50"]))
+    numbers, _ = parse_numbers(pd.Series([text, "1" + ("," if style == "eu" else ".") + "50"]))
     assert numbers.iloc[0] == pytest.approx(float(value), abs=1e-9)
 
 
@@ -363,7 +363,7 @@ def test_exact_duplicates_equal_pandas_on_every_mix_of_columns():
 ])
 def test_iso_dates_read_by_arrow_or_pandas_alike(cells):
     text = pd.Series(cells, dtype="string")
-    parsed, detected = ingest._parse_dates(text, european=False)
+    parsed, detected = parse_dates(text, european=False)
     expected = pd.to_datetime(text, format="ISO8601", errors="coerce", utc=True).dt.tz_convert(None)
     pd.testing.assert_series_equal(parsed, expected.astype("datetime64[ns]"), check_names=False)
     assert detected == "ISO 8601 (year-month-day)"

@@ -1,0 +1,40 @@
+"""Customer data: the founder's files read, validated and linked to the canvas's segments.
+
+``files`` reads a CSV, Excel or Parquet export into cells; ``mapping`` knows the kinds of data
+and guesses which column holds which field; ``cells`` parses amounts, dates and ids; ``ingest``
+runs these into a clean frame and a ``Report`` that reconciles the file's amounts; ``linking``
+suggests which canvas segment each segment value means; ``linked`` reads a canvas's stored
+datasets back, linked to its segments, for the metrics. The modules are imported by name
+(``from canvas.customer_data import ingest``; ``ingest.load(...)``); the main names are here too.
+"""
+
+from canvas.customer_data.errors import IngestError
+from canvas.customer_data.files import RawTable, read_table
+from canvas.customer_data.ingest import IngestResult, exact_duplicates, load
+from canvas.customer_data.linked import CanvasData, load_canvas_data
+from canvas.customer_data.linking import UNASSIGNED, LinkSuggestion, apply_links, segment_values, suggest, suggest_links
+from canvas.customer_data.mapping import KINDS, Field, guess_mapping
+from canvas.customer_data.report import Problem, Report, entry_sentence
+
+__all__ = [
+    "KINDS",
+    "UNASSIGNED",
+    "CanvasData",
+    "Field",
+    "IngestError",
+    "IngestResult",
+    "LinkSuggestion",
+    "Problem",
+    "RawTable",
+    "Report",
+    "apply_links",
+    "entry_sentence",
+    "exact_duplicates",
+    "guess_mapping",
+    "load",
+    "load_canvas_data",
+    "read_table",
+    "segment_values",
+    "suggest",
+    "suggest_links",
+]

@@ -83,7 +83,8 @@ def _by_name(value: str, segments: Mapping[str, str]) -> LinkSuggestion:
             rules[2][segment_id] = f"close spelling of “{name}”"
         shared = [w for w in name_words if _singular(w) in telling]
         if shared:
-            rules[3][segment_id] = f"shares the word{'s' if len(shared) > 1 else ''} " + ", ".join(f"“{w}”" for w in shared)
+            listed = ", ".join(f"“{w}”" for w in shared)
+            rules[3][segment_id] = f"shares the word{'s' if len(shared) > 1 else ''} {listed}"
         # A misspelt word of the name ("ofice" for "office"), long enough not to match by chance.
         if any(len(w) > 4 and len(n) > 4 and SequenceMatcher(None, w, n).ratio() >= CLOSE_WORD
                for w in telling for n in name_words):
@@ -152,8 +153,8 @@ def apply_links(frame: pd.DataFrame, links: Mapping[str, str], segments: Mapping
     known = dict(segments)
     # One lookup per distinct value, then a take: a million rows hold a handful of values.
     codes, values = pd.factorize(raw)
-    value_ids = [table.get(v, "") if isinstance(v, str) else "" for v in values]
-    value_ids = np.array([sid if sid in known else "" for sid in value_ids] + [""], dtype=object)
+    linked_ids = [table.get(v, "") if isinstance(v, str) else "" for v in values]
+    value_ids = np.array([sid if sid in known else "" for sid in linked_ids] + [""], dtype=object)
     ids = value_ids[codes]  # code -1 (missing) takes the trailing ""
     names = np.array([known.get(sid, UNASSIGNED) for sid in value_ids], dtype=object)[codes]
     out["segment_id"] = pd.array(ids, dtype="string")

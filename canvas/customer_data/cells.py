@@ -1,0 +1,162 @@
+"""Parsing columns of cells, vectorised: amounts written any common way, dates in any common
+order (or Excel serials), month periods, and ids.
+
+Each parser takes a pandas Series of cells and returns the parsed values (NaN or NaT where a
+cell cannot be read) with a description of what it found, for the report.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import numpy as np
+import pandas as pd
+
+
+def clean_text(values: pd.Series) -> pd.Series:
+    """Text cells (ids, segment values) without surrounding spaces; a missing cell stays <NA>."""
+    return values.astype("string").str.strip()
+
+
+# What may surround a number in an export: currency symbols and codes, spaces, apostrophes (1'234).
+# RE2 syntax: pyarrow runs these in C++ over the whole column.
+_NUMBER_DECORATION = r"^[A-Z]{3}\s*|\s*[A-Z]{3}$|[€$£¥₹'\s\x{00a0}\x{202f}]"
+_NUMBER_SHAPE = r"^[-+(]?[-+]?[\d.,]*\d[\d.,]*\)?-?$"
+
+
+def parse_numbers(values: pd.Series) -> tuple[pd.Series, str]:
+    """Numbers written any common way: "$1,234.50", "1.234,50 €", "(12.00)", "-5,00".
+
+    The decimal separator is decided once for the column: the last separator of values that
+    have both, and a comma followed by one or two digits at the end, point to a decimal comma.
+    Returns the floats (NaN where unreadable) and the separator ("." or ",").
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values):
+        return values.astype(float), "."
+    text = pa.array(values.astype("string").str.strip(), type=pa.large_string())
+    try:  # the usual case, fast: every cell a plain number (or empty) that Arrow reads as it is
+        plain = pc.cast(text, pa.float64())
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        pass
+    else:
+        return pd.Series(plain.to_numpy(zero_copy_only=False), index=values.index, dtype=float), "."
+    if not pc.any(pc.match_substring(text, ",")).as_py():
+        plain = pd.to_numeric(pd.Series(text.to_pandas(), index=values.index), errors="coerce")
+        failed = plain.isna() & values.notna() & (values.astype("string").str.strip() != "")
+        if not failed.any():  # the usual case: plain numbers with a decimal point
+            return plain.astype(float), "."
+    cleaned = pc.replace_substring_regex(text, _NUMBER_DECORATION, "")
+    cleaned = pc.if_else(pc.match_substring_regex(cleaned, _NUMBER_SHAPE), cleaned, pa.scalar(""))
+    negative = pc.or_(pc.and_(pc.starts_with(cleaned, "("), pc.ends_with(cleaned, ")")),
+                      pc.ends_with(cleaned, "-"))
+    leading_minus = pc.starts_with(cleaned, "-")
+    cleaned = pc.utf8_trim(cleaned, "()+-")
+    comma_votes = pc.sum(pc.match_substring_regex(cleaned, r",\d{1,2}$|\.\d{3},")).as_py() or 0
+    point_votes = pc.sum(pc.match_substring_regex(cleaned, r"\.\d{1,2}$|,\d{3}\.")).as_py() or 0
+    decimal = "," if comma_votes > point_votes else "."
+    if decimal == ",":
+        cleaned = pc.replace_substring(pc.replace_substring(cleaned, ".", ""), ",", ".")
+    else:
+        cleaned = pc.replace_substring(cleaned, ",", "")
+    numbers = pd.to_numeric(pd.Series(cleaned.to_pandas(), index=values.index).replace("", None),
+                            errors="coerce").astype(float)
+    sign = np.where(np.asarray(pc.or_(negative, leading_minus).fill_null(False)), -1.0, 1.0)
+    return numbers * sign, decimal
+
+
+_DATE_FORMATS = ("%d.%m.%Y", "%d/%m/%Y", "%m/%d/%Y", "%d-%m-%Y", "%m-%d-%Y", "%Y/%m/%d", "%d.%m.%y",
+                 "%d/%m/%y", "%m/%d/%y")
+_TIME_SUFFIXES = ("", " %H:%M", " %H:%M:%S")
+
+
+def parse_dates(values: pd.Series, *, european: bool) -> tuple[pd.Series, str]:
+    """Dates in ISO, day-first, month-first, with or without time and zone, or Excel serials.
+
+    Ambiguous day/month order is decided from the data (a first part above 12 means day-first,
+    a second part above 12 month-first), else by the file's style. Returns naive timestamps
+    (zoned ones converted to UTC; NaT where unreadable) and a description of the format used.
+    """
+    if pd.api.types.is_datetime64_any_dtype(values):
+        series = values.dt.tz_convert(None) if getattr(values.dt, "tz", None) is not None else values
+        return series.astype("datetime64[ns]"), "date cells"
+    if pd.api.types.is_numeric_dtype(values):
+        return _excel_serials(values.astype(float)), "Excel serial numbers"
+    if values.dtype == object and len(values) and values.map(lambda v: isinstance(v, (datetime, date))).any():
+        return pd.to_datetime(values, errors="coerce").astype("datetime64[ns]"), "date cells"
+    text = values.astype("string").str.strip()
+    present = text[text.fillna("") != ""]
+    if present.empty:
+        return pd.Series(pd.NaT, index=values.index, dtype="datetime64[ns]"), "no dates"
+    sample = present.head(500)
+    if sample.str.fullmatch(r"\d{5}(\.\d+)?").mean() > 0.9:
+        return _excel_serials(pd.to_numeric(text, errors="coerce")), "Excel serial numbers"
+    if sample.str.match(r"\d{4}-\d{2}-\d{2}").mean() > 0.9:
+        fast = _arrow_timestamps(text)
+        if fast is not None:
+            return fast, "ISO 8601 (year-month-day)"
+        parsed = pd.to_datetime(text, format="ISO8601", errors="coerce", utc=True)
+        return parsed.dt.tz_convert(None).astype("datetime64[ns]"), "ISO 8601 (year-month-day)"
+    first = pd.to_numeric(sample.str.extract(r"^(\d{1,2})[./-]")[0], errors="coerce")
+    second = pd.to_numeric(sample.str.extract(r"^\d{1,2}[./-](\d{1,2})[./-]")[0], errors="coerce")
+    if (first > 12).any():
+        order, why = "day", "day-first (a day above 12 appears first)"
+    elif (second > 12).any():
+        order, why = "month", "month-first (a day above 12 appears second)"
+    elif european:
+        order, why = "day", "day-first (ambiguous in the data; the file looks European)"
+    else:
+        order, why = "month", "month-first (ambiguous in the data; the file looks American)"
+    best, best_count = None, -1
+    for fmt in _DATE_FORMATS:
+        if fmt.startswith("%m") and order == "day" or fmt.startswith("%d") and order == "month":
+            continue
+        for suffix in _TIME_SUFFIXES:
+            count = pd.to_datetime(sample, format=fmt + suffix, errors="coerce").notna().sum()
+            if count > best_count:
+                best, best_count = fmt + suffix, count
+    if best_count <= 0:
+        parsed = pd.to_datetime(text, errors="coerce", format="mixed", dayfirst=order == "day", utc=True)
+        return parsed.dt.tz_convert(None).astype("datetime64[ns]"), f"mixed formats, {why}"
+    parsed = pd.to_datetime(text, format=best, errors="coerce")
+    return parsed.astype("datetime64[ns]"), f"{best} ({why})"
+
+
+def _arrow_timestamps(text: pd.Series) -> pd.Series | None:
+    """ISO dates and times without a zone ("2026-01-31", "2026-01-31 07:36:16"), read by Arrow
+    at once; None when any cell is something else (then pandas reads them, cell by cell)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    cells = pa.array(text, type=pa.string())
+    try:
+        stamps = pc.cast(cells, pa.timestamp("ns"))
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return None
+    if stamps.null_count != cells.null_count:
+        return None
+    return pd.Series(stamps.to_numpy(zero_copy_only=False), index=text.index).astype("datetime64[ns]")
+
+
+def _excel_serials(numbers: pd.Series) -> pd.Series:
+    plausible = numbers.between(1, 2958465)  # 1900-01-01 .. 9999-12-31
+    days = pd.to_timedelta(numbers.where(plausible), unit="D")
+    return (pd.Timestamp("1899-12-30") + days).astype("datetime64[ns]")
+
+
+def parse_periods(values: pd.Series, *, european: bool) -> tuple[pd.Series, str]:
+    """Month periods as their first day: "2024-01", "01/2024", "Jan 2024" or any full date."""
+    text = values.astype("string").str.strip()
+    parsed = pd.Series(pd.NaT, index=values.index, dtype="datetime64[ns]")
+    for pattern, fmt in ((r"\d{4}-\d{1,2}", "%Y-%m"), (r"\d{1,2}/\d{4}", "%m/%Y"), (r"\d{1,2}\.\d{4}", "%m.%Y"),
+                         (r"[A-Za-z]{3} \d{4}", "%b %Y"), (r"[A-Za-z]+ \d{4}", "%B %Y")):
+        hit = text.str.fullmatch(pattern).fillna(False) & parsed.isna()
+        if hit.any():
+            parsed[hit] = pd.to_datetime(text[hit], format=fmt, errors="coerce")
+    rest = parsed.isna() & text.fillna("").ne("")
+    if rest.any():
+        parsed[rest] = parse_dates(values[rest], european=european)[0]
+    return parsed.dt.to_period("M").dt.start_time.astype("datetime64[ns]"), "months"
+
