@@ -18,10 +18,9 @@ import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "bench"))
+from bench_metrics import generate  # beside this script, so on sys.path when it runs
 
-from bench_metrics import generate  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def run(command: list[str]) -> tuple[float, float]:
@@ -46,8 +45,8 @@ def main() -> None:
     parser.add_argument("--rows", type=int, nargs="+", default=[1_000_000, 5_000_000])
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
-    baseline = min(run(["-c", "import canvas.cli, canvas.analytics.metrics, canvas.analytics.clv, canvas.customer_data.ingest"])[0]
-                   for _ in range(args.repeat))
+    imports = "import canvas.cli, canvas.analytics.metrics, canvas.analytics.clv, canvas.customer_data.ingest"
+    baseline = min(run(["-c", imports])[0] for _ in range(args.repeat))
     print(f"python start + imports alone: {baseline:.2f} s")
     print(f"{'command':<10} {'rows':>10} {'median':>8} {'max':>8} {'peak MiB':>9}")
     for rows in args.rows:

@@ -32,6 +32,7 @@ from pathlib import Path
 import pandas as pd
 
 ROOT = Path(__file__).resolve().parents[1]
+# For tools.browser (starts the app, drives Chromium): tools/ is not part of the installed package.
 sys.path.insert(0, str(ROOT))
 
 from playwright.sync_api import sync_playwright  # noqa: E402
@@ -56,8 +57,8 @@ def build(folder: Path, rows: int) -> tuple[str, str]:
     url = f"sqlite:///{folder / 'bench.db'}"
     from sqlmodel import Session
 
-    from canvas.customer_data import ingest
     from canvas import storage
+    from canvas.customer_data import ingest
     from canvas.customer_data.linking import segment_values, suggest_links
     from canvas.library.demo import DEMO_CANVAS_ID, create_demo, load_demo_data
     from tests.analytics.simulation import simulate_transactions
@@ -137,10 +138,10 @@ def server_times(url: str, data_dir: str) -> dict[str, float]:
     for the two cores (a fresh process, so nothing is cached; modules are imported first)."""
     code = f"""
 import os, sys, time, json
-sys.path.insert(0, {str(ROOT)!r})
 os.environ["CANVAS_DATABASE_URL"] = {url!r}
 os.environ["CANVAS_DATA_DIR"] = {data_dir!r}
-import canvas.analytics.dashboard, canvas.analytics.clv, plotly.graph_objects, scipy.optimize  # imports are not the page's work
+# imports are not the page's work
+import canvas.analytics.dashboard, canvas.analytics.clv, plotly.graph_objects, scipy.optimize
 from streamlit.testing.v1 import AppTest
 app = AppTest.from_file({str(ROOT / "app.py")!r}, default_timeout=300)
 app.query_params["canvas"] = "demo-kettle-crema"
@@ -236,8 +237,8 @@ def main() -> None:
     print(f"\nServer script time (AppTest, no browser; median of {args.repeat})")
     for step, values in server.items():
         print(f"{step:<44} {statistics.median(values):7.2f}")
-    print(f"\n{'In Chromium':<44} {'median':>7} {'max':>7} {'script':>7}   (seconds; {args.repeat} runs, fresh server each;"
-          " script = time shown as running)")
+    print(f"\n{'In Chromium':<44} {'median':>7} {'max':>7} {'script':>7}   "
+          f"(seconds; {args.repeat} runs, fresh server each; script = time shown as running)")
     for step, values in results.items():
         totals = [v[0] for v in values]
         scripts = [v[1] for v in values if v[1] is not None]

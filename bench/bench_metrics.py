@@ -24,6 +24,7 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 
 ROOT = Path(__file__).resolve().parents[1]
+# For tests.analytics.simulation (the simulated customers): tests/ is not part of the installed package.
 sys.path.insert(0, str(ROOT))
 
 from canvas.analytics import metrics  # noqa: E402
