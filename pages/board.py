@@ -3,7 +3,6 @@
 import streamlit as st
 
 from canvas import storage
-from canvas.ui import frame
 from canvas.domain.blocks import BLOCKS, BOARD_BOTTOM, BOARD_TOP, NOTE_COLOURS, Block, next_segment_colour
 from canvas.domain.models import (
     NOTE_MAX_CHARS,
@@ -14,7 +13,7 @@ from canvas.domain.models import (
     SegmentCreate,
     SegmentUpdate,
 )
-from canvas.ui import markup
+from canvas.ui import frame, markup
 from canvas.ui.markup import escape_text
 
 COLOUR_NAMES = {hex_: name for name, hex_ in NOTE_COLOURS.items()}
@@ -108,7 +107,8 @@ def edit_segment(canvas_id: str, segment_id: str, command: str) -> None:
 
 
 def undo(canvas_id: str) -> None:
-    label = frame.act(lambda db: storage.undo(session=db, canvas_id=canvas_id, expected_version=frame.seen_version(canvas_id)))
+    label = frame.act(lambda db: storage.undo(session=db, canvas_id=canvas_id,
+                                              expected_version=frame.seen_version(canvas_id)))
     if label:
         frame.flash("success", f"Undone: {label}")
 

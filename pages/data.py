@@ -4,12 +4,11 @@ from collections.abc import Mapping
 
 import streamlit as st
 
-from canvas.customer_data import ingest
 from canvas import storage
-from canvas.ui import frame
-from canvas.ui import metrics as metrics_cache
+from canvas.customer_data import ingest
 from canvas.customer_data.linking import UNASSIGNED, LinkSuggestion, segment_values, suggest
-from canvas.ui import markup
+from canvas.ui import frame, markup
+from canvas.ui import metrics as metrics_cache
 from canvas.ui.data import (
     KIND_LABELS,
     check_upload,

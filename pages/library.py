@@ -2,11 +2,10 @@
 
 import streamlit as st
 
-from canvas.library import exchange
 from canvas import storage
-from canvas.ui import frame
 from canvas.domain.models import CANVAS_NAME_MAX_CHARS, CURRENCIES, CanvasCreate, CanvasUpdate
-from canvas.ui import markup
+from canvas.library import exchange
+from canvas.ui import frame, markup
 
 frame.page_frame("library")
 frame.inject_css()

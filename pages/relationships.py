@@ -4,16 +4,15 @@ import pandas as pd
 import streamlit as st
 from pydantic import ValidationError
 
-from canvas.ui.charts import relationships as relationship_charts
-from canvas.domain import coach
 from canvas import storage
-from canvas.ui import frame
+from canvas.domain import coach
 from canvas.domain.blocks import KEY_QUESTIONS, LIFECYCLE_STAGES, RELATIONSHIP_TYPES, Block
 from canvas.domain.document import canvas_document
 from canvas.domain.errors import InvalidInput, describe_validation_error
 from canvas.domain.formatting import money
 from canvas.domain.relationships import TEXT_MAX_CHARS, RelationshipDesign, comparison_columns, total_monthly_cost
-from canvas.ui import markup
+from canvas.ui import frame, markup
+from canvas.ui.charts import relationships as relationship_charts
 from canvas.ui.markup import escape_text
 from canvas.ui.relationships import form_state, form_values, target_inputs
 
@@ -102,7 +101,8 @@ def draw_coach(board: storage.Board, document: dict) -> None:
 def draw_design_form(board: storage.Board, segment) -> None:
     canvas_id = board.canvas.id
     design = board.relationships.get(segment.id)
-    current = RelationshipDesign() if design is None else RelationshipDesign.model_validate(design, from_attributes=True)
+    current = (RelationshipDesign() if design is None
+               else RelationshipDesign.model_validate(design, from_attributes=True))
     prefix = f"rel_{segment.id}"
     channels = {n.id: n.text for n in board.notes[Block.CHANNELS]}
     currency = board.canvas.currency
@@ -187,9 +187,10 @@ if board.relationships:
     st.plotly_chart(relationship_charts.relationship_spectrum(board.segments, board.relationships),
                     width="stretch", key="rel_chart_spectrum")  # full width: six labelled types
     costs, totals = st.columns(2)
-    costs.plotly_chart(relationship_charts.cost_vs_retention(board.segments, board.relationships, board.canvas.currency),
+    currency = board.canvas.currency
+    costs.plotly_chart(relationship_charts.cost_vs_retention(board.segments, board.relationships, currency),
                        width="stretch", key="rel_chart_cost_retention")
-    totals.plotly_chart(relationship_charts.relationship_costs(board.segments, board.relationships, board.canvas.currency),
+    totals.plotly_chart(relationship_charts.relationship_costs(board.segments, board.relationships, currency),
                         width="stretch", key="rel_chart_costs")
 
 st.subheader("Design each relationship")

@@ -35,7 +35,8 @@ LATER_STAGES = ("usage", "support", "renewal", "expansion")
 RULES: dict[str, str] = {
     "no-relationship-design": "A segment has no relationship designed.",
     "one-size-fits-all": "Every segment has the same relationship.",
-    "underinvested-retention": f"Less than {MIN_RETENTION_FOCUS} % of a segment's relationship effort aims at retention.",
+    "underinvested-retention":
+        f"Less than {MIN_RETENTION_FOCUS} % of a segment's relationship effort aims at retention.",
     "over-automated-high-value": "The most valuable segment is served only by self-service or automation.",
     "cost-exceeds-value": "Over a customer's expected lifetime the relationship costs more than the customer is worth.",
     "no-feedback-source": "No NPS or CSAT target or survey data: customer feedback is not heard.",
@@ -79,11 +80,6 @@ def _segments(document: Mapping[str, Any]) -> list[_Segment]:
             for s in document.get("segments", [])]
 
 
-def _names(segments: list[_Segment]) -> str:
-    names = [s.name for s in segments]
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
-
-
 # --- Rules on the design ------------------------------------------------------------------------
 
 def _no_design(segments: list[_Segment], metrics: Mapping) -> Iterator[Finding]:
@@ -96,13 +92,14 @@ def _no_design(segments: list[_Segment], metrics: Mapping) -> Iterator[Finding]:
 
 
 def _one_size(segments: list[_Segment], metrics: Mapping) -> Iterator[Finding]:
-    designed = [s for s in segments if s.design and s.design.types]
+    designed = [(s, s.design) for s in segments if s.design and s.design.types]
     if len(designed) < 2:
         return
-    shapes = {(s.design.primary_type, frozenset(s.design.types)) for s in designed}
+    shapes = {(design.primary_type, frozenset(design.types)) for _, design in designed}
     if len(shapes) == 1:
-        kind = RELATIONSHIP_TYPES[designed[0].design.primary_type].label
-        yield Finding("one-size-fits-all", "high", tuple(s.id for s in designed),
+        first = designed[0][1]
+        kind = RELATIONSHIP_TYPES[first.primary_type or first.types[0]].label  # a saved design has a primary type
+        yield Finding("one-size-fits-all", "high", tuple(s.id for s, _ in designed),
                       f"One size fits all: every segment gets {kind}",
                       "Different segments expect different relationships: a key account expects a named "
                       "contact, a one-off buyer a smooth self-service. One design for all over-serves some "
@@ -132,7 +129,7 @@ def _over_automated(segments: list[_Segment], metrics: Mapping) -> Iterator[Find
             values[s.id] = clv
     if len(values) < 2:
         return
-    top = max(values, key=values.get)
+    top = max(values, key=lambda segment_id: values[segment_id])
     if values[top] < HIGH_VALUE_MULTIPLE * min(values.values()):
         return
     segment = next(s for s in segments if s.id == top)
@@ -175,7 +172,7 @@ def _no_feedback(segments: list[_Segment], metrics: Mapping) -> Iterator[Finding
     designed = [s for s in segments if s.design]
     if not designed:
         return
-    has_target = any({"nps", "csat"} & set(s.design.targets) for s in designed)
+    has_target = any({"nps", "csat"} & set(s.design.targets) for s in designed if s.design)
     measured = any((metrics.get(s.id) or {}).get(k) is not None for s in designed for k in ("nps", "csat"))
     if not has_target and not measured:
         yield Finding("no-feedback-source", "medium", (),
@@ -265,15 +262,11 @@ def findings(document: Mapping[str, Any], metrics: Mapping[str, Mapping[str, Any
     found = [f for rule in _RULE_FUNCTIONS for f in rule(segments, metrics or {})]
     if not include_dismissed:
         dismissed = {(d["rule_id"], d.get("segment_id") or None) for d in document.get("dismissed_findings", [])}
-        found = [f for f in found if (f.rule_id, _dismiss_key(f)) not in dismissed]
+        found = [f for f in found if (f.rule_id, dismiss_segment(f)) not in dismissed]
     return sorted(found, key=lambda f: (SEVERITY_ORDER[f.severity], _RULE_ORDER[f.rule_id]))
 
 
-def _dismiss_key(finding: Finding) -> str | None:
-    """A one-segment finding is dismissed per segment; others for the whole canvas."""
-    return finding.segment_ids[0] if len(finding.segment_ids) == 1 else None
-
-
 def dismiss_segment(finding: Finding) -> str | None:
-    """The segment id a dismissal of this finding is stored under (None: the whole canvas)."""
-    return _dismiss_key(finding)
+    """The segment id a dismissal of this finding is stored under (None: the whole canvas): a
+    one-segment finding is dismissed per segment, others for the whole canvas."""
+    return finding.segment_ids[0] if len(finding.segment_ids) == 1 else None

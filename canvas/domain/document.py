@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from canvas.domain.models import Canvas, DismissedFinding, Note, Relationship, Segment
 from canvas.domain.relationships import FOCUS_KEYS, RelationshipBase
@@ -21,16 +21,16 @@ FORMAT_VERSION = 1
 def canvas_document(session: Session, canvas: Canvas) -> dict[str, Any]:
     """Everything a canvas holds, with ids, in display order."""
     segments = session.exec(
-        select(Segment).where(Segment.canvas_id == canvas.id).order_by(Segment.position, Segment.id)
+        select(Segment).where(Segment.canvas_id == canvas.id).order_by(col(Segment.position), col(Segment.id))
     ).all()
     notes = session.exec(
-        select(Note).where(Note.canvas_id == canvas.id).order_by(Note.block, Note.position, Note.id)
+        select(Note).where(Note.canvas_id == canvas.id).order_by(col(Note.block), col(Note.position), col(Note.id))
     ).all()
     relationships = {
         r.segment_id: r for r in session.exec(select(Relationship).where(Relationship.canvas_id == canvas.id)).all()
     }
     dismissed = session.exec(
-        select(DismissedFinding).where(DismissedFinding.canvas_id == canvas.id).order_by(DismissedFinding.id)
+        select(DismissedFinding).where(DismissedFinding.canvas_id == canvas.id).order_by(col(DismissedFinding.id))
     ).all()
     return {
         "format": FORMAT_NAME,

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import secrets
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Annotated
 
 from pydantic import AfterValidator
@@ -35,7 +35,7 @@ def new_id() -> str:
 
 
 def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def _clean_text(value: str | None, *, what: str, max_chars: int, required: bool) -> str:
@@ -56,10 +56,8 @@ def _check_colour(value: str) -> str:
     return value.upper()
 
 
-def _text_type(what: str, max_chars: int, *, required: bool):
-    return Annotated[str, AfterValidator(
-        lambda v: _clean_text(v, what=what, max_chars=max_chars, required=required)
-    )]
+def _text_rule(what: str, max_chars: int, *, required: bool) -> AfterValidator:
+    return AfterValidator(lambda v: _clean_text(v, what=what, max_chars=max_chars, required=required))
 
 
 def _check_currency(value: str) -> str:
@@ -75,13 +73,14 @@ def _check_size(value: int | None) -> int | None:
     return value
 
 
-CanvasName = _text_type("The canvas name", CANVAS_NAME_MAX_CHARS, required=True)
-CanvasDescription = _text_type("The description", CANVAS_DESCRIPTION_MAX_CHARS, required=False)
+CanvasName = Annotated[str, _text_rule("The canvas name", CANVAS_NAME_MAX_CHARS, required=True)]
+CanvasDescription = Annotated[str, _text_rule("The description", CANVAS_DESCRIPTION_MAX_CHARS, required=False)]
 Currency = Annotated[str, AfterValidator(_check_currency)]
-SegmentName = _text_type("The segment name", SEGMENT_NAME_MAX_CHARS, required=True)
-SegmentDescription = _text_type("The segment description", SEGMENT_DESCRIPTION_MAX_CHARS, required=False)
+SegmentName = Annotated[str, _text_rule("The segment name", SEGMENT_NAME_MAX_CHARS, required=True)]
+SegmentDescription = Annotated[str, _text_rule("The segment description", SEGMENT_DESCRIPTION_MAX_CHARS,
+                                               required=False)]
 SegmentSize = Annotated[int | None, AfterValidator(_check_size)]
-NoteText = _text_type("The note", NOTE_MAX_CHARS, required=True)
+NoteText = Annotated[str, _text_rule("The note", NOTE_MAX_CHARS, required=True)]
 Colour = Annotated[str, AfterValidator(_check_colour)]
 
 

@@ -8,8 +8,8 @@ imported document supplies (it validates every field and names the field in its 
 from __future__ import annotations
 
 import math
-from types import MappingProxyType
 from collections.abc import Mapping
+from types import MappingProxyType
 from typing import Any, Protocol
 
 from pydantic import ConfigDict, field_validator, model_validator
@@ -172,7 +172,7 @@ class RelationshipDesign(RelationshipBase):
     def from_form(cls, **values: Any) -> tuple[RelationshipDesign, str | None]:
         """Build from form values, fixing a focus split that does not sum to 100 (and saying so)."""
         split, note = normalise_focus(*(values.pop(f"focus_{k}", FOCUS_DEFAULT[k]) for k in FOCUS_KEYS))
-        design = cls(**values, **{f"focus_{k}": v for k, v in split.items()})
+        design = cls.model_validate({**values, **{f"focus_{k}": v for k, v in split.items()}})
         return design, note
 
 
