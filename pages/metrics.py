@@ -9,7 +9,7 @@ import streamlit as st
 from canvas import storage
 from canvas.analytics import metrics, segments, tables, whatif
 from canvas.analytics.filters import Filters, filters_from_query, filters_to_query, within_data
-from canvas.analytics.tiles import with_targets
+from canvas.analytics.tiles import shown_label, with_targets
 from canvas.customer_data import linked
 from canvas.customer_data.linking import UNASSIGNED
 from canvas.domain import coach
@@ -114,8 +114,8 @@ for tile in tiles:
     column = strip.container(width=200)
     delta = None if tile.delta is None else format_delta(tile.delta, tile.unit)
     inverse = tile.key in LOWER_IS_BETTER
-    label = f"{tile.label} ({currency})" if tile.unit == "money" else tile.label
-    column.metric(label, format_value(tile.value, tile.unit), delta, delta_color="inverse" if inverse else "normal",
+    column.metric(shown_label(tile, currency), format_value(tile.value, tile.unit), delta,
+                  delta_color="inverse" if inverse else "normal",
                   help=f"{tile.window.capitalize()}. {tile.help}", border=True)
     if tile.met is not None:
         column.markdown(f":{'green' if tile.met else 'red'}-badge[{'met' if tile.met else 'missed'}: target "

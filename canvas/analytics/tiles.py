@@ -87,6 +87,18 @@ class Tile:
         return target_met(self.key, self.value, self.target)
 
 
+def shown_label(tile: Tile, currency: str) -> str:
+    """A tile's name as the page and the CLI show it: money tiles name the currency, "AOV (EUR)"."""
+    return f"{tile.label} ({currency})" if tile.unit == "money" else tile.label
+
+
+def tile_record(tile: Tile, currency: str) -> dict[str, Any]:
+    """A tile as plain data for JSON: key, label (``shown_label``), window, unit, value, previous,
+    target and met (NaN and missing values as None)."""
+    return {"key": tile.key, "label": shown_label(tile, currency), "window": tile.window, "unit": tile.unit,
+            "value": tile.value, "previous": tile.previous, "target": tile.target, "met": tile.met}
+
+
 def number(value: Any) -> float | None:
     """``value`` as a float, or None when it is missing, not a number, NaN or infinite."""
     try:

@@ -68,56 +68,60 @@ def cmd_metrics(args: argparse.Namespace) -> int:
 
 
 def _canvas_metrics(args: argparse.Namespace) -> int:
-    """The figures of the metrics page: a canvas's linked data, its segments, its relationship
-    types and its targets."""
+    """The figures of the metrics page, from the service the page uses (``analytics.service``): a
+    canvas's linked data, its tiles (each with its window), its segments, its relationship types
+    and its targets."""
     import datetime
 
     from canvas import storage
-    from canvas.analytics import dashboard, metrics
+    from canvas.analytics import metrics, service
+    from canvas.analytics.filters import Filters
+    from canvas.analytics.jsonable import to_json_value
+    from canvas.analytics.segments import primary_types, targets_in_view, targets_table
+    from canvas.analytics.tiles import tile_record
     from canvas.customer_data import linked
+    from canvas.domain.blocks import RELATIONSHIP_TYPES
 
     if args.path:
         raise InvalidInput("Give either a transactions file or --canvas, not both.")
     with open_session() as session:
         board = storage.load_board(session=session, canvas_id=args.canvas)
         data = linked.load_canvas_data(session=session, canvas_id=args.canvas)
-    if data.transactions is None or not len(data.transactions):
+    if not data.has_transactions:
         raise InvalidInput(f"Canvas {args.canvas!r} has no transactions linked: upload them on the Customer data "
                            "page (or run `python -m canvas demo` for the demo canvas and its data).")
     day = lambda text: datetime.date.fromisoformat(text) if text else None  # noqa: E731
-    window = dashboard.Filters(start=day(args.start), end=day(args.end), period=args.period)
-    tx = dashboard.apply_filters(data.transactions, window)
-    surveys = dashboard.apply_filters(data.surveys, window)
-    spend = dashboard.apply_filters(data.spend, window, date_column="period_start")
-    if not len(tx):
+    filters = Filters(start=day(args.start), end=day(args.end), period=args.period)
+    result = service.metrics_of(data, filters, margin=args.margin)
+    if result is None:
         raise InvalidInput("No orders fall between --start and --end.")
-    prepared = metrics.prepare(tx)
-    report = metrics.metrics_report(prepared, period=args.period, margin=args.margin, surveys=surveys, spend=spend)
-    ids = dashboard.segment_ids(tx)
-    measures = dashboard.segment_measures(prepared, surveys, spend,  # monthly, like the targets
-                                          groups=dashboard.segment_groups(prepared, ids))
-    types = dashboard.type_measures(prepared, surveys, spend,
-                                    dashboard.primary_types(board.segments, board.relationships),
-                                    by_segment=measures, ids=ids)
-    from canvas.domain.blocks import RELATIONSHIP_TYPES
-
-    report["relationship_types"] = {RELATIONSHIP_TYPES[key].label: figures for key, figures in types.items()}
-    targets = {sid: dict(r.targets) for sid, r in board.relationships.items() if r.targets}
+    report = metrics.metrics_report(result.rows, period=args.period, margin=args.margin, surveys=result.surveys,
+                                    spend=result.spend)
+    currency = board.canvas.currency
+    report["tiles"] = to_json_value([tile_record(tile, currency) for tile in result.tiles])
+    types = service.type_figures(result, primary_types(board.segments, board.relationships))
+    report["relationship_types"] = {RELATIONSHIP_TYPES[key].label: to_json_value(dict(figures))
+                                    for key, figures in types.items()}
     names = {s.id: s.name for s in board.segments}
-    table = dashboard.targets_table(measures, targets, names).drop(columns="unit")
-    report["targets"] = [{k: (None if isinstance(v, float) and v != v else v) for k, v in row.items()}
-                         for row in table.to_dict(orient="records")]
-    report["canvas"] = {"id": board.canvas.id, "name": board.canvas.name, "currency": board.canvas.currency}
+    table = targets_table(result.measures, targets_in_view(board.segments, board.relationships, filters), names)
+    report["targets"] = to_json_value(table.drop(columns="unit").to_dict(orient="records"))
+    report["canvas"] = {"id": board.canvas.id, "name": board.canvas.name, "currency": currency}
     _print(report, args, lambda r: metrics.format_metrics_table(r) + _canvas_tables(r))
     return EXIT_OK
 
 
 def _canvas_tables(report: dict) -> str:
-    """The readable form of what ``--canvas`` adds: per relationship type, then the targets."""
-    def share(value):
+    """The readable form of what ``--canvas`` adds: the metrics page's tiles with their windows,
+    per relationship type, then the targets."""
+    from canvas.domain.formatting import format_value
+
+    def share(value: float | None) -> str:
         return "—" if value is None else f"{value * 100:.1f} %"
 
-    lines = ["", "By primary relationship type", f"  {'type':<32} {'customers':>9} {'retention':>9} {'CLV':>10}"]
+    tiles = [(f"{t['label']}, {t['window']}", format_value(t["value"], t["unit"])) for t in report["tiles"]]
+    width = max(len(name) for name, _ in tiles)
+    lines = ["", "As on the metrics page"] + [f"  {name:<{width}}  {value}" for name, value in tiles]
+    lines += ["", "By primary relationship type", f"  {'type':<32} {'customers':>9} {'retention':>9} {'CLV':>10}"]
     for label, m in report["relationship_types"].items():
         clv = "—" if m.get("clv") is None else f"{m['clv']:,.2f}"
         lines.append(f"  {label:<32} {m.get('customers') or 0:>9,.0f} {share(m.get('retention_rate')):>9} {clv:>10}")

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import json
+
 from sqlmodel import Session
 from streamlit.testing.v1 import AppTest
 
 from canvas import storage
+from canvas.cli import main
+from canvas.domain.formatting import format_value
 from canvas.domain.models import CanvasCreate
 from canvas.library.demo import DEMO_CANVAS_ID
 from tests.conftest import ROOT
@@ -85,3 +89,19 @@ def test_tile_changes_are_written_by_kind_and_whatif_sliders_say_what_they_lead_
     after = f"{float(cac.replace(',', '')) + 5:,.2f}"
     assert any(c.value == f"CAC {cac} → {after} EUR" for c in app.caption)
     assert app.slider(key="met_wi_cost").label.startswith("Change in relationship cost")
+
+
+def test_the_cli_and_the_page_show_the_same_figures_under_the_same_labels(database_url, capsys):
+    assert main(["demo"]) == 0
+    capsys.readouterr()
+    assert main(["metrics", "--canvas", DEMO_CANVAS_ID, "--json"]) == 0
+    tiles = json.loads(capsys.readouterr().out)["tiles"]
+    app = metrics_page({"canvas": DEMO_CANVAS_ID})
+    shown = {m.label: m for m in app.metric}
+    assert len(tiles) == 11 and {t["label"] for t in tiles} <= set(shown)
+    for tile in tiles:
+        metric = shown[tile["label"]]
+        assert metric.value == format_value(tile["value"], tile["unit"]), tile["label"]
+        assert metric.help.startswith(tile["window"].capitalize() + "."), tile["label"]  # the same window
+    windows = {t["label"]: t["window"] for t in tiles}
+    assert windows["Active customers"] == windows["NRR"] == "last month" and windows["AOV (EUR)"] == "whole selection"
