@@ -26,6 +26,7 @@ CHROMIUM_ARGS = [
 ]
 CONNECTED = "[data-testid='stApp'][data-test-connection-state='CONNECTED']"
 NOT_RUNNING = "[data-test-script-state='notRunning']"
+SKELETON = "[data-testid='stSkeleton']"
 
 
 def free_port() -> int:
@@ -47,7 +48,9 @@ def running_app(database_url: str, *, port: int | None = None, timeout: float = 
     pin = ["taskset", "-c", cpus] if cpus else []
     process = subprocess.Popen(
         [*pin, sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.headless", "true",
-         "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
+         "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
+         # The code under test stays as it was at start: no re-import when a source file is saved.
+         "--server.fileWatcherType", "none"],
         cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
     )
     base = f"http://127.0.0.1:{port}"
@@ -79,10 +82,36 @@ def launch(playwright):
 
 
 def wait_for_app(page, timeout_ms: int = 30_000) -> None:
-    """Wait until the app is connected and its script has finished running."""
-    page.wait_for_selector(CONNECTED, timeout=timeout_ms)
-    page.wait_for_selector(NOT_RUNNING, timeout=timeout_ms)
+    """Wait until the app is connected, its script has finished and what it drew is painted.
+
+    After a click this may look before the rerun the click asks for has started: a test then
+    waits for what it expects to see with ``expect()``, and calls this to let the page settle.
+    """
+    from playwright.sync_api import expect  # here: starting the app needs no Playwright
+
+    expect(page.locator(CONNECTED)).to_be_attached(timeout=timeout_ms)
+    expect(page.locator(NOT_RUNNING)).to_be_attached(timeout=timeout_ms)
     page.wait_for_load_state("networkidle", timeout=timeout_ms)  # lazily loaded parts (Plotly)
     # Elements whose code is still loading show a grey Suspense placeholder: wait until none is left.
-    page.wait_for_function("!document.querySelector('[data-testid=stSkeleton]')", timeout=timeout_ms)
-    page.wait_for_timeout(300)  # let the last deltas paint
+    expect(page.locator(SKELETON)).to_have_count(0, timeout=timeout_ms)
+    painted(page)
+
+
+def painted(page) -> None:
+    """Wait for the browser to paint what the page holds now (two animation frames)."""
+    page.evaluate("() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))")
+
+
+def wait_until_still(locator, timeout_ms: int = 10_000) -> None:
+    """Wait until ``locator``'s element stops moving (same place on two animation frames): after
+    a scroll, or while something above it is still being laid out."""
+    locator.page.wait_for_function(
+        """element => {
+             const tops = window.__lastTops ??= new WeakMap();
+             const top = element.getBoundingClientRect().top;
+             const still = tops.get(element) === top;
+             tops.set(element, top);
+             return still;
+           }""",
+        arg=locator.element_handle(timeout=timeout_ms), polling="raf", timeout=timeout_ms,
+    )

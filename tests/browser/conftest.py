@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from tools.browser import launch, running_app, wait_for_app
+from tools.browser import launch, running_app
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 
@@ -28,7 +28,5 @@ def browser():
 @pytest.fixture
 def page(browser):
     context = browser.new_context(viewport={"width": 1440, "height": 1000})
-    page = context.new_page()
-    page.wait_for_app = lambda: wait_for_app(page)  # type: ignore[attr-defined]
-    yield page
+    yield context.new_page()
     context.close()
