@@ -1,8 +1,18 @@
-"""Shared fixtures: a fresh, migrated database per test."""
+"""Fixtures many test folders use: a database of each test's own, copied from a template.
+
+Migrating a database, and loading the demo canvas with its customer data, are the slow parts of
+a test's setup; they are done once per run, into two SQLite templates (the schema alone; the
+schema with the demo canvas and its datasets), and each test gets a copy of a file.
+``database_url`` is an empty, migrated database; ``demo_database_url`` holds the demo as a first
+start of the app leaves it. A folder whose tests all want the demo overrides ``database_url``
+with ``demo_database_url`` in its own conftest. PostgreSQL fixtures are in tests/storage/.
+"""
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -10,8 +20,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 
 from canvas import storage
-
-ROOT = Path(__file__).resolve().parent.parent
+from tests.support import ROOT  # noqa: F401  (tests/pages still import it from here: use tests.support)
 
 
 @pytest.fixture(autouse=True)
@@ -22,17 +31,75 @@ def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return folder
 
 
+def _sqlite_url(path: Path) -> str:
+    return f"sqlite:///{path}"
+
+
+def _close_sqlite(engine: Engine) -> None:
+    """Write the write-ahead log into the database file and close, so the file alone is whole."""
+    with engine.connect() as connection:
+        connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def schema_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A SQLite file with the schema migrated to the newest revision and nothing in it."""
+    path = tmp_path_factory.mktemp("schema-template") / "canvas.db"
+    _close_sqlite(storage.make_engine(_sqlite_url(path)))
+    return path
+
+
+@dataclass(frozen=True)
+class DemoTemplate:
+    database: Path  # SQLite file with the demo canvas and its dataset records
+    data: Path  # the data folder holding the datasets' Parquet files
+
+
+@pytest.fixture(scope="session")
+def demo_template(tmp_path_factory: pytest.TempPathFactory, schema_template: Path) -> DemoTemplate:
+    """The schema template plus the demo canvas and its customer data, as ``ensure_demo`` makes them."""
+    from canvas.library.demo import ensure_demo
+
+    folder = tmp_path_factory.mktemp("demo-template")
+    template = DemoTemplate(database=folder / "canvas.db", data=folder / "data")
+    shutil.copyfile(schema_template, template.database)
+    with pytest.MonkeyPatch.context() as patch:  # save_dataset writes under CANVAS_DATA_DIR
+        patch.setenv(storage.DATA_DIR_ENV, str(template.data))
+        engine = storage.make_engine(_sqlite_url(template.database), migrate_schema=False)
+        with Session(engine) as session:
+            ensure_demo(session=session)
+        _close_sqlite(engine)
+    return template
+
+
 @pytest.fixture
-def database_url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
-    """A SQLite file of this test's own, also set as CANVAS_DATABASE_URL for code that reads it."""
-    url = f"sqlite:///{tmp_path / 'canvas.db'}"
+def database_url(tmp_path: Path, schema_template: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    """An empty, migrated SQLite file of this test's own, also set as CANVAS_DATABASE_URL."""
+    path = tmp_path / "canvas.db"
+    shutil.copyfile(schema_template, path)
+    url = _sqlite_url(path)
+    monkeypatch.setenv(storage.DATABASE_URL_ENV, url)
+    return url
+
+
+@pytest.fixture
+def demo_database_url(tmp_path: Path, demo_template: DemoTemplate, data_dir: Path,
+                      monkeypatch: pytest.MonkeyPatch) -> str:
+    """A SQLite file of this test's own holding the demo canvas, its datasets in ``data_dir``;
+    set as CANVAS_DATABASE_URL. The app finds a canvas there, so it does not create the demo."""
+    path = tmp_path / "canvas.db"
+    shutil.copyfile(demo_template.database, path)
+    shutil.copytree(demo_template.data, data_dir, dirs_exist_ok=True)
+    url = _sqlite_url(path)
     monkeypatch.setenv(storage.DATABASE_URL_ENV, url)
     return url
 
 
 @pytest.fixture
 def engine(database_url: str) -> Iterator[Engine]:
-    engine = storage.make_engine(database_url)
+    """An engine on the test's database (already migrated: the templates are)."""
+    engine = storage.make_engine(database_url, migrate_schema=False)
     yield engine
     engine.dispose()
 
@@ -41,70 +108,3 @@ def engine(database_url: str) -> Iterator[Engine]:
 def session(engine: Engine) -> Iterator[Session]:
     with Session(engine, expire_on_commit=False) as session:
         yield session
-
-
-# --- PostgreSQL ---------------------------------------------------------------------------------
-# The storage tests run on SQLite and on PostgreSQL. The server is a throwaway cluster made here
-# with the machine's initdb (scripts/setup.sh --test installs Debian's postgresql), or the one
-# named by CANVAS_TEST_POSTGRES_URL. Each test gets a database of its own.
-
-import glob  # noqa: E402
-import os  # noqa: E402
-import shutil  # noqa: E402
-import subprocess  # noqa: E402
-import tempfile  # noqa: E402
-import uuid  # noqa: E402
-
-from sqlalchemy import create_engine, text  # noqa: E402
-
-
-def _as_postgres_user(command: list[str]) -> list[str]:
-    # initdb and postgres refuse to run as root.
-    return ["runuser", "-u", "postgres", "--", *command] if os.geteuid() == 0 else command
-
-
-@pytest.fixture(scope="session")
-def postgres_server() -> Iterator[str]:
-    """A PostgreSQL server URL (without database name), or skip when none can be had."""
-    configured = os.environ.get("CANVAS_TEST_POSTGRES_URL")
-    if configured:
-        yield configured.rstrip("/")
-        return
-    binaries = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"))
-    if not binaries or (os.geteuid() == 0 and shutil.which("runuser") is None):
-        pytest.skip("no PostgreSQL server: run scripts/setup.sh --test or set CANVAS_TEST_POSTGRES_URL")
-    bin_dir = os.path.dirname(binaries[-1])
-    workdir = tempfile.mkdtemp(prefix="canvas-pg-")
-    if os.geteuid() == 0:
-        shutil.chown(workdir, "postgres", "postgres")
-    data = os.path.join(workdir, "data")
-    from tools.browser import free_port
-
-    port = free_port()
-    subprocess.run(_as_postgres_user([f"{bin_dir}/initdb", "-D", data, "-A", "trust", "-U", "postgres"]),
-                   check=True, capture_output=True)
-    subprocess.run(_as_postgres_user([
-        f"{bin_dir}/pg_ctl", "-D", data, "-w", "-l", os.path.join(workdir, "log"),
-        "-o", f"-p {port} -k {workdir} -c listen_addresses=127.0.0.1 -c fsync=off", "start",
-    ]), check=True, capture_output=True)
-    try:
-        yield f"postgresql+psycopg://postgres@127.0.0.1:{port}"
-    finally:
-        subprocess.run(_as_postgres_user([f"{bin_dir}/pg_ctl", "-D", data, "-m", "immediate", "stop"]),
-                       capture_output=True)
-        shutil.rmtree(workdir, ignore_errors=True)
-
-
-@pytest.fixture
-def postgres_url(postgres_server: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
-    """A fresh, empty PostgreSQL database for one test, set as CANVAS_DATABASE_URL."""
-    name = f"canvas_test_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(f"{postgres_server}/postgres", isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    url = f"{postgres_server}/{name}"
-    monkeypatch.setenv(storage.DATABASE_URL_ENV, url)
-    yield url
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()

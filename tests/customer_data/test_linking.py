@@ -1,9 +1,8 @@
 """Linking dataset segment values to canvas segments."""
 
-import pandas as pd
-
 import dataclasses
 
+import pandas as pd
 import pytest
 
 from canvas.customer_data.linking import UNASSIGNED, LinkSuggestion, apply_links, segment_values, suggest, suggest_links

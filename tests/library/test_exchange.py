@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import copy
 import json
+from collections.abc import Iterator
 
 import pytest
 from sqlmodel import Session
 
-from canvas.library import exchange
 from canvas import storage
-from canvas.library.demo import DEMO_CANVAS_ID, create_demo, demo_document
 from canvas.domain.errors import InvalidInput
+from canvas.library import exchange
+from canvas.library.demo import DEMO_CANVAS_ID, demo_document
 
 
 def strip_ids(document: dict) -> dict:
@@ -35,8 +36,17 @@ def strip_ids(document: dict) -> dict:
     return document
 
 
-def test_export_import_export_gives_an_identical_canvas(session):
-    create_demo(session=session)
+@pytest.fixture
+def demo_session(demo_database_url: str) -> Iterator[Session]:
+    """A session on a database that holds the demo canvas, as ``create_demo`` leaves it."""
+    engine = storage.make_engine(demo_database_url, migrate_schema=False)
+    with Session(engine, expire_on_commit=False) as session:
+        yield session
+    engine.dispose()
+
+
+def test_export_import_export_gives_an_identical_canvas(demo_session):
+    session = demo_session
     storage.dismiss_finding(session=session, canvas_id=DEMO_CANVAS_ID, expected_version=1, rule_id="no-targets",
                           segment_id="seg-gift", reason="Gift buyers are one-off")
     first = exchange.export_document(session=session, canvas_id=DEMO_CANVAS_ID)
@@ -51,8 +61,8 @@ def test_export_import_export_gives_an_identical_canvas(session):
     assert set(n["id"] for n in second["notes"]).isdisjoint(n["id"] for n in first["notes"])
 
 
-def test_export_is_deterministic(session):
-    create_demo(session=session)
+def test_export_is_deterministic(demo_session):
+    session = demo_session
     once = exchange.dumps(exchange.export_document(session=session, canvas_id=DEMO_CANVAS_ID))
     twice = exchange.dumps(exchange.export_document(session=session, canvas_id=DEMO_CANVAS_ID))
     assert once == twice

@@ -1,0 +1,33 @@
+"""Helpers shared by tests in several folders (fixtures live in the conftest files)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlmodel import Session
+
+from canvas import storage
+from canvas.domain.blocks import Block
+from canvas.domain.models import Canvas, CanvasCreate, Note, NoteCreate
+
+ROOT = Path(__file__).resolve().parent.parent  # the repository
+
+
+def new_canvas(session: Session, name: str = "Acme") -> Canvas:
+    """A new, empty canvas (version 1)."""
+    return storage.create_canvas(session=session, data=storage.parse(CanvasCreate, name=name))
+
+
+def add_note(session: Session, canvas: Canvas, text: str, block: Block = Block.CHANNELS, **extra: object) -> Note:
+    """Add a note to ``canvas`` at its current version, and refresh ``canvas`` to the new one."""
+    note = storage.add_note(
+        session=session, canvas_id=canvas.id, expected_version=canvas.version,
+        data=storage.parse(NoteCreate, block=block, text=text, **extra),
+    )
+    session.refresh(canvas)
+    return note
+
+
+def texts(session: Session, canvas: Canvas, block: Block = Block.CHANNELS) -> list[str]:
+    """The texts of the notes of one block, in board order."""
+    return [n.text for n in storage.load_board(session=session, canvas_id=canvas.id).notes[block]]
