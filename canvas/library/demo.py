@@ -201,11 +201,13 @@ def load_demo_data(*, session: Session, canvas_id: str = DEMO_CANVAS_ID) -> None
 
     names = {s.id: s.name for s in storage.list_segments(session=session, canvas_id=canvas_id)}
     for kind, filename in DEMO_FILES.items():
-        result = ingest.load(DEMO_DATA_DIR / filename, kind=kind)
+        raw = ingest.read_table(DEMO_DATA_DIR / filename)  # read once: the mapping is guessed from it too
+        mapping = ingest.guess_mapping(raw, kind)
+        result = ingest.ingest(raw, kind, mapping)
         storage.save_dataset(
             session=session, canvas_id=canvas_id, kind=kind, frame=result.frame, filename=filename,
-            mapping=ingest.guess_mapping(ingest.read_table(DEMO_DATA_DIR / filename), kind),
-            report=result.report.to_dict(), segment_links=suggest_links(segment_values(result.frame), names),
+            mapping=mapping, report=result.report.to_dict(),
+            segment_links=suggest_links(segment_values(result.frame), names),
         )
 
 
