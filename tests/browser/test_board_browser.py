@@ -3,6 +3,8 @@ note visible at 1440 and 1024 px, and the 1024 px layout on one line."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 from sqlmodel import Session
@@ -22,7 +24,7 @@ def block(page, key: str):
 def open_popover(page, block_key: str, label: str):
     block(page, block_key).get_by_role("button", name=label).click()
     body = page.locator("[data-testid='stPopoverBody']").last
-    body.wait_for(state="visible")
+    expect(body).to_be_visible()
     return body
 
 
@@ -33,51 +35,53 @@ def add_note(page, block_key: str, text: str, segment: str | None = None) -> Non
         body.get_by_role("combobox", name="Customer segment").click()  # open the select box, then pick
         page.get_by_role("option", name=segment).click()
     body.get_by_role("button", name="Add note").click()
-    wait_for_app(page)
 
 
 def test_add_tag_reorder_then_reload_and_restart(page, database_url):
     with running_app(database_url) as url:
         page.goto(url)
         wait_for_app(page)
-        assert block(page, "key_partners").get_by_text("Direct-trade farms").is_visible()
+        expect(block(page, "key_partners").get_by_text("Direct-trade farms")).to_be_visible()
 
         add_note(page, "key_partners", "Local milk co-op", segment="Office teams")
-        note = block(page, "key_partners").locator(".bmc-note", has_text="Local milk co-op")
-        note.wait_for()
-        assert "Office teams" in note.inner_text()  # tagged: carries the segment's label and colour
+        notes = block(page, "key_partners").locator(".bmc-note")
+        note = notes.filter(has_text="Local milk co-op")
+        expect(note).to_contain_text("Office teams")  # tagged: carries the segment's label and colour
+        wait_for_app(page)
+        added_at = [i for i, text in enumerate(notes.all_inner_texts()) if "Local milk co-op" in text][0]
 
-        # Move it to the top of the block.
+        # Move it to the top of the block, one place a click.
         body = open_popover(page, "key_partners", "Edit")
         body.get_by_role("combobox", name="Note").click()
         page.get_by_role("option", name="Local milk co-op").click()
+        expect(body.get_by_role("combobox", name="Note")).to_have_value("Local milk co-op")
         wait_for_app(page)  # the form of the picked note replaces the first note's
-        for _ in range(3):
+        for place in range(added_at - 1, added_at - 4, -1):  # three clicks
             body.get_by_role("button", name="arrow_upward icon").click()  # an icon button: named by its icon
+            expect(notes.nth(place)).to_contain_text("Local milk co-op")
             wait_for_app(page)
         page.keyboard.press("Escape")
-        first = block(page, "key_partners").locator(".bmc-note").first
-        assert "Local milk co-op" in first.inner_text()
+        first = notes.first
+        expect(first).to_contain_text("Local milk co-op")
 
         page.reload()
         wait_for_app(page)
-        assert "canvas=" in page.url
-        first = block(page, "key_partners").locator(".bmc-note").first
-        assert "Local milk co-op" in first.inner_text()
+        expect(page).to_have_url(re.compile("canvas="))
+        expect(first).to_contain_text("Local milk co-op")
         saved_url = page.url
 
     with running_app(database_url) as url:  # a restart of the server, same database
         page.goto(saved_url.replace(saved_url.split("/?")[0], url))
         wait_for_app(page)
-        first = block(page, "key_partners").locator(".bmc-note").first
-        assert "Local milk co-op" in first.inner_text() and "Office teams" in first.inner_text()
+        expect(first).to_contain_text("Local milk co-op")
+        expect(first).to_contain_text("Office teams")
 
 
 def test_an_empty_note_shows_a_message(page, app_url):
     page.goto(app_url)
     wait_for_app(page)
     add_note(page, "channels", "   ")
-    assert page.get_by_text("Note text: The note cannot be empty").is_visible()
+    expect(page.get_by_text("Note text: The note cannot be empty")).to_be_visible()
 
 
 # Per block: its own notes (not the computed summaries), and what of its content lies outside its box.
@@ -120,7 +124,7 @@ def test_every_note_is_visible_at_1440_and_1024_px_and_1024_px_reads_on_one_line
         wait_for_app(page)
         assert_every_note_visible(page, engine)
         link = block(page, "customer_relationships").get_by_role("link", name="Design relationships")
-        assert link.is_visible()
+        expect(link).to_be_visible()
 
     for key, info in BLOCKS.items():
         title = block(page, key.value).locator("p").first
@@ -139,16 +143,19 @@ def test_notes_added_to_cost_structure_stay_visible(page, app_url, engine):
     page.set_viewport_size({"width": 1024, "height": 900})
     page.goto(app_url)
     wait_for_app(page)
-    for text in ("Roaster maintenance", "Cupping lab rent", "Payment fees"):
+    for count, text in enumerate(("Roaster maintenance", "Cupping lab rent", "Payment fees")):
         body = open_popover(page, "cost_structure", "Add")
+        colour = body.get_by_role("combobox", name="Colour")
+        if count == 0:  # the next notes keep the segment chosen for the first
+            expect(colour).to_be_visible()  # a note of no segment has a colour of its own
         body.get_by_role("combobox", name="Customer segment").click()
         page.get_by_role("option", name="Office teams").click()
+        expect(colour).to_have_count(0)  # the segment gives the colour
         wait_for_app(page)
-        assert body.get_by_role("combobox", name="Colour").count() == 0  # the segment gives the colour
         body.get_by_label("Note").fill(text)
         body.get_by_role("button", name="Add note").click()
-        wait_for_app(page)
         # The close is a rerun of its own: wait for it (up to 10 s) rather than look once.
         expect(body).to_be_hidden(timeout=10_000)  # closed: it does not hide the new note
         expect(block(page, "cost_structure").locator(".bmc-note", has_text=text)).to_be_visible(timeout=10_000)
+        wait_for_app(page)
     assert_every_note_visible(page, engine)
