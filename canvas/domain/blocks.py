@@ -193,7 +193,4 @@ KEY_QUESTIONS: dict[str, str] = {
     "loyalty": "How can we strengthen customer loyalty?",
 }
 
-# TARGETS lives in ``measures``; imported here only until canvas/analytics/dashboard.py imports it from there.
-from canvas.domain.measures import TARGETS  # noqa: E402,F401
-
 COST_MAX = 1e9  # per customer or fixed per month; anything above is a typo

@@ -15,7 +15,7 @@ from typing import Any, Literal
 from canvas.domain.blocks import KEY_QUESTIONS, RELATIONSHIP_TYPES
 from canvas.domain.document import relationship_fields
 from canvas.domain.formatting import finding_figure
-from canvas.domain.measures import LIFETIME_CAP_MONTHS, TARGETS, expected_lifetime_months, target_met  # noqa: F401  LIFETIME_CAP_MONTHS: until pages/metrics.py imports it from measures
+from canvas.domain.measures import TARGETS, expected_lifetime_months, target_met
 from canvas.domain.relationships import RelationshipBase, monthly_cost_per_customer
 
 Severity = Literal["high", "medium", "low"]

@@ -7,8 +7,6 @@ canvas currency), ``score`` (NPS, -100..100) and ``ratio``.
 
 from __future__ import annotations
 
-import pandas as pd
-
 from canvas.domain.measures import TARGETS
 
 
@@ -30,6 +28,8 @@ def compact(amount: float) -> str:
 def format_value(value: float | None, unit: str, currency: str = "") -> str:
     """A figure by its kind: count 1,766; rate (a fraction) 92.1 %; money 68.61, followed by the
     currency when given; score (NPS) 24; ratio 8.7. None or NaN: a dash."""
+    import pandas as pd  # here, not above: every model imports this module, few format a figure
+
     if value is None or pd.isna(value):
         return "—"
     if unit == "rate":

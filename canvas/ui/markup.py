@@ -14,7 +14,7 @@ from datetime import datetime
 from typing import Any
 
 from canvas.domain.blocks import RELATIONSHIP_TYPES
-from canvas.domain.formatting import compact, money  # noqa: F401  compact: until pages/metrics.py imports it from formatting
+from canvas.domain.formatting import money
 from canvas.domain.models import Note, Relationship, Segment
 from canvas.domain.relationships import total_monthly_cost
 

@@ -8,9 +8,9 @@ from streamlit.testing.v1 import AppTest
 
 from canvas import storage
 from canvas.domain.blocks import NOTE_COLOURS, Block
-from canvas.library.demo import DEMO_CANVAS_ID
 from canvas.domain.models import CanvasCreate, NoteCreate
-from tests.conftest import ROOT
+from canvas.library.demo import DEMO_CANVAS_ID
+from tests.support import ROOT
 
 TIMEOUT = 30  # pages import Plotly and the database layer: the 3 s default is too short
 

@@ -8,9 +8,9 @@ from sqlmodel import Session
 from streamlit.testing.v1 import AppTest
 
 from canvas import storage
-from canvas.library.demo import DEMO_CANVAS_ID, ensure_demo
 from canvas.domain.models import SegmentCreate, SegmentUpdate
-from tests.conftest import ROOT
+from canvas.library.demo import DEMO_CANVAS_ID, ensure_demo
+from tests.support import ROOT
 
 TIMEOUT = 30
 

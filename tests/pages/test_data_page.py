@@ -7,20 +7,20 @@ import html
 from sqlmodel import Session
 from streamlit.testing.v1 import AppTest
 
-from canvas.customer_data import linked
 from canvas import storage
+from canvas.customer_data import linked
 from canvas.library.demo import DEMO_CANVAS_ID
-from tests.conftest import ROOT
+from tests.support import ROOT
 
 UPLOAD = (
-    "customer,date,amount,segment\n"
-    "c1,2024-01-05,10.00,Home Brewer\n"
-    "c2,2024-01-06,20.00,office\n"
-    "c3,2024-02-07,30.00,Gift\n"
-    "c4,2024-02-08,40.00,Enterprise\n"
-    "c1,2024-03-05 14:30,12.00,Home Brewer\n"
-    "c1,2024-03-05 14:30,12.00,Home Brewer\n"
-).encode()
+    b"customer,date,amount,segment\n"
+    b"c1,2024-01-05,10.00,Home Brewer\n"
+    b"c2,2024-01-06,20.00,office\n"
+    b"c3,2024-02-07,30.00,Gift\n"
+    b"c4,2024-02-08,40.00,Enterprise\n"
+    b"c1,2024-03-05 14:30,12.00,Home Brewer\n"
+    b"c1,2024-03-05 14:30,12.00,Home Brewer\n"
+)
 
 
 def link_key(prefix: str, value: str) -> str:
@@ -159,3 +159,22 @@ def test_the_preview_shows_a_time_only_where_there_is_one(database_url, engine):
     plain = b"customer,date,amount\nc1,2024-01-05,10.00\nc2,2024-01-06,20.00\n"
     app = upload(data_page(), plain, "plain.csv")
     assert preview_column_types(app)["date"] == "date"
+
+
+def test_an_upload_is_hashed_once_however_often_the_page_reruns(database_url, engine, monkeypatch):
+    import hashlib
+
+    hashed = []
+    real_sha256 = hashlib.sha256
+
+    def counting_sha256(data=b"", *args, **kwargs):
+        if data == UPLOAD:
+            hashed.append(data)
+        return real_sha256(data, *args, **kwargs)
+
+    monkeypatch.setattr(hashlib, "sha256", counting_sha256)
+    app = upload(data_page())
+    app.run()
+    app.run()  # every widget interaction reruns the page with the file still there
+    assert not app.exception
+    assert len(hashed) == 1

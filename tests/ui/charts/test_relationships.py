@@ -44,7 +44,8 @@ def test_charts_say_what_dot_sizes_mean():
 
 
 def test_segment_names_cannot_inject_plotly_markup_or_template_fields():
-    for fig in (relationship_charts.relationship_spectrum(SEGMENTS, DESIGNS), relationship_charts.cost_vs_retention(SEGMENTS, DESIGNS, "EUR"),
+    for fig in (relationship_charts.relationship_spectrum(SEGMENTS, DESIGNS),
+                relationship_charts.cost_vs_retention(SEGMENTS, DESIGNS, "EUR"),
                 relationship_charts.relationship_costs(SEGMENTS, DESIGNS, "EUR")):
         shown = texts(fig)
         assert "<b>Bold" not in shown and "& co" not in shown

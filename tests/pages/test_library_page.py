@@ -7,9 +7,9 @@ from sqlmodel import Session
 from streamlit.testing.v1 import AppTest
 
 from canvas import storage
-from canvas.library.demo import DEMO_CANVAS_ID
 from canvas.domain.models import CanvasCreate
-from tests.test_board_page import board as start  # the app under AppTest, on the URL's query
+from canvas.library.demo import DEMO_CANVAS_ID
+from tests.pages.test_board_page import board as start  # the app under AppTest, on the URL's query
 
 
 def headings(app: AppTest) -> str:
