@@ -33,10 +33,16 @@ class RelationshipCosts(Protocol):
     cost_fixed_month: float
 
 
+def customers_monthly_cost(design: RelationshipCosts, customers: int | None) -> float:
+    """The part of a segment's relationship cost a month that grows with its customers, in the
+    canvas currency: the cost per customer times the customers (an unknown size counts as none)."""
+    return design.cost_per_customer_month * (customers or 0)
+
+
 def total_monthly_cost(design: RelationshipCosts, customers: int | None) -> float:
-    """A segment's relationship cost a month, in the canvas currency: the fixed cost plus the cost
-    per customer times the segment's customers (an unknown size counts as none)."""
-    return design.cost_fixed_month + design.cost_per_customer_month * (customers or 0)
+    """A segment's relationship cost a month, in the canvas currency: the fixed cost plus
+    ``customers_monthly_cost``."""
+    return design.cost_fixed_month + customers_monthly_cost(design, customers)
 
 
 def monthly_cost_per_customer(design: RelationshipCosts, customers: int | None) -> float:

@@ -12,6 +12,7 @@ from canvas.domain.relationships import (
     FOCUS_DEFAULT,
     RelationshipBase,
     RelationshipDesign,
+    customers_monthly_cost,
     monthly_cost_per_customer,
     normalise_focus,
     total_monthly_cost,
@@ -57,6 +58,7 @@ def test_total_monthly_cost_is_fixed_plus_per_customer_times_customers():
     design = SimpleNamespace(cost_per_customer_month=2.5, cost_fixed_month=400.0)
     assert total_monthly_cost(design, 1000) == 2900.0
     assert total_monthly_cost(design, None) == 400.0  # an unknown size counts no customers
+    assert customers_monthly_cost(design, 1000) == 2500.0 and customers_monthly_cost(design, None) == 0.0
 
 
 def test_monthly_cost_per_customer_spreads_the_fixed_cost_over_the_customers():

@@ -8,6 +8,7 @@ import plotly.graph_objects as go
 
 from canvas.domain.blocks import RELATIONSHIP_TYPES
 from canvas.domain.models import Relationship, Segment
+from canvas.domain.relationships import customers_monthly_cost
 
 FONT = dict(family="Source Sans Pro, sans-serif", size=13)
 
@@ -85,11 +86,12 @@ def cost_vs_retention(segments: Sequence[Segment], relationships: Mapping[str, R
 
 def relationship_costs(segments: Sequence[Segment], relationships: Mapping[str, Relationship],
                        currency: str) -> go.Figure:
-    """Total monthly relationship cost per segment: fixed plus per-customer times the segment's size."""
+    """Total monthly relationship cost per segment (``relationships.total_monthly_cost``), stacked:
+    the fixed part and the part that grows with the segment's customers."""
     designed = [s for s in segments if s.id in relationships]
     names = [plain(s.name) for s in designed]
     fixed = [relationships[s.id].cost_fixed_month for s in designed]
-    variable = [relationships[s.id].cost_per_customer_month * (s.estimated_size or 0) for s in designed]
+    variable = [customers_monthly_cost(relationships[s.id], s.estimated_size) for s in designed]
     colours = [s.colour for s in designed]
     fig = go.Figure([
         go.Bar(x=names, y=variable, name="per customer × size", marker=dict(color=colours),
