@@ -225,7 +225,7 @@ class RememberedLink(SQLModel, table=True):
     of that canvas (any kind of data)."""
 
     canvas_id: str = Field(foreign_key="canvas.id", primary_key=True, ondelete="CASCADE", max_length=32)
-    value_key: str = Field(primary_key=True, max_length=255)  # ``datalink.value_key`` of the value
+    value_key: str = Field(primary_key=True, max_length=255)  # ``value_keys.value_key`` of the value
     # No foreign key: undoing a segment's deletion brings the segment back under the same id, and
     # its link with it; a link to a segment no longer on the canvas is ignored when read.
     segment_id: str = Field(max_length=32)
