@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
+from playwright.sync_api import expect
 
 from canvas.library.demo import DEMO_CANVAS_ID
 from tools.browser import wait_for_app
@@ -11,9 +14,18 @@ pytestmark = pytest.mark.browser
 FIRST_LOAD_MS = 120_000  # a fresh database: the demo data are made and every figure computed on the first visit
 
 
+def tile(page, label: str):
+    """The value of the metric tile labelled ``label``."""
+    box = page.locator("[data-testid='stMetric']", has=page.get_by_text(label, exact=True)).first
+    return box.locator("[data-testid='stMetricValue']")
+
+
 def tile_value(page, label: str) -> str:
-    tile = page.locator("[data-testid='stMetric']", has=page.get_by_text(label, exact=True)).first
-    return tile.locator("[data-testid='stMetricValue']").inner_text()
+    return tile(page, label).inner_text()
+
+
+def number(text: str) -> float:
+    return float(text.replace(",", ""))
 
 
 def test_filter_and_whatif_move_the_figures(page, app_url):
@@ -23,24 +35,24 @@ def test_filter_and_whatif_move_the_figures(page, app_url):
     page.get_by_role("combobox", name="Segments").click()
     page.get_by_role("option", name="Office teams").click()
     page.keyboard.press("Escape")
+    expect(page).to_have_url(re.compile(r"segments=Office(\+|%20)teams"))
+    expect(tile(page, "AOV (EUR)")).not_to_have_text(everyone, timeout=FIRST_LOAD_MS)  # figures of a new selection
     wait_for_app(page)
-    assert "segments=Office+teams" in page.url or "segments=Office%20teams" in page.url
     offices = tile_value(page, "AOV (EUR)")
-    assert offices != everyone and float(offices.replace(",", "")) > float(everyone.replace(",", ""))
+    assert offices != everyone and number(offices) > number(everyone)
     page.reload()  # the view is in the URL: a shared link shows the same figures
     wait_for_app(page)
-    assert tile_value(page, "AOV (EUR)") == offices
+    expect(tile(page, "AOV (EUR)")).to_have_text(offices)
 
     before = tile_value(page, "Customers, month 24")
     slider = page.get_by_role("slider", name="Change in retention (points a month)")
     slider.focus()
     for _ in range(4):
         page.keyboard.press("ArrowRight")
-    wait_for_app(page)
-    page.wait_for_timeout(500)
+    expect(tile(page, "Customers, month 24")).not_to_have_text(before, timeout=60_000)
     wait_for_app(page)
     after = tile_value(page, "Customers, month 24")
-    assert float(after.replace(",", "")) > float(before.replace(",", ""))  # a few hundred: no k suffix
+    assert number(after) > number(before)  # a few hundred: no k suffix
 
 
 def test_targets_table_shows_whole_rows_and_the_whatif_shows_resulting_values(page, app_url):
@@ -55,7 +67,7 @@ def test_targets_table_shows_whole_rows_and_the_whatif_shows_resulting_values(pa
     slider.focus()
     for _ in range(5):
         page.keyboard.press("ArrowRight")  # steps of 1 EUR
+    after = f"{number(cac) + 5:,.2f}"
+    expect(page.get_by_text(f"CAC {cac} → {after} EUR")).to_be_visible(timeout=60_000)
     wait_for_app(page)
     assert float(slider.input_value()) == pytest.approx(5)  # whole euros: the bounds sit on the steps
-    after = f"{float(cac.replace(',', '')) + 5:,.2f}"
-    page.get_by_text(f"CAC {cac} → {after} EUR").wait_for(timeout=60_000)
