@@ -211,6 +211,7 @@ def update_note(*, session: Session, canvas_id: str, expected_version: int, note
 
 
 def delete_note(*, session: Session, canvas_id: str, expected_version: int, note_id: str) -> None:
+    """Delete a note (undo brings it back)."""
     note_on_canvas(session, canvas_id, note_id)
     with changing(session, canvas_id=canvas_id, expected_version=expected_version, label="Delete note"):
         session.delete(note_on_canvas(session, canvas_id, note_id))
