@@ -7,22 +7,18 @@ was looking at, with any mistake shown as a message instead of a traceback.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable, Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
-from datetime import date
 from typing import Any
 
 import streamlit as st
-from streamlit.runtime.scriptrunner import add_script_run_ctx
 from sqlalchemy import Engine
 from sqlmodel import Session
 
 from canvas import storage
-from canvas.library.demo import ensure_demo
 from canvas.domain.errors import CanvasError, CanvasNotFound, DatabaseUnavailable
 from canvas.domain.models import Canvas
+from canvas.library.demo import ensure_demo
 from canvas.ui.markup import BOARD_CSS
 
 # Keys shared by every page; set up in app.py. Page-only keys carry the page's prefix.
