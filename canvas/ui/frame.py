@@ -19,7 +19,7 @@ from canvas import storage
 from canvas.domain.errors import CanvasError, CanvasNotFound, DatabaseUnavailable
 from canvas.domain.models import Canvas
 from canvas.library.demo import ensure_demo
-from canvas.ui.markup import BOARD_CSS
+from canvas.ui import markup
 
 # Keys shared by every page; set up in app.py. Page-only keys carry the page's prefix.
 SEEN_VERSIONS = "seen_versions"  # canvas id -> the version the user last saw
@@ -102,7 +102,7 @@ def session() -> Iterator[Session]:
 
 
 def inject_css() -> None:
-    st.markdown(BOARD_CSS, unsafe_allow_html=True)  # static CSS, no user text
+    markup.show(st, markup.BOARD_CSS)  # static CSS, no user text
 
 
 # --- The current canvas -----------------------------------------------------------------------
@@ -173,14 +173,12 @@ def seen_version(canvas_id: str) -> int:
 def page_heading(db: Session, title: str, about: str) -> Canvas:
     """A page's heading (title, then "<canvas name>: <about>") with the canvas picker beside it;
     returns the current canvas, or stops the page when there is none to show."""
-    from canvas.ui.markup import title_html
-
     heading, picker = st.columns([3, 1], vertical_alignment="bottom")
     canvas = current_canvas(db)
     canvas_picker(db, canvas, where=picker)
     if canvas is None:
         st.stop()
-    heading.markdown(title_html(title, f"{canvas.name}: {about}"), unsafe_allow_html=True)  # escaped inside
+    markup.show(heading, markup.title_html(title, f"{canvas.name}: {about}"))
     return canvas
 
 
