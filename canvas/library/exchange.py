@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 from sqlmodel import Session
 
 from canvas import storage
@@ -49,7 +49,7 @@ def _expect(value: Any, kind: type | tuple[type, ...], path: str, what: str) -> 
     return value
 
 
-def _validated(model: type, values: dict[str, Any], path: str) -> Any:
+def _validated(model: type[BaseModel], values: dict[str, Any], path: str) -> Any:
     try:
         return model.model_validate(values)
     except ValidationError as error:
