@@ -116,7 +116,7 @@ def _canvas_tables(report: dict) -> str:
     from canvas.domain.formatting import format_value
 
     def share(value: float | None) -> str:
-        return "—" if value is None else f"{value * 100:.1f} %"
+        return format_value(value, "rate")
 
     tiles = [(f"{t['label']}, {t['window']}", format_value(t["value"], t["unit"])) for t in report["tiles"]]
     width = max(len(name) for name, _ in tiles)

@@ -25,13 +25,14 @@ def compact(amount: float) -> str:
     return f"{amount:,.0f}"
 
 
-def format_value(value: float | None, unit: str, currency: str = "") -> str:
+def format_value(value: float | None, unit: str, currency: str = "", *, missing: str = "—") -> str:
     """A figure by its kind: count 1,766; rate (a fraction) 92.1 %; money 68.61, followed by the
-    currency when given; score (NPS) 24; ratio 8.7. None or NaN: a dash."""
+    currency when given; score (NPS) 24; ratio 8.7. None or NaN: ``missing`` (a dash on screen,
+    "n/a" in the terminal tables)."""
     import pandas as pd  # here, not above: every model imports this module, few format a figure
 
     if value is None or pd.isna(value):
-        return "—"
+        return missing
     if unit == "rate":
         return f"{value * 100:.1f} %"
     if unit == "count":

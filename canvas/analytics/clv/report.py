@@ -11,6 +11,7 @@ import pandas as pd
 from canvas.analytics.clv.analysis import analyse_clv
 from canvas.analytics.clv.rfm import TimeUnit
 from canvas.analytics.jsonable import to_json_value
+from canvas.domain.formatting import format_value
 
 
 def _distribution(values: pd.Series) -> dict[str, Any]:
@@ -71,7 +72,9 @@ def clv_report(tx: pd.DataFrame, *, calibration_end: Any, holdout_end: Any = Non
 
 def format_clv_table(report: dict[str, Any]) -> str:
     """The report of :func:`clv_report` as plain text for a terminal."""
-    money = lambda v: "n/a" if v is None else f"{v:,.2f}"  # noqa: E731
+    def money(value: float | None) -> str:
+        return format_value(value, "money", missing="n/a")
+
     out = [f"Customer lifetime value over {report['horizon_months']} months "
            f"(calibration to {report['calibration_end']}, time unit {report['time_unit']}, "
            f"discount {100 * report['discount_rate']:.2f} % a month"

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from canvas.domain.formatting import format_value
+
 
 def _fmt_money(v: Any) -> str:
-    return "n/a" if v is None else f"{v:,.2f}"
+    return format_value(v, "money", missing="n/a")
 
 
 def _fmt_pct(v: Any) -> str:
-    return "n/a" if v is None else f"{100 * v:.1f} %"
+    return format_value(v, "rate", missing="n/a")
 
 
 def _fmt_num(v: Any, digits: int = 2) -> str:
