@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from canvas.cli.common import EXIT_OK, open_session
 from canvas.domain.errors import InvalidInput
+from canvas.domain.measures import PERIODS
 
 if TYPE_CHECKING:
     from canvas.customer_data.ingest import IngestResult, Report
@@ -194,7 +195,7 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
     figures.add_argument("--canvas", metavar="ID",
                          help="a saved canvas's linked data instead of a file: adds its relationship types "
                               "(`relationship_types`), targets met or missed (`targets`), NPS, CSAT and CAC")
-    figures.add_argument("--period", choices=("month", "quarter", "week"), default="month")
+    figures.add_argument("--period", choices=PERIODS, default=PERIODS[0])
     figures.add_argument("--start", type=_date, help="first day of the window (YYYY-MM-DD)")
     figures.add_argument("--end", type=_date, help="last day of the window (YYYY-MM-DD)")
     figures.set_defaults(run=cmd_metrics)

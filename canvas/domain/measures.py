@@ -1,4 +1,5 @@
-"""The measures a founder sets targets for, which way is better for each, and the lifetime cap.
+"""The measures a founder sets targets for, which way is better for each, the lifetime cap and
+the periods figures are counted in.
 
 ``TARGETS`` is the one list of target metrics (the Relationships form, the coach and the metrics
 page's targets table all read it); ``target_met`` is the one rule for "is this target met".
@@ -20,6 +21,10 @@ TARGETS: dict[str, tuple[str, str, float, float]] = {
 
 # Measures where a smaller value is the better one; for every other measure, larger is better.
 LOWER_IS_BETTER = frozenset({"churn_rate", "cac"})
+
+# The periods figures are counted in (calendar months, calendar quarters, ISO weeks); the first
+# is the default of the metrics page and of ``python -m canvas metrics``.
+PERIODS: tuple[str, ...] = ("month", "quarter", "week")
 
 # Expected customer lifetime cap (months) when churn is tiny or zero, so lifetime costs stay finite.
 LIFETIME_CAP_MONTHS = 60

@@ -13,8 +13,9 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
+from canvas.domain.measures import PERIODS
+
 Period = Literal["month", "quarter", "week"]
-PERIODS: tuple[str, ...] = ("month", "quarter", "week")
 PERIODS_PER_YEAR: dict[str, float] = {"month": 12.0, "quarter": 4.0, "week": 365.2425 / 7}
 DAYS_PER_YEAR = 365.2425
 
