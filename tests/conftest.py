@@ -20,7 +20,6 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 
 from canvas import storage
-from tests.support import ROOT  # noqa: F401  (tests/pages still import it from here: use tests.support)
 
 
 @pytest.fixture(autouse=True)

@@ -12,7 +12,7 @@ from canvas.cli import main
 from canvas.domain.formatting import format_value
 from canvas.domain.models import CanvasCreate
 from canvas.library.demo import DEMO_CANVAS_ID
-from tests.conftest import ROOT
+from tests.support import ROOT
 
 
 def metrics_page(query: dict[str, str]) -> AppTest:
