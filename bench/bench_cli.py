@@ -4,7 +4,7 @@
 
 Each run is a fresh `python -m canvas ...` process on the CSVs of bench_metrics.py (generated
 once into bench/out/): interpreter start, imports, reading and validating the file through
-canvas.ingest, the figures, the JSON. Prints the median wall time and the peak RSS of the
+canvas.customer_data.ingest, the figures, the JSON. Prints the median wall time and the peak RSS of the
 process. Targets (1M rows, about 170k customers): each command under 3 s; on 5M rows `metrics`
 under 15 s with peak memory under 2.5 GB.
 """

@@ -93,7 +93,7 @@ def generate(rows: int) -> Path:
 
 
 def read(path: Path) -> pd.DataFrame:
-    """A minimal pyarrow reader standing in for canvas.ingest in the benchmark."""
+    """A minimal pyarrow reader standing in for canvas.customer_data.ingest in the benchmark."""
     table = pacsv.read_csv(path, convert_options=pacsv.ConvertOptions(
         column_types={"customer_id": pa.string(), "date": pa.timestamp("ns"),
                       "amount": pa.float64()}))

@@ -4,7 +4,7 @@
 
 Generates (once) CSVs in bench/out/ with order ids (about 10 % of orders have two lines), about
 2 % refund rows and four segments, then, for each size, runs a fresh Python process that reads
-the file with pyarrow (a minimal stand-in for canvas.ingest) and computes the full report:
+the file with pyarrow (a minimal stand-in for canvas.customer_data.ingest) and computes the full report:
 wall time of reading and of the report, and the process's peak RSS.
 """
 
@@ -61,7 +61,7 @@ def generate(rows: int) -> Path:
 
 
 def read(path: Path) -> pd.DataFrame:
-    """A minimal pyarrow reader standing in for canvas.ingest in the benchmark."""
+    """A minimal pyarrow reader standing in for canvas.customer_data.ingest in the benchmark."""
     table = pacsv.read_csv(path, convert_options=pacsv.ConvertOptions(
         column_types={"order_id": pa.string(), "customer_id": pa.string(),
                       "date": pa.timestamp("ns"), "amount": pa.float64(),
