@@ -22,4 +22,4 @@ setup-test:
 	@scripts/setup.sh --test
 
 bench: setup-test  ## run the benchmarks (prints figures; see docs/benchmarks.md)
-	@for script in bench/bench_*.py; do echo "== $$script"; $(PY) $$script || exit 1; done
+	@for script in bench/bench_*.py; do name=$$(basename $$script .py); echo "== $$name"; $(PY) -m bench.$$name || exit 1; done

@@ -18,7 +18,7 @@ import sys
 import time
 from pathlib import Path
 
-from bench_metrics import generate  # beside this script, so on sys.path when it runs
+from bench.bench_metrics import generate
 
 ROOT = Path(__file__).resolve().parent.parent
 

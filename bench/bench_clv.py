@@ -24,7 +24,6 @@ from __future__ import annotations
 import argparse
 import json
 import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -33,12 +32,10 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
-ROOT = Path(__file__).resolve().parents[1]
-# For tests.analytics.simulation (the simulated customers): tests/ is not part of the installed package.
-sys.path.insert(0, str(ROOT))
+from canvas.analytics import clv
+from tools.simulation import simulate_transactions
 
-from canvas.analytics import clv  # noqa: E402
-from tests.analytics.simulation import simulate_transactions  # noqa: E402
+ROOT = Path(__file__).resolve().parents[1]
 
 OUT = ROOT / "bench" / "out"
 CALIBRATION_END = "2023-12-31"

@@ -30,14 +30,11 @@ import time
 from pathlib import Path
 
 import pandas as pd
+from playwright.sync_api import sync_playwright
+
+from tools.browser import launch, running_app
 
 ROOT = Path(__file__).resolve().parents[1]
-# For tools.browser (starts the app, drives Chromium): tools/ is not part of the installed package.
-sys.path.insert(0, str(ROOT))
-
-from playwright.sync_api import sync_playwright  # noqa: E402
-
-from tools.browser import launch, running_app  # noqa: E402
 
 SEGMENTS = ("Home brewers", "Office teams", "Gift buyers")
 DONE = """(expected) => {
@@ -61,7 +58,7 @@ def build(folder: Path, rows: int) -> tuple[str, str]:
     from canvas.customer_data import ingest
     from canvas.customer_data.linking import segment_values, suggest_links
     from canvas.library.demo import DEMO_CANVAS_ID, create_demo, load_demo_data
-    from tests.analytics.simulation import simulate_transactions
+    from tools.simulation import simulate_transactions
 
     engine = storage.make_engine(url)
     tx = simulate_transactions(int(rows * 0.17), r=0.8, alpha=7.5, a=0.6, b=3.5, p=6.25, q=3.74,
@@ -141,7 +138,7 @@ import os, sys, time, json
 os.environ["CANVAS_DATABASE_URL"] = {url!r}
 os.environ["CANVAS_DATA_DIR"] = {data_dir!r}
 # imports are not the page's work
-import canvas.analytics.dashboard, canvas.analytics.clv, plotly.graph_objects, scipy.optimize
+import canvas.analytics.service, canvas.analytics.clv, plotly.graph_objects, scipy.optimize
 from streamlit.testing.v1 import AppTest
 app = AppTest.from_file({str(ROOT / "app.py")!r}, default_timeout=300)
 app.query_params["canvas"] = "demo-kettle-crema"

@@ -22,8 +22,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def run_one(rows: int) -> dict:
-    from bench_metrics import generate
-
+    from bench.bench_metrics import generate
     from canvas.customer_data import ingest
 
     path = generate(rows)
@@ -52,7 +51,8 @@ def main() -> None:
         return
     print(f"{'rows':>10} {'MB':>7} {'read':>7} {'validate':>9} {'store':>7} {'total':>7} {'peak MiB':>9}")
     for rows in args.rows:
-        out = subprocess.run([sys.executable, __file__, "--one", str(rows)], capture_output=True, text=True, check=True)
+        out = subprocess.run([sys.executable, "-m", "bench.bench_ingest", "--one", str(rows)], cwd=ROOT,
+                             capture_output=True, text=True, check=True)
         r = json.loads(out.stdout.strip().splitlines()[-1])
         print(f"{r['rows']:>10,} {r['mb']:>7} {r['read_s']:>6}s {r['validate_s']:>8}s {r['store_s']:>6}s "
               f"{r['total_s']:>6}s {r['peak_mib']:>9,}")

@@ -23,12 +23,10 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
-ROOT = Path(__file__).resolve().parents[1]
-# For tests.analytics.simulation (the simulated customers): tests/ is not part of the installed package.
-sys.path.insert(0, str(ROOT))
+from canvas.analytics import metrics
+from tools.simulation import simulate_transactions
 
-from canvas.analytics import metrics  # noqa: E402
-from tests.analytics.simulation import simulate_transactions  # noqa: E402
+ROOT = Path(__file__).resolve().parents[1]
 
 OUT = ROOT / "bench" / "out"
 SEGMENTS = ("Retail", "Online", "Wholesale", "Partner")
@@ -96,8 +94,8 @@ def main() -> None:
         return
     for rows in args.rows:
         path = generate(rows)
-        done = subprocess.run([sys.executable, __file__, "--measure", str(path),
-                               "--period", args.period], capture_output=True, text=True,
+        done = subprocess.run([sys.executable, "-m", "bench.bench_metrics", "--measure", str(path),
+                               "--period", args.period], cwd=ROOT, capture_output=True, text=True,
                               check=True)
         r = json.loads(done.stdout.strip().splitlines()[-1])
         print(f"{r['rows']:>10,} rows, {r['customers']:>9,} customers, by {args.period}: "

@@ -13,7 +13,7 @@ import pytest
 
 from canvas.analytics import clv
 from canvas.analytics.clv import analysis, bgnbd, fitting
-from tests.analytics import simulation
+from tools import simulation
 
 CDNOW = clv.BGNBDFit(r=0.243, alpha=4.414, a=0.793, b=2.426, loglik=math.nan, converged=True)
 

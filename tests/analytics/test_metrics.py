@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from canvas.analytics import metrics
-from tests.analytics import simulation
+from tools import simulation
 
 
 def frame(rows, columns=("customer_id", "date", "amount")) -> pd.DataFrame:
