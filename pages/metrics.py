@@ -7,7 +7,7 @@ from datetime import date
 import streamlit as st
 
 from canvas import storage
-from canvas.analytics import metrics, segments, tables, whatif
+from canvas.analytics import chart_data, metrics, segments, whatif
 from canvas.analytics.filters import Filters, filters_from_query, filters_to_query, within_data
 from canvas.analytics.tiles import shown_label, with_targets
 from canvas.customer_data import linked
@@ -176,13 +176,13 @@ a.plotly_chart(mc.p_alive_heatmap(pred.customers), width="stretch", key="met_p_a
 b.plotly_chart(mc.nps_csat_by_segment(result.survey_table, colours), width="stretch", key="met_nps")
 
 st.subheader("Relationships against their value", anchor="cost_vs_value")
-value_table = tables.value_table(board.segments, board.relationships, measures)
+value_table = chart_data.value_table(board.segments, board.relationships, measures)
 a, b = st.columns(2)
 a.plotly_chart(mc.cost_vs_value(value_table, colours, currency), width="stretch", key="met_cost_value")
 b.plotly_chart(mc.ltv_vs_cac(value_table if len(value_table) else None, colours, currency), width="stretch",
                key="met_ltv_cac")
 types = segments.primary_types(board.segments, board.relationships)
-st.plotly_chart(mc.by_relationship_type(tables.by_primary_type(cached.type_figures(canvas.id, key, filters, types)),
+st.plotly_chart(mc.by_relationship_type(chart_data.by_primary_type(cached.type_figures(canvas.id, key, filters, types)),
                                         currency), width="stretch", key="met_by_type")
 
 # --- What-if ----------------------------------------------------------------------------------

@@ -7,7 +7,7 @@ segments, granularity and their URL form), ``service`` (one canvas's linked data
 one typed ``MetricsResult`` out), ``tiles`` (the KPI tiles and the window each figure covers),
 ``segments`` (per-segment and per-relationship-type measures, targets met or missed),
 ``predictive`` (the CLV model per selection), ``whatif`` (retention, cost and CAC scenarios) and
-``tables`` (the tables the charts draw). ``jsonable`` turns results into JSON values.
+``chart_data`` (the tables the charts draw). ``jsonable`` turns results into JSON values.
 
 Modules are imported by name (``from canvas.analytics import service``): the package itself
 imports nothing, so the command line starts without pandas.

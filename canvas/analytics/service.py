@@ -20,6 +20,7 @@ from types import MappingProxyType
 import pandas as pd
 
 from canvas.analytics import metrics
+from canvas.analytics.chart_data import retention_curves, survey_table
 from canvas.analytics.filters import Filters, apply_filters, select
 from canvas.analytics.segments import (
     Measures,
@@ -29,7 +30,6 @@ from canvas.analytics.segments import (
     segment_measures,
     type_measures,
 )
-from canvas.analytics.tables import retention_curves, survey_table
 from canvas.analytics.tiles import Figures, Tile, compute_figures, kpi_tiles
 from canvas.customer_data.linked import CanvasData
 

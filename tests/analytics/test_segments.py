@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 
 from canvas.analytics import metrics
+from canvas.analytics.chart_data import by_primary_type, value_table
 from canvas.analytics.filters import Filters
 from canvas.analytics.segments import (
     measures_table,
@@ -18,7 +19,6 @@ from canvas.analytics.segments import (
     targets_table,
     type_measures,
 )
-from canvas.analytics.tables import by_primary_type, value_table
 from tests.analytics.linked_demo import NAMES, demo_frames
 
 

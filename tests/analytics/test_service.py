@@ -9,9 +9,9 @@ import pandas as pd
 import pytest
 
 from canvas.analytics import metrics, service
+from canvas.analytics.chart_data import retention_curves
 from canvas.analytics.filters import Filters, apply_filters, select
 from canvas.analytics.segments import segment_groups, segment_ids, segment_measures, type_measures
-from canvas.analytics.tables import retention_curves
 from canvas.analytics.tiles import compute_figures, kpi_tiles
 from canvas.customer_data.linked import CanvasData
 from tests.analytics.linked_demo import demo_frames

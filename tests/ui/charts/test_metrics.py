@@ -8,8 +8,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from canvas.analytics.chart_data import retention_curves, survey_table
 from canvas.analytics.filters import Filters, apply_filters
-from canvas.analytics.tables import retention_curves, survey_table
 from canvas.analytics.tiles import compute_figures
 from canvas.ui.charts import metrics as mc
 from tests.analytics.linked_demo import COLOURS, demo_frames
