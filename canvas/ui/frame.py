@@ -1,7 +1,7 @@
-"""Streamlit helpers shared by the pages: the only module of ``canvas`` that imports Streamlit.
+"""What every page shares: the engine, the current canvas, the canvas picker, actions and messages.
 
-Holds the engine (one per process), the current canvas taken from the URL, the sidebar canvas
-picker, and the plumbing that turns a user's action into a store call with the version the user
+The engine is one per process; the current canvas comes from the URL (or this session); the
+plumbing turns a user's action into a storage call with the version the user
 was looking at, with any mistake shown as a message instead of a traceback.
 """
 
