@@ -105,8 +105,11 @@ def test_the_library_opens_and_creates_canvases_on_the_board(page, app_url, two_
     expect(heading(page)).to_have_text("Library")
     wait_for_app(page)
     page.get_by_text("New canvas", exact=True).click()
-    page.get_by_label("Name").fill("Third Try")
+    name = page.get_by_label("Name")
+    name.fill("Third Try")
+    expect(name).to_have_value("Third Try")
     page.get_by_role("button", name="Create canvas").click()
+    expect(page.get_by_text("Created “Third Try”")).to_be_visible(timeout=15_000)  # the flash on the board
     expect(heading(page)).to_have_text("Third Try")  # on the board, not left on the library
     wait_for_app(page)
     click_nav(page, "Metrics")
