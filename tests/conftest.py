@@ -107,3 +107,12 @@ def engine(database_url: str) -> Iterator[Engine]:
 def session(engine: Engine) -> Iterator[Session]:
     with Session(engine, expire_on_commit=False) as session:
         yield session
+
+
+@pytest.fixture(scope="module")
+def demo():
+    """The demo's transactions, surveys and spend, linked to its segments as the page links them
+    (``tests.analytics.linked_demo``), read once per test module."""
+    from tests.analytics.linked_demo import demo_frames
+
+    return demo_frames()

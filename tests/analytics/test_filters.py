@@ -5,15 +5,9 @@ from __future__ import annotations
 from datetime import date
 
 import pandas as pd
-import pytest
 
 from canvas.analytics.filters import Filters, apply_filters, filters_from_query, filters_to_query, within_data
-from tests.analytics.linked_demo import COLOURS, demo_frames
-
-
-@pytest.fixture(scope="module")
-def demo():
-    return demo_frames()
+from tests.analytics.linked_demo import COLOURS
 
 
 def test_filters_round_trip_through_the_url_and_bad_values_warn():

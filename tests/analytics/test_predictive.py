@@ -6,12 +6,7 @@ import pytest
 
 from canvas.analytics.predictive import PredictiveCLV, predictive_clv
 from canvas.customer_data.linking import UNASSIGNED
-from tests.analytics.linked_demo import NAMES, demo_frames
-
-
-@pytest.fixture(scope="module")
-def demo():
-    return demo_frames()
+from tests.analytics.linked_demo import NAMES
 
 
 def test_predictive_clv_per_customer_and_the_empty_fallback(demo):

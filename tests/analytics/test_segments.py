@@ -19,12 +19,7 @@ from canvas.analytics.segments import (
     targets_table,
     type_measures,
 )
-from tests.analytics.linked_demo import NAMES, demo_frames
-
-
-@pytest.fixture(scope="module")
-def demo():
-    return demo_frames()
+from tests.analytics.linked_demo import NAMES
 
 
 def test_segment_measures_equal_the_segment_alone(demo):

@@ -14,12 +14,6 @@ from canvas.analytics.filters import Filters, apply_filters, select
 from canvas.analytics.segments import segment_groups, segment_ids, segment_measures, type_measures
 from canvas.analytics.tiles import compute_figures, kpi_tiles
 from canvas.customer_data.linked import CanvasData
-from tests.analytics.linked_demo import demo_frames
-
-
-@pytest.fixture(scope="module")
-def demo():
-    return demo_frames()
 
 
 def test_selecting_prepared_rows_gives_the_figures_of_the_filtered_frame(demo):

@@ -16,12 +16,6 @@ from canvas.analytics.tiles import (
     with_targets,
 )
 from canvas.domain.formatting import format_delta, format_value
-from tests.analytics.linked_demo import demo_frames
-
-
-@pytest.fixture(scope="module")
-def demo():
-    return demo_frames()
 
 
 def test_tiles_equal_the_metric_functions(demo):

@@ -21,12 +21,6 @@ from canvas.analytics.whatif import (
     whatif_start,
 )
 from canvas.domain.formatting import change_caption
-from tests.analytics.linked_demo import demo_frames
-
-
-@pytest.fixture(scope="module")
-def demo():
-    return demo_frames()
 
 
 def test_whatif_without_changes_is_the_baseline_and_starts_at_the_measured_figures(demo):

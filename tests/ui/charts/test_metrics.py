@@ -6,18 +6,12 @@ from datetime import date
 
 import numpy as np
 import pandas as pd
-import pytest
 
 from canvas.analytics.chart_data import retention_curves, survey_table
 from canvas.analytics.filters import Filters, apply_filters
 from canvas.analytics.tiles import compute_figures
 from canvas.ui.charts import metrics as mc
-from tests.analytics.linked_demo import COLOURS, demo_frames
-
-
-@pytest.fixture(scope="module")
-def demo():
-    return demo_frames()
+from tests.analytics.linked_demo import COLOURS
 
 
 def test_charts_use_segment_colours_and_cope_with_empty_data(demo):
