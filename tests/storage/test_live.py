@@ -1,0 +1,87 @@
+"""Live updates' watcher: a change made through another engine is seen within a poll, from memory,
+by one thread per database however many sessions ask."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+
+import pytest
+from sqlalchemy import Engine
+from sqlmodel import Session
+
+from canvas import storage
+from canvas.storage import live
+from tests.support import add_note, new_canvas
+
+
+@pytest.fixture
+def watchers() -> Iterator[None]:
+    yield
+    live.stop_all()
+
+
+def live_threads() -> list[threading.Thread]:
+    return [t for t in threading.enumerate() if t.name.startswith("canvas-live-")]
+
+
+def test_a_change_through_another_engine_is_seen_within_a_poll(engine: Engine, database_url: str, watchers):
+    with Session(engine, expire_on_commit=False) as db:
+        canvas = new_canvas(db)
+    watcher = live.watcher(engine)
+    assert watcher.sequence(canvas.id) == canvas.version == 1  # known at once, not a poll later
+    assert watcher.sequence("no-such-canvas") == 0
+
+    other = storage.make_engine(database_url, migrate_schema=False)  # another process's view, in effect
+    try:
+        with Session(other, expire_on_commit=False) as db:
+            add_note(db, db.merge(canvas), "Local milk co-op")
+        assert watcher.wait_beyond(canvas.id, 1, timeout=2 * live.POLL_SECONDS + 1) == 2
+    finally:
+        other.dispose()
+
+
+def test_sequence_reads_memory_only(engine: Engine, watchers, monkeypatch):
+    with Session(engine, expire_on_commit=False) as db:
+        canvas = new_canvas(db)
+    watcher = live.watcher(engine)
+    asked: list[str] = []
+    monkeypatch.setattr(engine, "connect", lambda *a, **k: asked.append("connect"))
+    for _ in range(1000):
+        assert watcher.sequence(canvas.id) == 1
+    monkeypatch.undo()
+    # The background thread may have polled meanwhile (and failed on the patched connect, kept the
+    # old values); the thousand reads themselves did not wait for one poll each.
+    assert len(asked) <= 2
+
+
+def test_one_thread_per_database_however_many_callers(engine: Engine, watchers):
+    before = len(live_threads())
+    found: list[live.Watcher] = []
+    callers = [threading.Thread(target=lambda: found.append(live.watcher(engine))) for _ in range(20)]
+    for caller in callers:
+        caller.start()
+    for caller in callers:
+        caller.join()
+    assert len({id(w) for w in found}) == 1
+    assert len(live_threads()) == before + 1
+    live.stop_all()
+    assert not found[0].alive
+
+
+def test_keeps_the_last_versions_while_the_database_is_away(engine: Engine, watchers, monkeypatch):
+    with Session(engine, expire_on_commit=False) as db:
+        canvas = new_canvas(db)
+    watcher = live.watcher(engine)
+    polls = watcher.polls
+
+    def broken(*args, **kwargs):
+        from sqlalchemy.exc import OperationalError
+
+        raise OperationalError("SELECT", {}, Exception("server closed the connection"))
+
+    monkeypatch.setattr(engine, "connect", broken)
+    watcher.wait_beyond(canvas.id, 10, timeout=3 * live.POLL_SECONDS)  # a poll or more fail
+    assert watcher.polls > polls
+    assert watcher.sequence(canvas.id) == 1
+    assert watcher.alive
