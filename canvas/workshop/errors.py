@@ -44,3 +44,7 @@ class VoteRefused(CanvasError):
 
 class WorkshopNoteGone(CanvasError):
     """A workshop note that is not (or no longer) on this workshop's open block."""
+
+
+class WorkshopNotFound(CanvasError):
+    """A workshop id (from a link or a page's state) that no workshop has."""
