@@ -14,6 +14,7 @@ from canvas.domain.models import (
     SegmentUpdate,
 )
 from canvas.ui import frame, markup
+from canvas.ui.identity import current_author
 from canvas.ui.markup import escape_text
 
 COLOUR_NAMES = {hex_: name for name, hex_ in NOTE_COLOURS.items()}
@@ -33,8 +34,8 @@ def add_note(canvas_id: str, block: Block) -> None:
         values["colour"] = NOTE_COLOURS[st.session_state[f"{prefix}_colour"]]
 
     def action(db):
-        storage.add_note(session=db, canvas_id=canvas_id, expected_version=frame.seen_version(canvas_id),
-                       data=storage.parse(NoteCreate, **values))
+        storage.add_note(session=db, canvas_id=canvas_id, data=storage.parse(NoteCreate, **values),
+                         author=current_author())
         # Only once saved: a refused note keeps its text and its popover stays open.
         st.session_state[f"{prefix}_text"] = ""
         st.session_state[f"{prefix}_open"] = False
@@ -42,22 +43,25 @@ def add_note(canvas_id: str, block: Block) -> None:
     frame.act(action, done=f"Note added to {BLOCKS[block].title}")
 
 
-def edit_note(canvas_id: str, note_id: str, command: str) -> None:
+def edit_note(canvas_id: str, note_id: str, version: int, command: str) -> None:
+    """Save, delete or move a note; ``version`` is the note's version the form was drawn from."""
     prefix = f"board_note_{note_id}"
-    expected = frame.seen_version(canvas_id)
+    author = current_author()
 
     def action(db):
         if command == "save":
             values = {"text": st.session_state[f"{prefix}_text"], "segment_id": chosen_segment(f"{prefix}_segment")}
             if f"{prefix}_colour" in st.session_state:  # asked only of an untagged note
                 values["colour"] = st.session_state[f"{prefix}_colour"]
-            storage.update_note(session=db, canvas_id=canvas_id, expected_version=expected, note_id=note_id,
-                              data=storage.parse(NoteUpdate, **values))
+            # A conflict leaves the typed text in the box (the widget is keyed), to save again or drop.
+            storage.update_note(session=db, canvas_id=canvas_id, expected_version=version, note_id=note_id,
+                                data=storage.parse(NoteUpdate, **values), author=author)
         elif command == "delete":
-            storage.delete_note(session=db, canvas_id=canvas_id, expected_version=expected, note_id=note_id)
+            storage.delete_note(session=db, canvas_id=canvas_id, expected_version=version, note_id=note_id,
+                                author=author)
         else:
-            storage.move_note(session=db, canvas_id=canvas_id, expected_version=expected, note_id=note_id,
-                            offset=-1 if command == "up" else 1)
+            storage.move_note(session=db, canvas_id=canvas_id, note_id=note_id,
+                              offset=-1 if command == "up" else 1, author=author)
 
     frame.act(action, done={"save": "Note saved", "delete": "Note deleted (Undo brings it back)"}.get(command))
 
@@ -65,7 +69,7 @@ def edit_note(canvas_id: str, note_id: str, command: str) -> None:
 def add_segment(canvas_id: str) -> None:
     def action(db):
         storage.add_segment(
-            session=db, canvas_id=canvas_id, expected_version=frame.seen_version(canvas_id),
+            session=db, canvas_id=canvas_id, author=current_author(),
             data=storage.parse(
                 SegmentCreate, name=st.session_state["board_add_segment_name"],
                 description=st.session_state["board_add_segment_description"],
@@ -82,14 +86,15 @@ def add_segment(canvas_id: str) -> None:
     frame.act(action, done="Segment added")
 
 
-def edit_segment(canvas_id: str, segment_id: str, command: str) -> None:
+def edit_segment(canvas_id: str, segment_id: str, version: int, command: str) -> None:
+    """Save, delete or move a segment; ``version`` is the segment's version the form was drawn from."""
     prefix = f"board_segment_{segment_id}"
-    expected = frame.seen_version(canvas_id)
+    author = current_author()
 
     def action(db):
         if command == "save":
             storage.update_segment(
-                session=db, canvas_id=canvas_id, expected_version=expected, segment_id=segment_id,
+                session=db, canvas_id=canvas_id, expected_version=version, segment_id=segment_id, author=author,
                 data=storage.parse(
                     SegmentUpdate, name=st.session_state[f"{prefix}_name"],
                     description=st.session_state[f"{prefix}_description"],
@@ -98,17 +103,18 @@ def edit_segment(canvas_id: str, segment_id: str, command: str) -> None:
                 ),
             )
         elif command == "delete":
-            storage.delete_segment(session=db, canvas_id=canvas_id, expected_version=expected, segment_id=segment_id)
+            storage.delete_segment(session=db, canvas_id=canvas_id, expected_version=version, segment_id=segment_id,
+                                   author=author)
         else:
-            storage.move_segment(session=db, canvas_id=canvas_id, expected_version=expected,
-                               segment_id=segment_id, offset=-1 if command == "up" else 1)
+            storage.move_segment(session=db, canvas_id=canvas_id, segment_id=segment_id,
+                                 offset=-1 if command == "up" else 1, author=author)
 
     frame.act(action, done={"save": "Segment saved", "delete": "Segment deleted (Undo brings it back)"}.get(command))
 
 
 def undo(canvas_id: str) -> None:
-    label = frame.act(lambda db: storage.undo(session=db, canvas_id=canvas_id,
-                                              expected_version=frame.seen_version(canvas_id)))
+    """Revert this person's last change (not someone else's)."""
+    label = frame.act(lambda db: storage.undo(session=db, canvas_id=canvas_id, author=current_author()))
     if label:
         frame.flash("success", f"Undone: {label}")
 
@@ -167,7 +173,7 @@ def note_forms(board: storage.Board, block: Block) -> None:
             else:
                 st.selectbox("Colour", list(colours), index=list(colours).index(note.colour),
                              format_func=colours.__getitem__, key=f"{note_prefix}_colour")
-            edit_buttons(note_prefix, edit_note, (canvas_id, note.id), delete_help="Delete")
+            edit_buttons(note_prefix, edit_note, (canvas_id, note.id, note.version), delete_help="Delete")
 
 
 def edit_buttons(prefix: str, on_click, args: tuple, *, delete_help: str) -> None:
@@ -214,7 +220,8 @@ def segment_forms(board: storage.Board) -> None:
             st.color_picker("Colour", value=segment.colour, key=f"{prefix}_colour")
             st.number_input("Estimated size (customers)", min_value=0, step=100, value=segment.estimated_size,
                             key=f"{prefix}_size")
-            edit_buttons(prefix, edit_segment, (canvas_id, segment.id), delete_help="Delete (its notes stay, untagged)")
+            edit_buttons(prefix, edit_segment, (canvas_id, segment.id, segment.version),
+                         delete_help="Delete (its notes stay, untagged)")
 
 
 def draw_block(board: storage.Board, block: Block) -> None:
@@ -242,7 +249,7 @@ heading, status = st.columns([3, 1], vertical_alignment="bottom")
 with frame.session() as db:
     canvas = frame.current_canvas(db)
     frame.canvas_picker(db, canvas, where=status)
-    board = storage.load_board(session=db, canvas_id=canvas.id) if canvas is not None else None
+    board = storage.load_board(session=db, canvas_id=canvas.id, author=current_author()) if canvas is not None else None
 if board is None:
     st.stop()
 frame.remember_version(board.canvas)

@@ -6,6 +6,7 @@ from canvas import storage
 from canvas.domain.models import CANVAS_NAME_MAX_CHARS, CURRENCIES, CanvasCreate, CanvasUpdate
 from canvas.library import exchange
 from canvas.ui import frame, markup
+from canvas.ui.identity import current_author
 
 frame.page_frame("library")
 frame.inject_css()
@@ -42,7 +43,7 @@ def open_on_board(canvas_id: str) -> None:
 def rename(canvas_id: str) -> None:
     frame.act(
         lambda db: storage.update_canvas(
-            session=db, canvas_id=canvas_id, expected_version=frame.seen_version(canvas_id),
+            session=db, canvas_id=canvas_id, expected_version=frame.seen_version(canvas_id), author=current_author(),
             data=storage.parse(
                 CanvasUpdate, name=st.session_state[f"lib_name_{canvas_id}"],
                 description=st.session_state[f"lib_description_{canvas_id}"],

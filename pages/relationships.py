@@ -13,6 +13,7 @@ from canvas.domain.formatting import money
 from canvas.domain.relationships import TEXT_MAX_CHARS, RelationshipDesign, comparison_columns, total_monthly_cost
 from canvas.ui import frame, markup
 from canvas.ui.charts import relationships as relationship_charts
+from canvas.ui.identity import current_author
 from canvas.ui.markup import escape_text
 from canvas.ui.relationships import form_state, form_values, target_inputs
 
@@ -28,7 +29,8 @@ def type_label(key: str) -> str:
 
 # --- Actions ----------------------------------------------------------------------------------
 
-def save_design(canvas_id: str, segment_id: str) -> None:
+def save_design(canvas_id: str, segment_id: str, version: int) -> None:
+    """Save the form; ``version`` is the design's version the form was drawn from (0: none yet)."""
     state = st.session_state
     prefix = f"rel_{segment_id}"
     values = form_values(state, prefix)
@@ -40,8 +42,8 @@ def save_design(canvas_id: str, segment_id: str) -> None:
             raise describe_validation_error(error) from None
         except ValueError as error:
             raise InvalidInput(str(error)) from None
-        storage.save_relationship(session=db, canvas_id=canvas_id, expected_version=frame.seen_version(canvas_id),
-                                segment_id=segment_id, design=design)
+        storage.save_relationship(session=db, canvas_id=canvas_id, expected_version=version,
+                                  segment_id=segment_id, design=design, author=current_author())
         return design, fixed
 
     saved = frame.act(action, done="Relationship saved")
@@ -54,14 +56,14 @@ def save_design(canvas_id: str, segment_id: str) -> None:
 
 def dismiss(canvas_id: str, rule_id: str, segment_id: str | None, key: str) -> None:
     frame.act(lambda db: storage.dismiss_finding(
-        session=db, canvas_id=canvas_id, expected_version=frame.seen_version(canvas_id), rule_id=rule_id,
-        segment_id=segment_id, reason=st.session_state[key] or "",
+        session=db, canvas_id=canvas_id, rule_id=rule_id, segment_id=segment_id,
+        reason=st.session_state[key] or "", author=current_author(),
     ), done="Finding dismissed; your reason is saved with the canvas")
 
 
 def bring_back(canvas_id: str, dismissed_id: int) -> None:
     frame.act(lambda db: storage.restore_finding(
-        session=db, canvas_id=canvas_id, expected_version=frame.seen_version(canvas_id), dismissed_id=dismissed_id,
+        session=db, canvas_id=canvas_id, dismissed_id=dismissed_id, author=current_author(),
     ), done="Finding brought back")
 
 
@@ -154,7 +156,8 @@ def draw_design_form(board: storage.Board, segment) -> None:
                 column.number_input(target.label, target.low, target.high, None, step=target.step,
                                     key=f"{prefix}_target_{target.key}")
         st.form_submit_button(f"Save relationship with {escape_text(segment.name)}", type="primary",
-                              on_click=save_design, args=(canvas_id, segment.id))
+                              on_click=save_design,
+                              args=(canvas_id, segment.id, design.version if design is not None else 0))
 
 
 # --- Page -------------------------------------------------------------------------------------
@@ -162,7 +165,7 @@ def draw_design_form(board: storage.Board, segment) -> None:
 with frame.session() as db:
     canvas = frame.page_heading(db, "Customer Relationships", "for each segment, the relationship, what it costs, "
                                                            "and what it aims at.")
-    board = storage.load_board(session=db, canvas_id=canvas.id)
+    board = storage.load_board(session=db, canvas_id=canvas.id, author=current_author())
     document = canvas_document(db, board.canvas)
 frame.remember_version(board.canvas)
 frame.show_flash()

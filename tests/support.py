@@ -19,9 +19,9 @@ def new_canvas(session: Session, name: str = "Acme") -> Canvas:
 
 
 def add_note(session: Session, canvas: Canvas, text: str, block: Block = Block.CHANNELS, **extra: object) -> Note:
-    """Add a note to ``canvas`` at its current version, and refresh ``canvas`` to the new one."""
+    """Add a note to ``canvas``, and refresh ``canvas`` to its new version."""
     note = storage.add_note(
-        session=session, canvas_id=canvas.id, expected_version=canvas.version,
+        session=session, canvas_id=canvas.id,
         data=storage.parse(NoteCreate, block=block, text=text, **extra),
     )
     session.refresh(canvas)

@@ -44,6 +44,23 @@ class StaleCanvas(CanvasError):
         self.current = current
 
 
+class ItemConflict(CanvasError):
+    """Someone else changed this note, segment or design since the user opened it; nothing was saved.
+
+    ``current`` holds the item's fields as they are now (None if it was deleted), ``mine`` the
+    values the user tried to save (so a page can keep them in the form), ``by`` who changed it.
+    """
+
+    def __init__(self, message: str, *, item_kind: str, item_id: str, current: dict | None,
+                 mine: dict | None, by: str):
+        super().__init__(message)
+        self.item_kind = item_kind
+        self.item_id = item_id
+        self.current = current
+        self.mine = mine
+        self.by = by
+
+
 class DatabaseUnavailable(CanvasError):
     pass
 

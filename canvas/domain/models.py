@@ -12,9 +12,10 @@ from datetime import UTC, datetime
 from typing import Annotated
 
 from pydantic import AfterValidator
-from sqlalchemy import JSON, Column, Text
+from sqlalchemy import JSON, Column, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+from canvas.domain.authors import NAME_MAX_CHARS
 from canvas.domain.blocks import DEFAULT_NOTE_COLOUR, Block
 from canvas.domain.relationships import RelationshipBase
 
@@ -124,6 +125,9 @@ class Segment(SQLModel, table=True):
     colour: str = Field(default="#1F77B4", max_length=7)
     estimated_size: int | None = Field(default=None, description="Customers in the segment")
     position: int = 0
+    # Bumped by every change to this segment's fields (not by moves); an edit based on an older
+    # version is refused with ``ItemConflict``, so edits of other items never conflict with it.
+    version: int = Field(default=1)
 
 
 class SegmentCreate(SQLModel):
@@ -150,6 +154,8 @@ class Note(SQLModel, table=True):
     colour: str = Field(default=DEFAULT_NOTE_COLOUR, max_length=7)
     segment_id: str | None = Field(default=None, foreign_key="segment.id", ondelete="SET NULL")
     position: int = 0
+    version: int = Field(default=1)  # as the segment's
+    author_name: str | None = Field(default=None, max_length=NAME_MAX_CHARS)  # who wrote it, if known
 
 
 class NoteCreate(SQLModel):
@@ -165,17 +171,34 @@ class NoteUpdate(SQLModel):
     segment_id: str | None = None
 
 
-# --- History (undo) ---------------------------------------------------------------------------
+# --- History (the change log and undo) -------------------------------------------------------
 
-class CanvasSnapshot(SQLModel, table=True):
-    """The whole canvas as it was before one change, so that change can be undone."""
+CHANGE_ITEM_KINDS = ("canvas", "segment", "note", "relationship", "finding")
+
+
+class Change(SQLModel, table=True):
+    """One change to a canvas: what it touched, the item's fields before and after, and who made it.
+
+    ``seq`` is the canvas's version after this change (``Canvas.version``); each change bumps it by
+    one, so the log is the canvas's history in order. ``before``/``after`` hold the item's fields
+    as JSON text (None when the item did not exist); undo puts ``before`` back.
+    """
+
+    __table_args__ = (UniqueConstraint("canvas_id", "seq"),)
 
     id: int | None = Field(default=None, primary_key=True)
-    canvas_id: str = Field(foreign_key="canvas.id", index=True, ondelete="CASCADE")
-    version: int  # the canvas version this snapshot captures
-    label: str = Field(max_length=120)  # what the change did, in the user's words
-    document: str = Field(sa_column=Column(Text, nullable=False))
+    canvas_id: str = Field(foreign_key="canvas.id", index=True, ondelete="CASCADE", max_length=32)
+    seq: int
+    item_kind: str = Field(max_length=20)  # one of CHANGE_ITEM_KINDS
+    item_id: str = Field(max_length=32, index=True)
+    action: str = Field(max_length=20)  # add, update, delete, move, undo, replace, trash, restore
+    label: str = Field(max_length=120)  # what the change did, in the user's words (undo shows it)
+    before: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    after: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    author_id: str | None = Field(default=None, max_length=64, index=True)
+    author_name: str | None = Field(default=None, max_length=NAME_MAX_CHARS)
     created_at: datetime = Field(default_factory=utcnow)
+    undone: bool = Field(default=False)
 
 
 # --- Customer Relationships -------------------------------------------------------------------
@@ -186,6 +209,7 @@ class Relationship(RelationshipBase, table=True):
 
     segment_id: str = Field(primary_key=True, foreign_key="segment.id", ondelete="CASCADE", max_length=32)
     canvas_id: str = Field(foreign_key="canvas.id", index=True, ondelete="CASCADE")
+    version: int = Field(default=1)  # as a note's: bumped by every save of the design
 
 
 class DismissedFinding(SQLModel, table=True):

@@ -16,7 +16,7 @@ from canvas import storage
 from canvas.domain.blocks import NOTE_COLOURS, Block
 from canvas.domain.document import FORMAT_NAME, FORMAT_VERSION, replace_contents
 from canvas.domain.errors import CanvasNotFound
-from canvas.domain.models import Canvas, utcnow
+from canvas.domain.models import Canvas
 
 DEMO_CANVAS_ID = "demo-kettle-crema"
 DEMO_DATA_DIR = storage.DATA_DIR / "demo"
@@ -166,7 +166,7 @@ def demo_document() -> dict[str, Any]:
 def create_demo(*, session: Session) -> Canvas:
     """Create the demo canvas, or reset it to its original contents if it exists (even in the trash).
 
-    The reset is a recorded change, so it can be undone like any other.
+    The reset is logged as one "replace" change; it cannot be undone.
     """
     document = demo_document()
     try:
@@ -183,10 +183,14 @@ def create_demo(*, session: Session) -> Canvas:
     if canvas.deleted_at is not None:
         canvas = storage.restore_canvas(session=session, canvas_id=DEMO_CANVAS_ID)
     document["canvas"]["name"] = canvas.name  # keep a name the user may have given it
-    with storage.changing(session, canvas_id=DEMO_CANVAS_ID, expected_version=canvas.version,
-                        label="Reset the demo canvas") as canvas:
+    try:
         replace_contents(session, canvas, document, keep_ids=True)
-        canvas.updated_at = utcnow()
+        storage.log_canvas_change(session, canvas_id=DEMO_CANVAS_ID, action="replace", label="Reset the demo canvas")
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    session.refresh(canvas)
     load_demo_data(session=session)
     return canvas
 

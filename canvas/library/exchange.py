@@ -197,6 +197,7 @@ def import_document(*, session: Session, document: dict[str, Any], name: str | N
         session.add(canvas)
         session.flush()
         replace_contents(session, canvas, document, keep_ids=False)
+        storage.log_canvas_change(session, canvas_id=canvas.id, action="replace", label="Import the canvas")
         session.commit()
     except BaseException:
         session.rollback()

@@ -3,7 +3,7 @@
 ``db`` makes the engine from the URL setting and migrates the schema (Alembic, ``migrations/``);
 ``canvases`` creates, lists, duplicates and trashes whole canvases; ``board`` holds segments,
 notes and the ``Board`` the board page draws; ``relationships`` the relationship designs and
-dismissed coach findings; ``history`` the version check every change goes through and undo;
+dismissed coach findings; ``history`` the change log every change writes one row of, item version checks and undo;
 ``datasets`` the customer data files and remembered segment links; ``records`` the lookups by
 id and ``forms`` the validation of form values. Callers import the package,
 ``from canvas import storage``, and call ``storage.add_note(session=..., ...)``.
@@ -55,7 +55,7 @@ from canvas.storage.db import (
     redact,
 )
 from canvas.storage.forms import parse
-from canvas.storage.history import changing, undo
+from canvas.storage.history import last_undoable, log_canvas_change, undo
 from canvas.storage.records import get_canvas
 from canvas.storage.relationships import dismiss_finding, restore_finding, save_relationship
 
@@ -68,7 +68,6 @@ __all__ = [
     "add_note",
     "add_segment",
     "alembic_config",
-    "changing",
     "count_canvases",
     "create_canvas",
     "data_dir",
@@ -80,12 +79,14 @@ __all__ = [
     "duplicate_canvas",
     "free_name",
     "get_canvas",
+    "last_undoable",
     "link_dataset_segments",
     "list_canvases",
     "list_datasets",
     "list_segments",
     "load_board",
     "load_dataset",
+    "log_canvas_change",
     "make_engine",
     "metadata",
     "migrate",

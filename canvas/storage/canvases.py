@@ -9,13 +9,14 @@ from __future__ import annotations
 from sqlalchemy import func
 from sqlmodel import Session, col, delete, select
 
+from canvas.domain.authors import Author
 from canvas.domain.document import canvas_document, replace_contents
-from canvas.domain.errors import InvalidInput, NameTaken
+from canvas.domain.errors import InvalidInput, ItemConflict, NameTaken
 from canvas.domain.models import (
     Canvas,
     CanvasCreate,
-    CanvasSnapshot,
     CanvasUpdate,
+    Change,
     Dataset,
     DismissedFinding,
     Note,
@@ -26,7 +27,7 @@ from canvas.domain.models import (
 )
 from canvas.storage.db import data_dir
 from canvas.storage.forms import parse
-from canvas.storage.history import changing
+from canvas.storage.history import last_editor, log_canvas_change
 from canvas.storage.records import get_canvas
 
 
@@ -73,16 +74,45 @@ def create_canvas(*, session: Session, data: CanvasCreate) -> Canvas:
     return canvas
 
 
-def update_canvas(*, session: Session, canvas_id: str, expected_version: int, data: CanvasUpdate) -> Canvas:
-    """Change the canvas's name, description or currency (only the fields set in ``data``)."""
+def update_canvas(*, session: Session, canvas_id: str, expected_version: int, data: CanvasUpdate,
+                  author: Author | None = None) -> Canvas:
+    """Change the canvas's name, description or currency (only the fields set in ``data``).
+
+    ``expected_version`` is the canvas version the user saw; only a later change of these same
+    fields by someone else is a conflict (``ItemConflict``): notes added meanwhile are not.
+    """
     changes = data.model_dump(exclude_unset=True)
+    canvas = get_canvas(session=session, canvas_id=canvas_id)
+    later = session.exec(
+        select(Change.id).where(Change.canvas_id == canvas_id, Change.item_kind == "canvas",
+                                col(Change.action).in_(("update", "replace")), col(Change.seq) > expected_version)
+    ).first()
+    if later is not None:
+        who = last_editor(session, canvas_id)
+        raise ItemConflict(
+            f"{who} changed this canvas's details meanwhile; it is now called “{canvas.name}”. Your changes are "
+            "still in the form: save again to replace theirs, or cancel.",
+            item_kind="canvas", item_id=canvas_id, current=_details(canvas), mine=changes, by=who,
+        )
     if changes.get("name"):
         _check_name_free(session, changes["name"], except_id=canvas_id)
     label = "Rename canvas" if set(changes) == {"name"} else "Edit canvas details"
-    with changing(session, canvas_id=canvas_id, expected_version=expected_version, label=label) as canvas:
+    before = _details(canvas)
+    try:
         canvas.sqlmodel_update(changes)
         session.add(canvas)
+        log_canvas_change(session, canvas_id=canvas_id, action="update", label=label, author=author,
+                          before=before, after=_details(canvas))
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    session.refresh(canvas)
     return canvas
+
+
+def _details(canvas: Canvas) -> dict[str, str]:
+    return {"name": canvas.name, "description": canvas.description, "currency": canvas.currency}
 
 
 def duplicate_canvas(*, session: Session, canvas_id: str, name: str | None = None) -> Canvas:
@@ -108,8 +138,8 @@ def trash_canvas(*, session: Session, canvas_id: str) -> Canvas:
     """Move a canvas to the trash; nothing is deleted and it can be restored."""
     canvas = get_canvas(session=session, canvas_id=canvas_id)
     canvas.deleted_at = utcnow()
-    canvas.version += 1
     session.add(canvas)
+    log_canvas_change(session, canvas_id=canvas_id, action="trash", label="Move to the trash")
     session.commit()
     session.refresh(canvas)
     return canvas
@@ -122,8 +152,8 @@ def restore_canvas(*, session: Session, canvas_id: str) -> Canvas:
         return canvas
     canvas.name = free_name(session, canvas.name)
     canvas.deleted_at = None
-    canvas.version += 1
     session.add(canvas)
+    log_canvas_change(session, canvas_id=canvas_id, action="restore", label="Restore from the trash")
     session.commit()
     session.refresh(canvas)
     return canvas
@@ -135,7 +165,7 @@ def purge_canvas(*, session: Session, canvas_id: str) -> None:
     if canvas.deleted_at is None:
         raise InvalidInput("Only a canvas in the trash can be deleted for good: move it to the trash first.")
     files = [d.path for d in session.exec(select(Dataset).where(Dataset.canvas_id == canvas_id)).all()]
-    for model in (Dataset, DismissedFinding, RememberedLink, Relationship, Note, Segment, CanvasSnapshot):
+    for model in (Dataset, DismissedFinding, RememberedLink, Relationship, Note, Segment, Change):
         session.exec(delete(model).where(col(model.canvas_id) == canvas_id))
     session.delete(canvas)
     session.commit()

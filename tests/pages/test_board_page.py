@@ -8,7 +8,7 @@ from streamlit.testing.v1 import AppTest
 
 from canvas import storage
 from canvas.domain.blocks import NOTE_COLOURS, Block
-from canvas.domain.models import CanvasCreate, NoteCreate
+from canvas.domain.models import CanvasCreate, NoteCreate, NoteUpdate
 from canvas.library.demo import DEMO_CANVAS_ID
 from tests.support import ROOT
 
@@ -83,17 +83,36 @@ def test_an_empty_note_gets_a_message_and_nothing_is_saved(app, engine):
         assert storage.get_canvas(session=session, canvas_id=DEMO_CANVAS_ID).version == 1
 
 
-def test_a_stale_board_refuses_the_save_and_keeps_the_text(app, engine):
+def test_a_note_added_while_someone_else_adds_one_is_saved_too(app, engine):
     with Session(engine) as other_person:
-        storage.add_note(session=other_person, canvas_id=DEMO_CANVAS_ID, expected_version=1,
-                       data=storage.parse(NoteCreate, block=Block.CHANNELS, text="Someone else's"))
+        storage.add_note(session=other_person, canvas_id=DEMO_CANVAS_ID,
+                         data=storage.parse(NoteCreate, block=Block.CHANNELS, text="Someone else's"))
     app = add_form_submit(app, Block.CHANNELS, "My idea")
-    assert not app.exception
-    assert "changed elsewhere" in app.error[0].value
-    assert app.text_area(key="board_add_channels_text").value == "My idea"  # not lost
+    assert not app.exception and not app.error
     with Session(engine) as session:
         texts = [n.text for n in storage.load_board(session=session, canvas_id=DEMO_CANVAS_ID).notes[Block.CHANNELS]]
-    assert "My idea" not in texts and "Someone else's" in texts
+    assert "My idea" in texts and "Someone else's" in texts
+
+
+def test_a_stale_note_edit_is_refused_and_keeps_the_text(app, engine):
+    app.selectbox(key="board_pick_channels").set_value("demo-note-17")
+    app = app.run()
+    with Session(engine) as other_person:
+        storage.update_note(session=other_person, canvas_id=DEMO_CANVAS_ID, note_id="demo-note-17", expected_version=1,
+                            data=storage.parse(NoteUpdate, text="Their wording"))
+    [save] = [b for b in app.button if b.label == "Save" and "board_note_demo-note-17" in str(b.form_id)]
+    app.text_area(key="board_note_demo-note-17_text").input("My wording")
+    app = save.click().run()
+    assert not app.exception
+    assert "changed this note meanwhile; it now reads “Their wording”" in app.error[0].value
+    assert app.text_area(key="board_note_demo-note-17_text").value == "My wording"  # not lost
+    with Session(engine) as session:
+        texts = [n.text for n in storage.load_board(session=session, canvas_id=DEMO_CANVAS_ID).notes[Block.CHANNELS]]
+    assert "Their wording" in texts and "My wording" not in texts
+    # Saving again (now from the note's current version) replaces their text.
+    [save] = [b for b in app.button if b.label == "Save" and "board_note_demo-note-17" in str(b.form_id)]
+    app = save.click().run()
+    assert "My wording" in markdown_text(app) and not app.error
 
 
 def test_undo_button_reverts_the_last_change(app, engine):
@@ -169,8 +188,8 @@ def test_unknown_canvas_id_in_the_url(database_url):
 def test_two_canvases_switch_by_url(database_url, engine):
     with Session(engine) as session:
         other = storage.create_canvas(session=session, data=storage.parse(CanvasCreate, name="Side project"))
-        storage.add_note(session=session, canvas_id=other.id, expected_version=1,
-                       data=storage.parse(NoteCreate, block=Block.KEY_ACTIVITIES, text="Only on the side project"))
+        storage.add_note(session=session, canvas_id=other.id,
+                         data=storage.parse(NoteCreate, block=Block.KEY_ACTIVITIES, text="Only on the side project"))
     app = board({"canvas": other.id})
     assert "Side project" in markdown_text(app) and "Only on the side project" in markdown_text(app)
     app = board({"canvas": DEMO_CANVAS_ID})

@@ -18,20 +18,20 @@ def test_add_edit_reorder_delete_notes(session):
     add_note(session, canvas, "Two")
     third = add_note(session, canvas, "Three")
     assert texts(session, canvas) == ["One", "Two", "Three"]
-    storage.move_note(session=session, canvas_id=canvas.id, expected_version=canvas.version, note_id=third.id,
+    storage.move_note(session=session, canvas_id=canvas.id, note_id=third.id,
                       offset=-1)
     session.refresh(canvas)
     assert texts(session, canvas) == ["One", "Three", "Two"]
-    storage.move_note(session=session, canvas_id=canvas.id, expected_version=canvas.version, note_id=first.id,
+    storage.move_note(session=session, canvas_id=canvas.id, note_id=first.id,
                       offset=-1)
     session.refresh(canvas)
     assert texts(session, canvas) == ["One", "Three", "Two"]  # already first: stays
-    storage.update_note(session=session, canvas_id=canvas.id, expected_version=canvas.version, note_id=first.id,
+    storage.update_note(session=session, canvas_id=canvas.id, expected_version=1, note_id=first.id,
                       data=storage.parse(NoteUpdate, text="Uno", colour="#bfe3ff"))
     session.refresh(canvas)
     board = storage.load_board(session=session, canvas_id=canvas.id)
     assert (board.notes[Block.CHANNELS][0].text, board.notes[Block.CHANNELS][0].colour) == ("Uno", "#BFE3FF")
-    storage.delete_note(session=session, canvas_id=canvas.id, expected_version=canvas.version, note_id=first.id)
+    storage.delete_note(session=session, canvas_id=canvas.id, expected_version=2, note_id=first.id)
     session.refresh(canvas)
     assert texts(session, canvas) == ["Three", "Two"]
     assert canvas.version == 7
@@ -60,8 +60,8 @@ def test_segments_block_takes_segments_not_notes(session):
 
 def test_tagging_a_note_with_another_canvas_segment_is_refused(session):
     mine, theirs = new_canvas(session, "Mine"), new_canvas(session, "Theirs")
-    foreign = storage.add_segment(session=session, canvas_id=theirs.id, expected_version=1,
-                                data=storage.parse(SegmentCreate, name="Theirs"))
+    foreign = storage.add_segment(session=session, canvas_id=theirs.id,
+        data=storage.parse(SegmentCreate, name="Theirs"))
     with pytest.raises(InvalidInput, match="segment no longer exists"):
         add_note(session, mine, "Sneaky", segment_id=foreign.id)
 
@@ -70,24 +70,24 @@ def test_tagging_a_note_with_another_canvas_segment_is_refused(session):
 
 def test_segments_crud_and_untagging_on_delete(session):
     canvas = new_canvas(session)
-    offices = storage.add_segment(session=session, canvas_id=canvas.id, expected_version=1,
-                                data=storage.parse(SegmentCreate, name="Offices", colour="#e4572e", estimated_size=240))
+    offices = storage.add_segment(session=session, canvas_id=canvas.id,
+        data=storage.parse(SegmentCreate, name="Offices", colour="#e4572e", estimated_size=240))
     session.refresh(canvas)
     with pytest.raises(NameTaken):
-        storage.add_segment(session=session, canvas_id=canvas.id, expected_version=canvas.version,
-                          data=storage.parse(SegmentCreate, name="offices"))
+        storage.add_segment(session=session, canvas_id=canvas.id,
+        data=storage.parse(SegmentCreate, name="offices"))
     note = add_note(session, canvas, "Account manager", segment_id=offices.id)
-    storage.update_segment(session=session, canvas_id=canvas.id, expected_version=canvas.version,
+    storage.update_segment(session=session, canvas_id=canvas.id, expected_version=1,
                          segment_id=offices.id, data=storage.parse(SegmentUpdate, estimated_size=300))
     session.refresh(canvas)
     assert storage.list_segments(session=session, canvas_id=canvas.id)[0].estimated_size == 300
-    storage.delete_segment(session=session, canvas_id=canvas.id, expected_version=canvas.version, segment_id=offices.id)
+    storage.delete_segment(session=session, canvas_id=canvas.id, expected_version=2, segment_id=offices.id)
     session.refresh(canvas)
     board = storage.load_board(session=session, canvas_id=canvas.id)
     assert board.segments == []
     assert board.notes[Block.CHANNELS][0].id == note.id and board.notes[Block.CHANNELS][0].segment_id is None
     # Undo brings back the segment and the tag.
-    storage.undo(session=session, canvas_id=canvas.id, expected_version=canvas.version)
+    storage.undo(session=session, canvas_id=canvas.id)
     board = storage.load_board(session=session, canvas_id=canvas.id)
     assert board.notes[Block.CHANNELS][0].segment_id == offices.id
 

@@ -49,8 +49,8 @@ def test_rename_checks_name_and_version(session):
 
 def test_duplicate_copies_contents_with_fresh_ids(session):
     canvas = new_canvas(session)
-    segment = storage.add_segment(session=session, canvas_id=canvas.id, expected_version=1,
-                                data=storage.parse(SegmentCreate, name="Offices"))
+    segment = storage.add_segment(session=session, canvas_id=canvas.id,
+        data=storage.parse(SegmentCreate, name="Offices"))
     session.refresh(canvas)
     note = add_note(session, canvas, "Key accounts", segment_id=segment.id)
     copy = storage.duplicate_canvas(session=session, canvas_id=canvas.id)

@@ -44,11 +44,11 @@ def test_confirmed_links_are_remembered_for_the_next_upload(session):
     import pandas as pd
 
     canvas = new_canvas(session)
-    home = storage.add_segment(session=session, canvas_id=canvas.id, expected_version=canvas.version,
-                             data=storage.parse(SegmentCreate, name="Home brewers"))
+    home = storage.add_segment(session=session, canvas_id=canvas.id,
+        data=storage.parse(SegmentCreate, name="Home brewers"))
     session.refresh(canvas)
-    office = storage.add_segment(session=session, canvas_id=canvas.id, expected_version=canvas.version,
-                               data=storage.parse(SegmentCreate, name="Office teams"))
+    office = storage.add_segment(session=session, canvas_id=canvas.id,
+        data=storage.parse(SegmentCreate, name="Office teams"))
     session.refresh(canvas)
     frame = pd.DataFrame({"customer_id": ["a"], "segment": ["HB"]})
     links = {"HB": home.id, "Corp": office.id, "Other": ""}
@@ -62,7 +62,7 @@ def test_confirmed_links_are_remembered_for_the_next_upload(session):
                                 segment_links={"HB": office.id, " corp ": ""})
     assert storage.remembered_links(session=session, canvas_id=canvas.id) == {"hb": office.id}
     # A deleted segment's remembered link is left out.
-    storage.delete_segment(session=session, canvas_id=canvas.id, expected_version=canvas.version, segment_id=office.id)
+    storage.delete_segment(session=session, canvas_id=canvas.id, expected_version=office.version, segment_id=office.id)
     assert storage.remembered_links(session=session, canvas_id=canvas.id) == {}
 
 
@@ -70,8 +70,8 @@ def test_links_saved_without_confirmation_are_not_remembered(session):
     import pandas as pd
 
     canvas = new_canvas(session)
-    segment = storage.add_segment(session=session, canvas_id=canvas.id, expected_version=canvas.version,
-                                data=storage.parse(SegmentCreate, name="Home brewers"))
+    segment = storage.add_segment(session=session, canvas_id=canvas.id,
+        data=storage.parse(SegmentCreate, name="Home brewers"))
     storage.save_dataset(session=session, canvas_id=canvas.id, kind="transactions",
                        frame=pd.DataFrame({"x": [1]}), filename="f.csv", mapping={}, report={},
                        segment_links={"Home brewers": segment.id})
