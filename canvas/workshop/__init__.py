@@ -3,9 +3,11 @@
 ``codes`` (join codes, tokens, the join link), ``qr`` (the link as an SVG QR code), ``agenda``
 (the nine blocks in order, the open block's timer, the facilitator's steps), ``participants``
 (display names), ``brainstorm`` (private mode, merging, promoted notes' authors), ``voting``
-(dot voting), ``errors`` (what a participant or facilitator can get wrong). Every rule module is
-pure and takes the time as an argument. Import the module you need, e.g.
+(dot voting), ``errors`` (what a participant or facilitator can get wrong); every rule module is
+pure and takes the time as an argument. ``store`` keeps workshops in the database (tables in
+``canvas.domain.workshop_models``): start, join, the facilitator's steps, notes, votes, merge,
+promote, end, and the ``WorkshopView`` a page draws. Import the module you need, e.g.
 ``from canvas.workshop import codes``.
 """
 
-__all__ = ["agenda", "brainstorm", "codes", "errors", "participants", "qr", "voting"]
+__all__ = ["agenda", "brainstorm", "codes", "errors", "participants", "qr", "store", "voting"]

@@ -3,7 +3,7 @@
 from alembic import context
 from sqlalchemy import create_engine
 
-from canvas.domain import models  # noqa: F401  (registers the tables on the metadata)
+from canvas.domain import models, workshop_models  # noqa: F401  (registers the tables on the metadata)
 from canvas.storage import database_url, metadata
 
 config = context.config
