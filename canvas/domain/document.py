@@ -1,8 +1,9 @@
 """A canvas as one plain document (a dict that is valid JSON).
 
-The same shape serves undo snapshots, duplication and the export format, so the three can never
-drift apart. ``FORMAT_VERSION`` is bumped whenever the shape changes; readers of older versions
-upgrade them in ``upgrade_document``.
+The same shape serves duplication, the demo's reset and the export format, so they can never
+drift apart (undo works from the change log, ``storage.history``, not from documents).
+``FORMAT_VERSION`` is bumped whenever the shape changes; readers of older versions upgrade them in
+``upgrade_document``.
 """
 
 from __future__ import annotations

@@ -70,9 +70,10 @@ def changing(session: Session, *, canvas_id: str, author: Author | None, item_ki
              action: str, label: str) -> Iterator[Change]:
     """One change to a canvas, all or nothing, logged as one ``Change``.
 
-    The caller writes the item's rows and sets ``before``/``after`` (and ``item_id`` if it was not
-    known yet) on the yielded change; on leaving, the canvas's version is bumped, the change is
-    logged with it and everything commits. Any exception rolls everything back.
+    The canvas's version is bumped first (the change's ``seq``); the caller then writes the
+    item's rows and sets ``before``/``after`` (and ``item_id`` if it was not known yet) on the
+    yielded change; on leaving, the change is logged and everything commits. Any exception rolls
+    everything back, the version included.
     """
     canvas = get_canvas(session=session, canvas_id=canvas_id)
     change = Change(
@@ -81,8 +82,10 @@ def changing(session: Session, *, canvas_id: str, author: Author | None, item_ki
         author_name=author.name if author else None,
     )
     try:
-        yield change
+        # The number first: its UPDATE locks the canvas's row (PostgreSQL) or the database (SQLite)
+        # until the commit, so what the caller reads next (a block's last position) is current.
         change.seq = _next_seq(session, canvas_id)
+        yield change
         session.add(change)
         session.commit()
     except BaseException:

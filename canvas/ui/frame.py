@@ -162,7 +162,9 @@ def forget_canvas(canvas_id: str) -> None:
 
 
 def remember_version(canvas: Canvas) -> None:
-    """Record the version the user is looking at; actions are checked against it."""
+    """Record the canvas version the user is looking at; a change of the canvas's own details
+    (the library's rename) is checked against it. Notes, segments and designs carry their own
+    versions, which the page passes with each edit."""
     st.session_state[SEEN_VERSIONS][canvas.id] = canvas.version
 
 

@@ -205,3 +205,44 @@ def test_a_change_writes_the_same_rows_on_a_small_and_a_large_canvas(engine, kin
             assert session.exec(select(func.count()).select_from(Change)
                                 .where(Change.canvas_id == canvas.id)).one() == 1
     assert written[0] == written[1] <= 4
+
+
+def test_notes_added_in_two_threads_at_the_same_moment_both_land(engine):
+    """Real concurrency: two units of work start together; each change gets its own number."""
+    import threading
+
+    with Session(engine) as setup:
+        canvas = new_canvas(setup)
+    start, errors = threading.Barrier(2), []
+
+    def add(author: Author) -> None:
+        try:
+            with Session(engine) as session:
+                start.wait()
+                _add(session, canvas.id, f"{author.name}'s note", author)
+        except Exception as error:  # reported below: a thread's exception would be lost
+            errors.append(error)
+
+    threads = [threading.Thread(target=add, args=(who,)) for who in (ANA, BEN)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    with Session(engine) as check:
+        assert sorted(texts(check, canvas)) == ["Ana's note", "Ben's note"]
+        assert [c.seq for c in _log(check, canvas.id)] == [2, 3]
+
+
+def test_renaming_commutes_with_note_changes_but_not_with_another_rename(session):
+    from canvas.domain.models import CanvasUpdate
+
+    canvas = new_canvas(session)
+    seen = canvas.version
+    _add(session, canvas.id, "Ben's note", BEN)
+    storage.update_canvas(session=session, canvas_id=canvas.id, expected_version=seen, author=ANA,
+                          data=storage.parse(CanvasUpdate, name="Ana's name"))
+    with pytest.raises(ItemConflict, match="Ana changed this canvas's details meanwhile; it is now called “Ana's"):
+        storage.update_canvas(session=session, canvas_id=canvas.id, expected_version=seen, author=BEN,
+                              data=storage.parse(CanvasUpdate, name="Ben's name"))
+    assert storage.get_canvas(session=session, canvas_id=canvas.id).name == "Ana's name"
