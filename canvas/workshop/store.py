@@ -173,7 +173,9 @@ def _aware(moment: datetime | None) -> datetime | None:
 
 def _workshop(session: Session, workshop_id: str, *, lock: bool = False) -> Workshop:
     query = select(Workshop).where(Workshop.id == workshop_id)
-    workshop = session.exec(query.with_for_update() if lock else query).first() if workshop_id else None
+    # FOR NO KEY UPDATE: facilitator steps take turns, while participants' notes and votes, whose
+    # foreign keys only share-lock the row, are not held up.
+    workshop = session.exec(query.with_for_update(key_share=True) if lock else query).first() if workshop_id else None
     if workshop is None:
         raise WorkshopNotFound(
             "This workshop no longer exists (its canvas may have been deleted). Ask the facilitator "
@@ -211,7 +213,7 @@ def _as_participant(session: Session, workshop: Workshop, token: str | None,
         WorkshopParticipant.workshop_id == workshop.id,
         WorkshopParticipant.token_hash == codes.token_hash(token or ""),
     )
-    participant = session.exec(query.with_for_update() if lock else query).first() if token else None
+    participant = session.exec(query.with_for_update(key_share=True) if lock else query).first() if token else None
     if participant is None or not codes.token_matches(token, participant.token_hash):
         session.rollback()
         raise NotAllowed(
