@@ -28,6 +28,7 @@ from canvas.workshop.errors import (
     UnknownJoinCode,
     VoteRefused,
     WorkshopEnded,
+    WorkshopNoteGone,
 )
 from canvas.workshop.voting import VoteState
 from tests.support import new_canvas
@@ -344,3 +345,19 @@ def test_participants_adding_notes_at_the_same_moment_all_keep_theirs(engine, se
         written = [note for notes in pool.map(write, room.tokens) for note in notes]
     assert len(set(written)) == 40
     assert sorted(n.text for n in room.view().notes) == sorted(f"P{i} idea {n}" for i in range(8) for n in range(5))
+
+
+def test_notes_of_another_workshop_cannot_be_reached_from_this_one(session):
+    mine, theirs = Room(session, "Ana", private=False), Room(session, "Ben", private=False, canvas="Other")
+    for room in (mine, theirs):
+        room.open_on(Block.CHANNELS)
+        room.facilitate(ws.start_vote)
+    here, there = mine.note("Ana", "Web shop"), theirs.note("Ben", "Retail")
+    with pytest.raises(WorkshopNoteGone):
+        mine.vote("Ana", there)
+    with pytest.raises(WorkshopNoteGone):
+        mine.facilitate(ws.merge_notes, into_note_id=here, note_ids=[there])
+    with pytest.raises(WorkshopNoteGone):
+        mine.facilitate(ws.promote_note, note_id=there)
+    assert [(n.text, n.merged_texts, n.promoted) for n in theirs.view().notes] == [("Retail", (), False)]
+    assert theirs.view().votes_cast == 0
