@@ -245,7 +245,8 @@ def _revert(session: Session, change: Change, log: Change) -> None:
     if change.action in ("add", "update"):
         if current is None:
             raise refuse("deleted it")
-        if versioned and after is not None and getattr(current, "version", 0) != after.get("version"):
+        if versioned and after is not None and getattr(current, "version", 0) != after.get("version") \
+                and _content(fields(current)) != _content(after):  # changed since, and not back as it was
             raise refuse("changed it")
     elif current is not None:  # a delete: the item must still be gone
         raise refuse("brought it back")
@@ -279,6 +280,11 @@ def _revert(session: Session, change: Change, log: Change) -> None:
     if model is Segment:
         _restore_segment_rows(session, change.canvas_id, change.item_id, extras)
     log.after = dump(fields(restored_item))
+
+
+def _content(values: dict[str, Any]) -> dict[str, Any]:
+    """An item's fields without its version and place: what a person changed."""
+    return {k: v for k, v in values.items() if k not in ("version", "position")}
 
 
 def remove_segment_rows(session: Session, canvas_id: str, segment_id: str) -> dict[str, Any]:

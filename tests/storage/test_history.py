@@ -246,3 +246,25 @@ def test_renaming_commutes_with_note_changes_but_not_with_another_rename(session
         storage.update_canvas(session=session, canvas_id=canvas.id, expected_version=seen, author=BEN,
                               data=storage.parse(CanvasUpdate, name="Ben's name"))
     assert storage.get_canvas(session=session, canvas_id=canvas.id).name == "Ana's name"
+
+
+def test_two_first_saves_of_a_design_conflict_and_undo_restores_the_earlier_one(session):
+    from canvas.domain.models import Relationship
+    from canvas.domain.relationships import RelationshipDesign
+
+    canvas = new_canvas(session)
+    segment = storage.add_segment(session=session, canvas_id=canvas.id,
+                                  data=storage.parse(SegmentCreate, name="Office teams"))
+    storage.save_relationship(session=session, canvas_id=canvas.id, segment_id=segment.id, expected_version=0,
+                              design=RelationshipDesign(competitors="Ana's view"), author=ANA)
+    with pytest.raises(ItemConflict, match="Ana changed the relationship design for “Office teams”") as refused:
+        storage.save_relationship(session=session, canvas_id=canvas.id, segment_id=segment.id, expected_version=0,
+                                  design=RelationshipDesign(competitors="Ben's view"), author=BEN)
+    assert refused.value.mine is not None and refused.value.mine["competitors"] == "Ben's view"
+    storage.save_relationship(session=session, canvas_id=canvas.id, segment_id=segment.id, expected_version=1,
+                              design=RelationshipDesign(competitors="Ben's view"), author=BEN)
+    assert storage.undo(session=session, canvas_id=canvas.id, author=BEN) == "Edit relationship with “Office teams”"
+    session.expire_all()
+    assert session.get_one(Relationship, segment.id).competitors == "Ana's view"
+    storage.undo(session=session, canvas_id=canvas.id, author=ANA)
+    assert session.get(Relationship, segment.id) is None
