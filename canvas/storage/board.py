@@ -158,7 +158,7 @@ def delete_segment(*, session: Session, canvas_id: str, segment_id: str, expecte
     segment = _segment_or_gone(session, canvas_id, segment_id)
 
     def conflict() -> Exception:
-        return segment_conflict(session, segment_id, {})
+        return segment_conflict(session, segment_id, {}, deleting=True)
 
     if segment.version != expected_version:
         raise conflict()
@@ -282,7 +282,7 @@ def delete_note(*, session: Session, canvas_id: str, note_id: str, expected_vers
     note = _note_or_gone(session, canvas_id, note_id)
 
     def conflict() -> Exception:
-        return note_conflict(session, note_id, {})
+        return note_conflict(session, note_id, {}, deleting=True)
 
     if note.version != expected_version:
         raise conflict()

@@ -131,15 +131,21 @@ def claim_item(session: Session, model: type[SQLModel], key: Any, item_id: str, 
         raise conflict()
 
 
-def note_conflict(session: Session, note_id: str, mine: dict[str, Any]) -> ItemConflict:
-    """Someone changed (or deleted) the note since the user opened it."""
+def note_conflict(session: Session, note_id: str, mine: dict[str, Any], *, deleting: bool = False) -> ItemConflict:
+    """Someone changed (or deleted) the note since the user opened it; ``mine`` is what the user
+    tried to save (nothing when ``deleting``)."""
     note = session.get(Note, note_id)
     if note is not None:
         session.refresh(note)
     who = last_editor(session, note_id)
-    if note is None:
+    if note is None and deleting:
+        message = f"{who} deleted this note meanwhile; there is nothing more to delete."
+    elif note is None:
         message = (f"{who} deleted this note meanwhile. Your text is kept below: add it again as a new "
                    f"note if you still want it: “{mine.get('text', '')}”.")
+    elif deleting:
+        message = (f"{who} changed this note meanwhile; it now reads “{note.text}”. It was not deleted: "
+                   "delete it again if it should still go.")
     else:
         message = (f"{who} changed this note meanwhile; it now reads “{note.text}”. Your text is still in "
                    "the box: save again to replace theirs, or cancel.")
@@ -147,13 +153,17 @@ def note_conflict(session: Session, note_id: str, mine: dict[str, Any]) -> ItemC
                         mine=mine, by=who)
 
 
-def segment_conflict(session: Session, segment_id: str, mine: dict[str, Any]) -> ItemConflict:
+def segment_conflict(session: Session, segment_id: str, mine: dict[str, Any], *,
+                     deleting: bool = False) -> ItemConflict:
     segment = session.get(Segment, segment_id)
     if segment is not None:
         session.refresh(segment)
     who = last_editor(session, segment_id)
     if segment is None:
         message = f"{who} deleted this segment meanwhile, so your change was not saved."
+    elif deleting:
+        message = (f"{who} changed the segment “{segment.name}” meanwhile. It was not deleted: delete it again "
+                   "if it should still go.")
     else:
         message = (f"{who} changed the segment “{segment.name}” meanwhile. Your changes are still in the form: "
                    "save again to replace theirs, or cancel.")

@@ -268,3 +268,12 @@ def test_two_first_saves_of_a_design_conflict_and_undo_restores_the_earlier_one(
     assert session.get_one(Relationship, segment.id).competitors == "Ana's view"
     storage.undo(session=session, canvas_id=canvas.id, author=ANA)
     assert session.get(Relationship, segment.id) is None
+
+
+def test_deleting_a_note_someone_changed_meanwhile_is_refused(session):
+    canvas = new_canvas(session)
+    note = add_note(session, canvas, "Web shop")
+    _edit(session, note, "Web shop and app", ANA, version=1)
+    with pytest.raises(ItemConflict, match="it now reads “Web shop and app”. It was not deleted"):
+        storage.delete_note(session=session, canvas_id=canvas.id, note_id=note.id, expected_version=1, author=BEN)
+    assert texts(session, canvas) == ["Web shop and app"]
