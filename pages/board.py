@@ -13,7 +13,7 @@ from canvas.domain.models import (
     SegmentCreate,
     SegmentUpdate,
 )
-from canvas.ui import frame, markup
+from canvas.ui import frame, identity, live, markup
 from canvas.ui.identity import current_author
 from canvas.ui.markup import escape_text
 
@@ -257,6 +257,7 @@ frame.show_flash()
 
 markup.show(heading, markup.title_html(board.canvas.name, board.canvas.description))
 with status.container(horizontal=True, horizontal_alignment="right", vertical_alignment="center", gap="small"):
+    identity.ask_name()  # optional: "You: Ana", or "Your name" until one is given
     saved_at = board.canvas.updated_at.strftime("%d %b %Y, %H:%M UTC")
     st.caption(f":green[:material/cloud_done: Saved] · v{board.canvas.version}", width="content", wrap=False,
                help=f"Every change is saved as you make it. Last saved {saved_at}.")
@@ -275,3 +276,4 @@ with st.container(key="board_bottom"):
     for column, block in zip(st.columns(len(BOARD_BOTTOM), gap="small"), BOARD_BOTTOM):
         with column:
             draw_block(board, block)
+live.watch(board.canvas)  # others' changes redraw the board (ui/live.py)

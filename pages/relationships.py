@@ -11,7 +11,7 @@ from canvas.domain.document import canvas_document
 from canvas.domain.errors import InvalidInput, describe_validation_error
 from canvas.domain.formatting import money
 from canvas.domain.relationships import TEXT_MAX_CHARS, RelationshipDesign, comparison_columns, total_monthly_cost
-from canvas.ui import frame, markup
+from canvas.ui import frame, live, markup
 from canvas.ui.charts import relationships as relationship_charts
 from canvas.ui.identity import current_author
 from canvas.ui.markup import escape_text
@@ -169,6 +169,7 @@ with frame.session() as db:
     document = canvas_document(db, board.canvas)
 frame.remember_version(board.canvas)
 frame.show_flash()
+live.watch(board.canvas)  # others' changes redraw the page (ui/live.py)
 
 if not board.segments:
     st.info("This canvas has no customer segments yet. Add them in the Customer Segments block of the board; "

@@ -16,9 +16,13 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from dataclasses import dataclass
 
 from sqlalchemy import Engine, text
 from sqlalchemy.exc import SQLAlchemyError
+from sqlmodel import Session, col, select
+
+from canvas.domain.models import Change
 
 POLL_SECONDS = 0.5
 
@@ -105,3 +109,24 @@ def stop_all() -> None:
         for found in _watchers.values():
             found.stop()
         _watchers.clear()
+
+
+@dataclass(frozen=True)
+class ChangeNote:
+    """One change as others are told of it: who (None when made without a name) and what."""
+
+    seq: int
+    author_id: str | None
+    author_name: str | None
+    label: str
+
+
+def changes_since(*, session: Session, canvas_id: str, after_seq: int, limit: int = 20) -> list[ChangeNote]:
+    """The canvas's changes with a sequence number above ``after_seq``, oldest first (at most
+    ``limit``, the newest ones when there are more)."""
+    rows = session.exec(
+        select(Change).where(Change.canvas_id == canvas_id, col(Change.seq) > after_seq)
+        .order_by(col(Change.seq).desc()).limit(limit)
+    ).all()
+    return [ChangeNote(seq=c.seq, author_id=c.author_id, author_name=c.author_name, label=c.label)
+            for c in reversed(rows)]

@@ -9,6 +9,9 @@ canvas again.
 A rerun does not lose what the person is typing: widgets with a key keep their values, and text
 typed but not yet sent (a text area that still has the focus) stays in the browser; an open
 popover with a key stays open (checked in tests/browser/test_live_browser.py).
+
+After such a redraw, a toast per change says who did what ("Ana: Add note “…”"), read from the
+change log; changes this browser's author made elsewhere (another tab) are not announced.
 """
 
 from __future__ import annotations
@@ -18,13 +21,20 @@ import streamlit as st
 from canvas.domain.models import Canvas
 from canvas.storage import live
 from canvas.ui import frame
+from canvas.ui.identity import current_author
+from canvas.ui.markup import escape_text
 
 CHECK_SECONDS = 1.0
+TOASTS_MAX = 3  # more changes at once are counted in one more toast
 DRAWN = "live_drawn"  # canvas id -> the version this session last drew
+REDRAWN_FROM = "live_redrawn_from"  # canvas id -> the version drawn before a redraw for others' changes
 
 
 def watch(canvas: Canvas) -> None:
     """Call once per page run, after drawing ``canvas``: redraw the page when others change it."""
+    before = st.session_state.pop(REDRAWN_FROM, {}).get(canvas.id)  # this run's only: never stale
+    if before is not None and canvas.version > before:
+        _announce(canvas.id, before)
     st.session_state.setdefault(DRAWN, {})[canvas.id] = canvas.version
     _check(canvas.id)
 
@@ -38,4 +48,18 @@ def newest(canvas_id: str) -> int:
 def _check(canvas_id: str) -> None:
     drawn = st.session_state.get(DRAWN, {}).get(canvas_id)
     if drawn is not None and newest(canvas_id) > drawn:
+        st.session_state.setdefault(REDRAWN_FROM, {})[canvas_id] = drawn
         st.rerun(scope="app")
+
+
+def _announce(canvas_id: str, since: int) -> None:
+    """A toast for each change after version ``since`` not made by this browser's author."""
+    me = current_author()
+    with frame.session() as db:
+        changes = live.changes_since(session=db, canvas_id=canvas_id, after_seq=since)
+    others = [c for c in changes if me is None or c.author_id != me.id]
+    for change in others[:TOASTS_MAX]:
+        who = escape_text(change.author_name) if change.author_name else "Someone"
+        st.toast(f"{who}: {escape_text(change.label)}", icon=":material/group:")
+    if len(others) > TOASTS_MAX:
+        st.toast(f"and {len(others) - TOASTS_MAX} more changes", icon=":material/group:")

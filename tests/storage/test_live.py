@@ -11,6 +11,9 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 
 from canvas import storage
+from canvas.domain.authors import Author
+from canvas.domain.blocks import Block
+from canvas.domain.models import NoteCreate
 from canvas.storage import live
 from tests.support import add_note, new_canvas
 
@@ -85,3 +88,16 @@ def test_keeps_the_last_versions_while_the_database_is_away(engine: Engine, watc
     assert watcher.polls > polls
     assert watcher.sequence(canvas.id) == 1
     assert watcher.alive
+
+
+def test_changes_since_names_who_did_what(session):
+    canvas = new_canvas(session)
+    add_note(session, canvas, "Local milk co-op")
+    storage.add_note(session=session, canvas_id=canvas.id,
+                     data=storage.parse(NoteCreate, block=Block.CHANNELS, text="Pop-up stall"),
+                     author=Author(id="ana-id", name="Ana"))
+    notes = live.changes_since(session=session, canvas_id=canvas.id, after_seq=1)
+    assert [(n.seq, n.author_name) for n in notes] == [(2, None), (3, "Ana")]
+    assert "Pop-up stall" in notes[-1].label and notes[-1].author_id == "ana-id"
+    assert live.changes_since(session=session, canvas_id=canvas.id, after_seq=3) == []
+    assert [n.seq for n in live.changes_since(session=session, canvas_id=canvas.id, after_seq=0, limit=1)] == [3]
