@@ -26,12 +26,19 @@ COLUMN_FLAGS = {"customer": "customer_id", "date": "date", "amount": "amount", "
 
 def _read_transactions(args: argparse.Namespace) -> IngestResult:
     """Read PATH through the ingestion module; skipped rows and exact repeats go to stderr (bad
-    rows fail with --strict). Returns the ingestion result."""
+    rows fail with --strict; a file without one usable row fails with why). Returns the ingestion
+    result."""
     from canvas.customer_data import ingest
 
     mapping = {field: getattr(args, flag) for flag, field in COLUMN_FLAGS.items() if getattr(args, flag)}
     result = ingest.load(args.path, kind="transactions", mapping=mapping or None, strict=args.strict,
                          drop_duplicates=args.drop_duplicates)
+    if result.report.rows_kept == 0:  # no figure to compute: one message instead of a report of nothing
+        read = result.report.rows_read
+        why = "; ".join(p.sentence() for p in result.report.problems)
+        raise ingest.IngestError(f"No row of {args.path} can be used ({read:,} row{'s' if read != 1 else ''} "
+                                 f"read, all skipped: {why}). Fix those rows, or name the columns with "
+                                 "--customer, --date and --amount.")
     for problem in result.report.problems:
         print(f"warning: {problem.sentence()}", file=sys.stderr)
     for notice in result.report.notices:  # kept rows: worth knowing, nothing wrong

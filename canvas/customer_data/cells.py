@@ -72,20 +72,42 @@ _DATE_FORMATS = ("%d.%m.%Y", "%d/%m/%Y", "%m/%d/%Y", "%d-%m-%Y", "%m-%d-%Y", "%Y
 _TIME_SUFFIXES = ("", " %H:%M", " %H:%M:%S")
 
 
+# Dates are held as nanoseconds since 1970 (pandas' datetime64[ns]): only these days fit.
+FIRST_DATE, LAST_DATE = pd.Timestamp("1677-09-22"), pd.Timestamp("2262-04-11")
+
+
 def parse_dates(values: pd.Series, *, european: bool) -> tuple[pd.Series, str]:
     """Dates in ISO, day-first, month-first, with or without time and zone, or Excel serials.
 
     Ambiguous day/month order is decided from the data (a first part above 12 means day-first,
     a second part above 12 month-first), else by the file's style. Returns naive timestamps
-    (zoned ones converted to UTC; NaT where unreadable) and a description of the format used.
+    (zoned ones converted to UTC; NaT where unreadable or outside ``FIRST_DATE``-``LAST_DATE``)
+    and a description of the format used.
     """
+    parsed, how, _ = parse_dates_in_range(values, european=european)
+    return parsed, how
+
+
+def parse_dates_in_range(values: pd.Series, *, european: bool) -> tuple[pd.Series, str, np.ndarray]:
+    """``parse_dates``, and which cells held a date outside ``FIRST_DATE``-``LAST_DATE`` (9999-12-31,
+    0001-01-01: NaT in the dates, named in the report as such rather than as unreadable)."""
+    wide, how = _parse_dates_wide(values, european=european)
+    if getattr(wide.dt, "tz", None) is not None:
+        wide = wide.dt.tz_convert(None)
+    if wide.dtype == "datetime64[ns]":
+        return wide, how, np.zeros(len(wide), dtype=bool)
+    outside = (wide.notna() & ((wide < FIRST_DATE) | (wide > LAST_DATE))).to_numpy()
+    return wide.where(~outside).astype("datetime64[ns]"), how, outside
+
+
+def _parse_dates_wide(values: pd.Series, *, european: bool) -> tuple[pd.Series, str]:
+    """``parse_dates`` in whatever resolution pandas gives (microseconds reach the year 9999)."""
     if pd.api.types.is_datetime64_any_dtype(values):
-        series = values.dt.tz_convert(None) if getattr(values.dt, "tz", None) is not None else values
-        return series.astype("datetime64[ns]"), "date cells"
+        return values, "date cells"
     if pd.api.types.is_numeric_dtype(values):
         return _excel_serials(values.astype(float)), "Excel serial numbers"
     if values.dtype == object and len(values) and values.map(lambda v: isinstance(v, (datetime, date))).any():
-        return pd.to_datetime(values, errors="coerce").astype("datetime64[ns]"), "date cells"
+        return pd.to_datetime(values, errors="coerce"), "date cells"
     text = values.astype("string").str.strip()
     present = text[text.fillna("") != ""]
     if present.empty:
@@ -98,7 +120,7 @@ def parse_dates(values: pd.Series, *, european: bool) -> tuple[pd.Series, str]:
         if fast is not None:
             return fast, "ISO 8601 (year-month-day)"
         parsed = pd.to_datetime(text, format="ISO8601", errors="coerce", utc=True)
-        return parsed.dt.tz_convert(None).astype("datetime64[ns]"), "ISO 8601 (year-month-day)"
+        return parsed.dt.tz_convert(None), "ISO 8601 (year-month-day)"
     first = pd.to_numeric(sample.str.extract(r"^(\d{1,2})[./-]")[0], errors="coerce")
     second = pd.to_numeric(sample.str.extract(r"^\d{1,2}[./-](\d{1,2})[./-]")[0], errors="coerce")
     if (first > 12).any():
@@ -119,9 +141,8 @@ def parse_dates(values: pd.Series, *, european: bool) -> tuple[pd.Series, str]:
                 best, best_count = fmt + suffix, count
     if best_count <= 0:
         parsed = pd.to_datetime(text, errors="coerce", format="mixed", dayfirst=order == "day", utc=True)
-        return parsed.dt.tz_convert(None).astype("datetime64[ns]"), f"mixed formats, {why}"
-    parsed = pd.to_datetime(text, format=best, errors="coerce")
-    return parsed.astype("datetime64[ns]"), f"{best} ({why})"
+        return parsed.dt.tz_convert(None), f"mixed formats, {why}"
+    return pd.to_datetime(text, format=best, errors="coerce"), f"{best} ({why})"
 
 
 def _arrow_timestamps(text: pd.Series) -> pd.Series | None:
@@ -141,9 +162,14 @@ def _arrow_timestamps(text: pd.Series) -> pd.Series | None:
 
 
 def _excel_serials(numbers: pd.Series) -> pd.Series:
+    """Excel's day numbers (1 is 1900-01-01) as timestamps to the second (reaching 9999-12-31)."""
     plausible = numbers.between(1, 2958465)  # 1900-01-01 .. 9999-12-31
-    days = pd.to_timedelta(numbers.where(plausible), unit="D")
-    return (pd.Timestamp("1899-12-30") + days).astype("datetime64[ns]")
+    seconds = np.round(numbers.where(plausible).to_numpy(dtype=float) * 86400)
+    missing = np.isnan(seconds)
+    stamps = np.datetime64("1899-12-30T00:00:00", "s") + np.where(missing, 0, seconds).astype("int64").astype(
+        "timedelta64[s]")
+    stamps[missing] = np.datetime64("NaT")
+    return pd.Series(stamps, index=numbers.index)
 
 
 def parse_periods(values: pd.Series, *, european: bool) -> tuple[pd.Series, str]:

@@ -23,7 +23,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from canvas.customer_data.cells import clean_text, parse_dates, parse_numbers, parse_periods
+from canvas.customer_data.cells import clean_text, parse_dates_in_range, parse_numbers, parse_periods
 from canvas.customer_data.errors import IngestError
 from canvas.customer_data.files import RawTable, read_table
 from canvas.customer_data.mapping import KINDS, Field, check_mapping, fields_of, guess_mapping
@@ -128,11 +128,13 @@ def ingest(raw: RawTable, kind: str, mapping: Mapping[str, str | None] | None = 
                 reject(text.isna() | (text == ""), "missing_id", f"Missing customer id in column “{column}”", column)
             out[f.name] = text.fillna("")
         elif f.name == "date":
-            parsed, how = parse_dates(values, european=raw.european)
+            parsed, how, outside = parse_dates_in_range(values, european=raw.european)
             report.detected["date_format"] = how
             blank = values.astype("string").str.strip().fillna("").eq("") if values.dtype == object or \
                 pd.api.types.is_string_dtype(values) else values.isna()
             reject(blank, "missing_date", f"Missing date in column “{column}”", column)
+            reject(outside, "date_out_of_range", f"Date outside the years 1678 to 2261 in column “{column}” "
+                   "(fix the year; a placeholder such as 9999-12-31 is no order date)", column)
             reject(parsed.isna(), "bad_date", f"Unreadable date in column “{column}”", column)
             reject(parsed >= today, "future_date", f"Date in the future in column “{column}”", column)
             out["date"] = parsed

@@ -182,3 +182,34 @@ def test_human_output_reconciles_the_file_total(tmp_path, capsys):
     captured = capsys.readouterr()
     assert json.loads(captured.out)["ingest"]["notices"][0]["outcome"] == "counted as separate orders"
     assert "counted as separate orders" in captured.err
+
+
+def test_a_file_without_one_usable_row_is_exit_2_and_one_message(tmp_path):
+    path = tmp_path / "orders.csv"
+    path.write_text("customer,date,amount\nc1,not a date,10\nc2,2024-01-02,inf\n")
+    for command in (["metrics", str(path)], ["clv", str(path), "--calibration-end", "2024-06-30"]):
+        done = subprocess.run([sys.executable, "-m", "canvas", *command], capture_output=True, text=True,
+                              timeout=60)
+        assert done.returncode == 2, done.stdout
+        assert done.stdout == ""
+        [line] = done.stderr.splitlines()
+        assert line.startswith(f"error: No row of {path} can be used (2 rows read, all skipped")
+        assert "line 2" in line and "line 3" in line and "--date" in line
+        assert "1969" not in line and "Traceback" not in done.stderr
+
+
+def test_hostile_files_are_one_message_and_exit_2(tmp_path, capsys):
+    year_9999 = tmp_path / "dates.csv"
+    year_9999.write_text("customer,date,amount\nc1,9999-12-31,10\nc2,2024-01-02,5\nc3,2024-01-03,7\n")
+    assert main(["metrics", str(year_9999), "--json"]) == 0
+    captured = capsys.readouterr()
+    assert "Date outside the years 1678 to 2261 in column “date”" in captured.err and "line 2" in captured.err
+    assert json.loads(captured.out)["orders"] == 2
+    binary = tmp_path / "photo.csv"
+    binary.write_bytes(bytes(range(1, 256)) * 40)
+    assert main(["metrics", str(binary)]) == 2
+    assert "not a text, Excel or Parquet file" in capsys.readouterr().err
+    unicode_text = tmp_path / "unicode.txt"
+    unicode_text.write_bytes("customer\tdate\tamount\nc1\t2024-01-01\t10\nc2\t2024-01-02\t5\n".encode("utf-16"))
+    assert main(["metrics", str(unicode_text), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["orders"] == 2

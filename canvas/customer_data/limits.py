@@ -1,0 +1,40 @@
+"""The limits every customer data file is checked against, before the expensive work.
+
+A file is refused with a message naming the limit and what to do when it is bigger than these,
+measured from what the file says about itself (its size on disk, a zip's central directory, a
+Parquet file's metadata, its count of lines) before any table is built from it. The figures come
+from ``docs/benchmarks.md`` (5M rows read and validated in 7 s at 1.8 GB peak memory) and
+``docs/reliability.md`` (what a hostile file did without them). Read at call time, so a test may
+lower them.
+"""
+
+from __future__ import annotations
+
+# Rows in one file: 5M transactions are read and validated in about 7 s, at 1.8 GB peak memory.
+MAX_ROWS = 5_000_000
+
+# Bytes of one file as uploaded or given to the CLI: 5M rows of a typical export are 341 MB of CSV.
+MAX_FILE_BYTES = 400_000_000
+
+# Bytes an Excel workbook may inflate to (the sum of its zip entries' uncompressed sizes, from
+# the central directory, which is also what Python's zip reader yields at most): an Excel sheet
+# holds at most 1,048,576 rows, about 250 MB of XML for eight columns.
+MAX_XLSX_UNCOMPRESSED_BYTES = 512 * 2**20
+
+# How much smaller than its content a large zip entry may be. Real workbooks measure 5-20 times;
+# a zip bomb repeats one pattern to reach 300-1000 times. Entries under 1 MiB are not judged.
+MAX_COMPRESSION_RATIO = 200
+RATIO_CHECKED_FROM_BYTES = 2**20
+
+# Bytes a Parquet file's columns may take uncompressed (from its metadata): 5M rows of five
+# columns are about 300 MB.
+MAX_PARQUET_UNCOMPRESSED_BYTES = 2**30
+
+
+def megabytes(count: int) -> str:
+    """A byte count as users read it: "400 MB"."""
+    return f"{count / 1e6:,.0f} MB"
+
+
+def rows(count: int) -> str:
+    return f"{count:,} rows"
