@@ -140,8 +140,7 @@ def _check_zip(content: bytes, filename: str) -> None:
     inflated = sum(entry.file_size for entry in entries)
     if inflated > limits.MAX_XLSX_UNCOMPRESSED_BYTES:
         raise IngestError(f"{filename} would uncompress to {limits.megabytes(inflated)}, more than the limit of "
-                          f"{limits.megabytes(limits.MAX_XLSX_UNCOMPRESSED_BYTES)} "
-                          f"({limits.MAX_XLSX_UNCOMPRESSED_BYTES // 2**20} MiB) for an Excel workbook: save "
+                          f"{limits.megabytes(limits.MAX_XLSX_UNCOMPRESSED_BYTES)} for an Excel workbook: save "
                           "the sheet as CSV and upload that, or split it by date.")
     for entry in entries:
         if entry.file_size >= limits.RATIO_CHECKED_FROM_BYTES and \

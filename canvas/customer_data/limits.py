@@ -19,16 +19,18 @@ MAX_FILE_BYTES = 400_000_000
 # Bytes an Excel workbook may inflate to (the sum of its zip entries' uncompressed sizes, from
 # the central directory, which is also what Python's zip reader yields at most): an Excel sheet
 # holds at most 1,048,576 rows, about 250 MB of XML for eight columns.
-MAX_XLSX_UNCOMPRESSED_BYTES = 512 * 2**20
+MAX_XLSX_UNCOMPRESSED_BYTES = 500_000_000
 
-# How much smaller than its content a large zip entry may be. Real workbooks measure 5-20 times;
-# a zip bomb repeats one pattern to reach 300-1000 times. Entries under 1 MiB are not judged.
+# How much smaller than its content a large zip entry may be. Sheets Excel and openpyxl write
+# measure 7.6 times (100k varied transactions) to 13 times (100k identical rows: each row still
+# carries its number); a zip bomb repeats one pattern to reach 300-1000 times. Entries under
+# 1 MiB are not judged.
 MAX_COMPRESSION_RATIO = 200
 RATIO_CHECKED_FROM_BYTES = 2**20
 
 # Bytes a Parquet file's columns may take uncompressed (from its metadata): 5M rows of five
 # columns are about 300 MB.
-MAX_PARQUET_UNCOMPRESSED_BYTES = 2**30
+MAX_PARQUET_UNCOMPRESSED_BYTES = 1_000_000_000
 
 
 def megabytes(count: int) -> str:
