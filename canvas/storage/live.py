@@ -24,7 +24,7 @@ from sqlmodel import Session, col, select
 
 from canvas.domain.models import Change
 
-POLL_SECONDS = 0.5
+POLL_SECONDS = 0.25
 
 log = logging.getLogger(__name__)
 

@@ -29,7 +29,8 @@ COOKIE = "canvas_author"
 COOKIE_MAX_AGE = 400 * 24 * 3600  # seconds: the longest browsers keep a cookie (Chrome caps at 400 days)
 AUTHOR = "identity_author"  # session key: the Author given in this session
 NAME_FIELD = "identity_name"  # the name form's text input
-OPEN = "identity_open"  # whether the name popover is open (closed once a name is saved)
+OPEN = "identity_open"  # the name popover's key, with the number of names saved in this session
+SAVED = "identity_saved"  # how many times a name was saved in this session
 NAME_LABEL = "Your name, shown on the notes you add"
 # Bidirectional overrides and isolates would let a name reorder the text shown after it.
 _BIDI_CONTROLS = {chr(c) for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A))}
@@ -100,7 +101,9 @@ def _save_name() -> None:
         return
     known = current_author()
     st.session_state[AUTHOR] = Author(id=known.id if known else new_author_id(), name=name)
-    st.session_state[OPEN] = False
+    # Closed by a new key rather than by setting it False: a live update's request sent while the
+    # popover was still open (ui/live.py) would carry the old key's "open" back in.
+    st.session_state[SAVED] = st.session_state.get(SAVED, 0) + 1
     frame.flash("success", f"Your notes will show the name {escape_text(name)}.")
 
 
@@ -121,7 +124,8 @@ def ask_name(where: Any = None) -> Author | None:
     author = current_author()
     label = f"You: {escape_text(author.name)}" if author else "Your name"
     # Keyed, so a live update's rerun keeps it open while the name is typed, and saving closes it.
-    with where.popover(label, icon=":material/person:", type="tertiary", key=OPEN, on_change="rerun",
+    with where.popover(label, icon=":material/person:", type="tertiary", key=f"{OPEN}_{st.session_state.get(SAVED, 0)}",
+                       on_change="rerun",
                        help="Change the name others see on your notes" if author else
                        "Give a name to show on the notes you add (optional)"):
         with st.form("identity_form", border=False):

@@ -78,7 +78,7 @@ def test_the_name_form_refuses_then_keeps_a_name():
     assert not app.error
     assert "author=Ana" in app.markdown[-1].value
     first = app.session_state[identity.AUTHOR]
-    assert app.session_state[identity.OPEN] is False
+    assert app.session_state[identity.SAVED] == 1  # the popover has a new key: closed
 
     app.text_input(key=identity.NAME_FIELD).input("Ana B.")
     app.button[0].click().run()
