@@ -156,10 +156,10 @@ if upload is None:
 content = upload.getvalue()
 digest = upload_digest(upload)
 try:
-    with st.spinner(f"Reading {upload.name} ({len(content) / 1e6:,.1f} MB)…"):
+    with st.spinner(f"Reading {escape_text(upload.name)} ({len(content) / 1e6:,.1f} MB)…"):
         raw = read_upload(digest, upload.name, content)
 except ingest.IngestError as error:
-    st.error(str(error), icon=":material/error:")
+    st.error(escape_text(str(error)), icon=":material/error:")
     st.stop()
 
 st.markdown("**Columns** — guessed from the headers and the data; correct them if needed.")
@@ -187,7 +187,7 @@ try:
     with st.spinner("Checking every row…"):
         result = check_upload(digest, upload.name, content, kind, frozen, drop_duplicates)
 except ingest.IngestError as error:
-    st.error(str(error), icon=":material/error:")
+    st.error(escape_text(str(error)), icon=":material/error:")
     st.stop()
 
 show_report(result.report.to_dict())

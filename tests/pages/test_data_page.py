@@ -178,3 +178,12 @@ def test_an_upload_is_hashed_once_however_often_the_page_reruns(database_url, en
     app.run()  # every widget interaction reruns the page with the file still there
     assert not app.exception
     assert len(hashed) == 1
+
+
+def test_a_refused_file_is_named_literally_in_the_error(database_url, engine):
+    name = "[win a prize](https://evil.example)![x](https://evil.example/x.png).csv"
+    app = upload(data_page(), b"\x01\x02\x03 not a table \x04\x05" * 40, name)
+    assert app.error, "the junk file should be refused with a message"
+    message = app.error[0].value
+    assert "win a prize" in message or "win&#32;a&#32;prize" in message
+    assert "](" not in message and "![" not in message  # no Markdown link or image survives
