@@ -39,6 +39,8 @@ def add_note(canvas_id: str, block: Block) -> None:
         # Only once saved: a refused note keeps its text and its popover stays open.
         st.session_state[f"{prefix}_text"] = ""
         st.session_state[f"{prefix}_open"] = False
+        # And a new key: a live check's request already on its way with "open" cannot reopen it (ui/live.py).
+        st.session_state[f"{prefix}_round"] = st.session_state.get(f"{prefix}_round", 0) + 1
 
     frame.act(action, done=f"Note added to {BLOCKS[block].title}")
 
@@ -82,6 +84,7 @@ def add_segment(canvas_id: str) -> None:
         st.session_state["board_add_segment_size"] = None
         del st.session_state["board_add_segment_colour"]  # the next free palette colour
         st.session_state["board_add_segment_open"] = False
+        st.session_state["board_add_segment_round"] = st.session_state.get("board_add_segment_round", 0) + 1
 
     frame.act(action, done="Segment added")
 
@@ -139,6 +142,12 @@ def chosen_segment(key: str) -> str | None:
     return st.session_state[key] or None
 
 
+def popover_key(prefix: str) -> str:
+    """The Add popover's key: ``<prefix>_open``, then a new one after each note added."""
+    saved = st.session_state.get(f"{prefix}_round", 0)
+    return f"{prefix}_open" if saved == 0 else f"{prefix}_open_{saved}"
+
+
 def note_forms(board: storage.Board, block: Block) -> None:
     canvas_id = board.canvas.id
     prefix = f"board_add_{block.value}"
@@ -146,7 +155,7 @@ def note_forms(board: storage.Board, block: Block) -> None:
     # Keyed and tracked, so a successful add can close it (add_note); not a form, so the colour
     # can be asked only while no segment is chosen.
     with row.popover("Add", icon=":material/add:", help=f"Add a note to {BLOCKS[block].title}",
-                     key=f"{prefix}_open", on_change="rerun"):
+                     key=popover_key(prefix), on_change="rerun"):
         st.text_area("Note", key=f"{prefix}_text", max_chars=NOTE_MAX_CHARS, height=90,
                      placeholder=BLOCKS[block].questions[0])
         if segment_select(board, key=f"{prefix}_segment") is None:
@@ -192,7 +201,7 @@ def segment_forms(board: storage.Board) -> None:
     canvas_id = board.canvas.id
     next_colour = next_segment_colour(s.colour for s in board.segments)
     row = st.container(horizontal=True, gap="small", key="board_tools_customer_segments")
-    with row.popover("Add", icon=":material/add:", help="Add a customer segment", key="board_add_segment_open",
+    with row.popover("Add", icon=":material/add:", help="Add a customer segment", key=popover_key("board_add_segment"),
                      on_change="rerun"):
         with st.form("board_add_segment", border=False):
             st.text_input("Segment name", key="board_add_segment_name", max_chars=SEGMENT_NAME_MAX_CHARS,

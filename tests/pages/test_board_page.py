@@ -62,6 +62,8 @@ def test_adding_a_tagged_note_saves_it_without_asking_a_colour_and_closes_the_po
         assert (notes[-1].text, notes[-1].segment_id) == ("Local bakeries", "seg-office")
     assert app.text_area(key="board_add_key_partners_text").value == ""
     assert app.session_state["board_add_key_partners_open"] is False  # closed: the new note is not hidden
+    # ... and drawn under a new key, so a live check's request still carrying "open" cannot reopen it
+    assert app.session_state["board_add_key_partners_round"] == 1
 
 
 def test_an_untagged_note_takes_the_chosen_colour(app, engine):
