@@ -40,6 +40,7 @@ BOARD_CSS = """
 .bmc-segment .bmc-size { display: block; font-size: 0.75rem; opacity: .75; }
 .bmc-segment .bmc-desc { font-size: 0.8rem; margin-top: 2px; }
 .bmc-summary { font-size: 0.8rem; }
+.bmc-author { display: block; margin-top: 2px; font-size: 0.68rem; color: #555; }
 .bmc-computed { background: #fff; border: 1px dashed #bbb; border-left: 5px solid; font-size: 0.82rem; }
 .bmc-computed-tag { float: right; font-size: 0.65rem; color: #888; text-transform: uppercase; }
 .bmc-empty { color: #888; font-size: 0.8rem; font-style: italic; }
@@ -130,9 +131,11 @@ def notes_html(notes: Iterable[Note], segments: Mapping[str, Segment], *, empty:
             f'<br><span class="bmc-tag" style="background:{segment.colour}">{escape_text(segment.name)}</span>'
             if segment is not None else ""
         )
+        author = (f'<span class="bmc-author">{escape_text(note.author_name)}</span>'
+                  if note.author_name else "")  # who wrote it, when they gave a name (ui.identity)
         parts.append(
             f'<div class="bmc-note" style="background:{background};border-left-color:{border}">'
-            f"{escape_text(note.text)}{tag}</div>"
+            f"{escape_text(note.text)}{tag}{author}</div>"
         )
     if not parts:
         return f'<div class="bmc-empty">{escape_text(empty)}</div>'

@@ -40,6 +40,14 @@ def test_notes_take_their_segment_colour_and_escape_text():
     assert "background:#C8F0C2" in html
 
 
+def test_a_note_shows_its_author_escaped_and_an_anonymous_one_no_author_line():
+    signed = Note(id="n1", canvas_id="c", block="channels", text="Podcast", author_name="Ana *[x](y)*")
+    anonymous = Note(id="n2", canvas_id="c", block="channels", text="Radio")
+    html = notes_html([signed], {})
+    assert '<span class="bmc-author">Ana' in html and "*[x](y)*" not in html
+    assert "bmc-author" not in notes_html([anonymous], {})
+
+
 def test_empty_block_and_segments():
     assert "No notes yet" in notes_html([], {})
     assert "No segments yet" in segments_html([])
