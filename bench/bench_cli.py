@@ -1,6 +1,6 @@
 """Benchmark: the `metrics` and `clv` commands end to end, as a user runs them.
 
-    .venv/bin/python bench/bench_cli.py [--rows 1000000 5000000] [--repeat 3]
+    .venv/bin/python -m bench.bench_cli [--rows 1000000 5000000] [--repeat 3]
 
 Each run is a fresh `python -m canvas ...` process on the CSVs of bench_metrics.py (generated
 once into bench/out/): interpreter start, imports, reading and validating the file through

@@ -1,7 +1,7 @@
 """Benchmark: predictive CLV (RFM summary + BG/NBD + Gamma-Gamma + 12-month CLV) against
 ``lifetimes`` 0.11.3 on the same generated file.
 
-    .venv/bin/python bench/bench_clv.py [--rows 1000000] [--lifetimes-python PATH]
+    .venv/bin/python -m bench.bench_clv [--rows 1000000] [--lifetimes-python PATH]
 
 Ours runs in this process; lifetimes runs in its own venv (it needs older pandas/scipy), by
 default ``bench/.venv-lifetimes``, created with

@@ -1,6 +1,6 @@
 """Benchmark: the metrics page in headless Chromium with a 1M-row dataset linked.
 
-    .venv/bin/python bench/bench_dashboard.py [--rows 1000000] [--repeat 3]
+    .venv/bin/python -m bench.bench_dashboard [--rows 1000000] [--repeat 3]
 
 Builds, in a temporary folder, a SQLite database holding the demo canvas whose transactions are
 replaced by about ``rows`` generated orders (about 170k customers in the demo's three segments,

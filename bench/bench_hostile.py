@@ -1,6 +1,6 @@
 """Hostile files: how long and how much memory refusing (or reading) each takes.
 
-    python bench/bench_hostile.py [--limit 60]
+    python -m bench.bench_hostile [--limit 60]
 
 Builds the files of tests/customer_data/hostile.py into bench/out/ (an XLSX zip bomb whose sheet
 inflates to 1.8 GB, a Parquet file announcing 60M rows) and reads each with
@@ -50,13 +50,12 @@ def main() -> None:
     parser.add_argument("--limit", type=float, default=60.0)
     args = parser.parse_args()
     OUT.mkdir(parents=True, exist_ok=True)
-    sys.path.insert(0, str(ROOT))
     for label, (name, build) in CASES.items():
         path = OUT / name
         if not path.exists():
             path.write_bytes(build())
         started = time.perf_counter()
-        child = subprocess.Popen([sys.executable, __file__, "--read", str(path)], cwd=ROOT,
+        child = subprocess.Popen([sys.executable, "-m", "bench.bench_hostile", "--read", str(path)], cwd=ROOT,
                                  stdout=subprocess.PIPE, text=True)
         try:
             out, _ = child.communicate(timeout=args.limit)
@@ -75,7 +74,6 @@ def main() -> None:
 
 if __name__ == "__main__":
     if len(sys.argv) == 3 and sys.argv[1] == "--read":
-        sys.path.insert(0, str(ROOT))
         read_one(sys.argv[2])
     else:
         main()

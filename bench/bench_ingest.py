@@ -1,6 +1,6 @@
 """Ingestion benchmark: read, guess the mapping, validate and store a large transactions CSV.
 
-    python bench/bench_ingest.py [--rows 1000000 5000000]
+    python -m bench.bench_ingest [--rows 1000000 5000000]
 
 Each size runs in its own process so its peak memory (ru_maxrss) is its own. Uses the CSVs of
 bench_metrics.py (generated once into bench/out/). Target: 5M rows parsed, validated and stored

@@ -1,6 +1,6 @@
 """Benchmark: ``metrics_report`` end to end on 1M and 5M transactions.
 
-    .venv/bin/python bench/bench_metrics.py [--rows 1000000 5000000] [--period month]
+    .venv/bin/python -m bench.bench_metrics [--rows 1000000 5000000] [--period month]
 
 Generates (once) CSVs in bench/out/ with order ids (about 10 % of orders have two lines), about
 2 % refund rows and four segments, then, for each size, runs a fresh Python process that reads
