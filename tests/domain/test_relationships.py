@@ -37,7 +37,8 @@ def test_every_shape_of_a_design_starts_from_the_focus_default():
 def test_the_table_and_the_validated_design_share_one_set_of_fields():
     fields = set(RelationshipBase.model_fields)
     assert set(RelationshipDesign.model_fields) == fields
-    assert set(Relationship.model_fields) == fields | {"segment_id", "canvas_id"}
+    # The table adds its keys and its item version (checked by edits, bumped by every change).
+    assert set(Relationship.model_fields) == fields | {"segment_id", "canvas_id", "version"}
     assert issubclass(Relationship, RelationshipBase) and issubclass(RelationshipDesign, RelationshipBase)
 
 
