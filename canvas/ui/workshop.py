@@ -40,10 +40,11 @@ NO_SEGMENT = ""
 
 WORKSHOP_CSS = """
 <style>
-.ws-code { font-size: 3.2rem; font-weight: 700; letter-spacing: .12em; line-height: 1.1; margin: 0; }
-.ws-code-small { font-size: 1.6rem; font-weight: 700; letter-spacing: .1em; }
-.ws-timer { font-size: 2.6rem; font-weight: 700; font-variant-numeric: tabular-nums; line-height: 1.1; }
+div.ws-code { font-size: 3.4rem !important; font-weight: 700; letter-spacing: .1em; line-height: 1.1; margin: 0; }
+div.ws-code-small { font-size: 2.6rem !important; font-weight: 700; letter-spacing: .08em; line-height: 1.1; }
+div.ws-timer { font-size: 2.6rem !important; font-weight: 700; font-variant-numeric: tabular-nums; line-height: 1.1; }
 .ws-timer.ws-up { color: #c62828; }
+div.ws-timer.ws-big { font-size: 4.5rem !important; text-align: right; }
 .ws-qr svg { width: 100%; max-width: 260px; height: auto; }
 .ws-present .bmc-note { font-size: 1.35rem; padding: 12px 14px; }
 .ws-present .bmc-author { font-size: 0.95rem; }
@@ -58,21 +59,27 @@ def inject_css() -> None:
     markup.show(st, WORKSHOP_CSS)  # static CSS, no user text
 
 
+def plural(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"
+
+
 def clock(seconds: int) -> str:
     """Seconds as "m:ss"."""
     return f"{seconds // 60}:{seconds % 60:02d}"
 
 
-def timer_html(view: WorkshopView) -> str:
-    """The open block's countdown (numbers only, no user text)."""
-    if view.agenda.phase != BlockState.OPEN:
-        return f'<div class="ws-timer">{escape_text(view.agenda.phase.value.capitalize())}</div>'
+def timer_html(view: WorkshopView, *, big: bool = False) -> str:
+    """The open block's countdown, or the block's state (numbers and static words, no user text)."""
+    size = " ws-big" if big else ""
+    if view.ended or view.agenda.phase != BlockState.OPEN:
+        state = "Ended" if view.ended else view.agenda.phase.value.capitalize()
+        return f'<div class="ws-timer{size}">{escape_text(state)}</div>'
     up = " ws-up" if view.remaining_seconds == 0 else ""
-    return f'<div class="ws-timer{up}">{clock(view.remaining_seconds)}</div>'
+    return f'<div class="ws-timer{size}{up}">{clock(view.remaining_seconds)}</div>'
 
 
 def code_html(code: str, *, small: bool = False) -> str:
-    return f'<p class="ws-code{"-small" if small else ""}">{escape_text(codes.format_code(code))}</p>'
+    return f'<div class="ws-code{"-small" if small else ""}">{escape_text(codes.format_code(code))}</div>'
 
 
 def qr_html(link: str) -> str:
@@ -107,7 +114,7 @@ def block_question(view: WorkshopView) -> str:
 def note_label(note: NoteView) -> str:
     """A note in a select box (Markdown-escaped, shortened)."""
     text = note.text if len(note.text) <= 60 else note.text[:57] + "…"
-    return escape_text(f"{text} ({', '.join(note.authors)})")
+    return f"{text} ({', '.join(note.authors)})"  # select boxes show their options as plain text
 
 
 def sticky_notes_html(notes: tuple[NoteView, ...] | list[NoteView], *, empty: str) -> str:
@@ -265,6 +272,9 @@ def leave_host() -> None:
 def host_sidebar(view: WorkshopView) -> None:
     """The join code, link and QR code (for the room) and who has joined."""
     link = codes.join_link(view.code, origin=origin())
+    if view.ended:
+        st.caption(f"Workshop {codes.format_code(view.code)} has ended: its code no longer works.")
+        return
     markup.show(st, code_html(view.code))
     st.markdown(f"Join at `{link}`")
     if link.startswith("http"):
@@ -377,7 +387,7 @@ def note_controls(view: WorkshopView, segments: list[Any]) -> None:
         st.selectbox("Note", candidates, format_func=lambda i: note_label(by_id[i]), key="ws_promote")
         if view.agenda.current not in (None, Block.CUSTOMER_SEGMENTS) and segments:
             names = {NO_SEGMENT: "No segment"} | {s.id: s.name for s in segments}
-            st.selectbox("Customer segment", list(names), format_func=lambda i: escape_text(names[i]),
+            st.selectbox("Customer segment", list(names), format_func=names.__getitem__,
                          key="ws_promote_segment")
         st.button("Promote", icon=":material/publish:", key="ws_promote_go", on_click=promote, type="primary")
 
@@ -423,9 +433,9 @@ def presentation_live(workshop_id: str, token: str) -> None:
         if view.agenda.current is not None:
             st.markdown(f"*{block_question(view)}*")
     with code_col:
-        st.caption(f"Join at {escape_text(codes.join_link('', origin=origin()).removesuffix('='))}…")
+        st.caption(f"Join at {escape_text(origin() or '')}/{codes.JOIN_PATH} with the code")
         markup.show(st, code_html(view.code, small=True))
-    markup.show(timer_col, timer_html(view))
+    markup.show(timer_col, timer_html(view, big=True))
     if view.ended:
         st.info("This workshop has ended. Thank you!", icon=":material/flag:")
     notes = list(view.notes)
@@ -437,8 +447,10 @@ def presentation_live(workshop_id: str, token: str) -> None:
             markup.show(st, '<div class="ws-present">' + sticky_notes_html(notes[index::4], empty="")
                         + "</div>")
     if view.hidden_notes:
-        st.caption(f"{view.hidden_notes} notes are still hidden: they show when the facilitator reveals them.")
-    st.caption(f"{len(view.participants)} joined · vote: {view.vote_state.value}")
+        st.caption(f"{plural(view.hidden_notes, 'note')} still hidden: they show when the facilitator reveals them.")
+    vote = {VoteState.NONE: "", VoteState.OPEN: f" · vote open: {plural(view.votes_cast, 'vote')} cast",
+            VoteState.CLOSED: " · vote closed: the most voted first"}[view.vote_state]
+    st.caption(f"{len(view.participants)} joined{vote}")
 
 
 # --- The participant's phone view ---------------------------------------------------------------
@@ -498,7 +510,7 @@ def participant_live(workshop_id: str, token: str) -> None:
     elif view.vote_state == VoteState.CLOSED:
         st.markdown("**Vote closed:** the results are shown on the notes")
     if view.private and view.hidden_notes:
-        st.caption(f"{view.hidden_notes} notes of others are hidden until the facilitator reveals them.")
+        st.caption(f"{plural(view.hidden_notes, 'note')} of others hidden until the facilitator reveals them.")
     if not view.notes:
         st.caption("No notes on this block yet.")
     for note in view.notes:
