@@ -36,7 +36,7 @@ def started() -> tuple[AppTest, str]:
     host = workshop_page()
     host = click(host, "ws_start")
     assert not host.exception and not host.error
-    code = next(m.value for m in host.markdown if m.value.startswith("<p class=\"ws-code"))
+    code = next(m.value for m in host.markdown if m.value.startswith("<div class=\"ws-code"))
     return host, code.split(">")[1].split("<")[0].replace("&#45;", "")
 
 
