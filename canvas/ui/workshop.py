@@ -515,6 +515,8 @@ def participant_live(workshop_id: str, token: str) -> None:
         st.caption("No notes on this block yet.")
     for note in view.notes:
         note_card(note, view)
+    st.caption("Keep this page open: reloading it starts a new visit, and you would join again under "
+               "another name.")
 
 
 def note_card(note: NoteView, view: WorkshopView) -> None:

@@ -127,3 +127,23 @@ def test_a_workshop_from_start_to_end(database_url, engine):
     assert change is not None and "2 participants" in change.label
     ana = ana.run()
     assert "ended" in ana.info[0].value
+
+
+def test_the_presentation_view_shows_revealed_notes_only_and_a_participant_cannot_open_it(database_url):
+    host, code = started()
+    host = click(host, "ws_open")
+    ana = joined(code, "Ana")
+    ana.text_area(key="ws_note_text").input("Secret idea")
+    ana = click(ana, "ws_note_add")
+    host = click(host, "ws_present")
+    assert host.query_params["view"] == "present"
+    assert "Secret idea" not in text_of(host) and "1 note still hidden" in text_of(host)
+    assert not [b for b in host.button if b.key == "ws_reveal"]  # no controls on the projector
+    host = click(host, "ws_present_off")
+    host = click(host, "ws_reveal")
+    host = click(host, "ws_present")
+    assert "Secret idea" in text_of(host)
+
+    guest = workshop_page({"view": "present", "workshop": host.session_state[ui.HOST]["workshop_id"]})
+    assert not guest.exception
+    assert "Secret idea" not in text_of(guest) and guest.button(key="ws_join")  # only the join form
