@@ -14,6 +14,8 @@ from canvas.ui import workshop as ui
 frame.page_frame("workshop")
 ui.inject_css()
 
+ui.restore(join_code=st.query_params.get("join", ""), workshop_id=st.query_params.get("workshop"))
+ui.write_cookies()
 host = st.session_state.get(ui.HOST)
 guest = st.session_state.get(ui.GUEST)
 join_code = st.query_params.get("join", "")

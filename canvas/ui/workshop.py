@@ -1,16 +1,18 @@
 """The workshop page's Streamlit parts: starting, joining, the facilitator's controls, the
 participant's phone view and the projector's presentation view (see pages/workshop.py).
 
-Tokens live in ``st.session_state`` only, never in a URL: the facilitator's (``HOST``) gives the
-powers of ``canvas.workshop.store``'s facilitator actions, a participant's (``GUEST``) their notes
-and votes. A refresh or a new tab is a new session, so the facilitator keeps the tab open and a
-participant who reloads joins again (under another name: theirs is still taken).
+Tokens never go in a URL: the facilitator's (``HOST``) gives the powers of
+``canvas.workshop.store``'s facilitator actions, a participant's (``GUEST``) their notes and votes.
+They live in ``st.session_state`` and, for a day, in a cookie of the app's own origin (written by
+a script in the page, as ``ui.identity`` does), so a reload or another tab of the same browser (the
+projector's presentation view) picks them up again (``restore``).
 The live parts (timer, notes, participants) are fragments redrawn every second.
 """
 
 from __future__ import annotations
 
 import json
+import string
 import time
 from collections.abc import Callable
 from typing import Any
@@ -31,6 +33,11 @@ from canvas.workshop.agenda import DEFAULT_MINUTES, MINUTES_MAX, MINUTES_MIN, Bl
 from canvas.workshop.store import NoteView, WorkshopView
 from canvas.workshop.voting import VoteState
 
+HOST_COOKIE = "canvas_workshop_host"  # "<workshop id>.<facilitator token>" (see restore)
+GUEST_COOKIE = "canvas_workshop_guest"  # "<workshop id>.<participant token>"
+COOKIE_MAX_AGE = 24 * 3600  # seconds: a workshop is a day's work at most
+PENDING_COOKIES = "ws_cookies"  # (cookie, value, max age) to write on the next draw
+_TOKEN_CHARS = frozenset(string.ascii_letters + string.digits + "-_")
 HOST = "ws_host"  # {"workshop_id": ..., "token": ...} of the workshop this session runs
 GUEST = "ws_guest"  # {"workshop_id": ..., "token": ..., "name": ...} of the workshop this session joined
 MESSAGES = "ws_messages"  # (kind, text, time.monotonic()) of the messages on screen
@@ -165,6 +172,73 @@ def show_messages() -> None:
     st.session_state[MESSAGES] = kept
 
 
+# --- Tokens kept in this browser ---------------------------------------------------------------
+
+def cookie_value(workshop_id: str, token: str) -> str:
+    """A token's cookie: the workshop id, a dot, the token (both URL-safe: nothing to escape)."""
+    return f"{workshop_id}.{token}"
+
+
+def from_cookie(value: str | None) -> tuple[str, str] | None:
+    """(workshop id, token) from a cookie we wrote, or None for anything else."""
+    if not value or "." not in value:
+        return None
+    workshop_id, _, token = value.partition(".")
+    if not (0 < len(workshop_id) <= 32 and 0 < len(token) <= 64):
+        return None
+    if not set(workshop_id + token) <= _TOKEN_CHARS:
+        return None
+    return workshop_id, token
+
+
+def remember(cookie: str, workshop_id: str = "", token: str = "") -> None:
+    """Keep a token in this browser (or forget it, without a token), on the next draw."""
+    value = cookie_value(workshop_id, token) if token else ""
+    st.session_state.setdefault(PENDING_COOKIES, []).append((cookie, value, COOKIE_MAX_AGE if token else 0))
+
+
+def write_cookies() -> None:
+    """Write the cookies ``remember`` asked for (a one-line script; values hold only URL-safe characters)."""
+    for cookie, value, max_age in st.session_state.pop(PENDING_COOKIES, []):
+        if value and from_cookie(value) is None:
+            continue
+        script = (f'<script>document.cookie = "{cookie}={value}; Max-Age={max_age}; Path=/; SameSite=Strict" + '
+                  '(location.protocol === "https:" ? "; Secure" : "");</script>')
+        st.html(script, unsafe_allow_javascript=True, width="content")
+
+
+def _cookies() -> dict[str, str]:
+    try:
+        return dict(st.context.cookies)
+    except Exception:  # outside a browser session  # noqa: BLE001
+        return {}
+
+
+def restore(*, join_code: str, workshop_id: str | None) -> None:
+    """A new session (a reload, another tab) takes back the tokens this browser kept, when they
+    still open a running workshop (the one ``?workshop=`` or ``?join=`` names, if any)."""
+    cookies = _cookies()
+    host = from_cookie(cookies.get(HOST_COOKIE))
+    if HOST not in st.session_state and host and not join_code and workshop_id in (None, host[0]):
+        with frame.session() as db:
+            try:
+                view = workshops.facilitator_view(session=db, workshop_id=host[0], facilitator_token=host[1])
+            except CanvasError:
+                view = None
+        if view is not None and not view.ended:
+            st.session_state[HOST] = {"workshop_id": host[0], "token": host[1]}
+    guest = from_cookie(cookies.get(GUEST_COOKIE))
+    if GUEST not in st.session_state and guest:
+        with frame.session() as db:
+            try:
+                seen = workshops.participant_view(session=db, workshop_id=guest[0], participant_token=guest[1])
+                wanted = codes.normalise_code(join_code) if join_code else seen.code
+            except CanvasError:
+                return
+        if not seen.ended and wanted == seen.code:
+            st.session_state[GUEST] = {"workshop_id": guest[0], "token": guest[1], "name": seen.me or ""}
+
+
 # --- Starting (facilitator) ---------------------------------------------------------------------
 
 def start(canvas_id: str) -> None:
@@ -174,6 +248,7 @@ def start(canvas_id: str) -> None:
                                                       vote_allowance=votes))
     if started is not None:
         st.session_state[HOST] = {"workshop_id": started.workshop_id, "token": started.facilitator_token}
+        remember(HOST_COOKIE, started.workshop_id, started.facilitator_token)
         st.query_params["workshop"] = started.workshop_id
         say("success", f"Workshop started: the join code is {codes.format_code(started.code)}")
 
@@ -199,6 +274,7 @@ def join() -> None:
     joined = act(lambda db: workshops.join_workshop(session=db, code=code, name=name))
     if joined is not None:
         st.session_state[GUEST] = {"workshop_id": joined.workshop_id, "token": joined.token, "name": joined.name}
+        remember(GUEST_COOKIE, joined.workshop_id, joined.token)
         say("success", f"Welcome, {escape_text(joined.name)}!")
 
 
@@ -264,6 +340,7 @@ def present(on: bool) -> None:
 
 def leave_host() -> None:
     st.session_state.pop(HOST, None)
+    remember(HOST_COOKIE)
     for key in ("workshop", "view"):
         if key in st.query_params:
             del st.query_params[key]
@@ -279,8 +356,8 @@ def host_sidebar(view: WorkshopView) -> None:
     st.markdown(f"Join at `{link}`")
     if link.startswith("http"):
         markup.show(st, qr_html(link))
-    st.caption(":material/info: Keep this tab open to run the workshop: your facilitator powers live in this "
-               "tab only (never in its link).")
+    st.caption(":material/info: Keep this tab open to run the workshop. Your facilitator powers are kept in "
+               "this browser for a day (never in a link), so its other tabs can show the presentation view.")
 
 
 def facilitator(workshop_id: str, token: str) -> None:
@@ -297,14 +374,20 @@ def facilitator(workshop_id: str, token: str) -> None:
     left, right = st.columns([1, 2], gap="large")
     with left:
         host_sidebar(view)
-        st.button("Presentation view", icon=":material/slideshow:", key="ws_present", on_click=present,
-                  args=(True,), help="The notes full screen for the projector, with the timer and the code")
+        with st.container(horizontal=True, gap="small"):
+            st.button("Presentation view", icon=":material/slideshow:", key="ws_present", on_click=present,
+                      args=(True,), help="The notes full screen for the projector, with the timer and the code")
+            st.link_button("In a new tab", f"{origin()}/{codes.JOIN_PATH}?workshop={view.workshop_id}&view=present",
+                           icon=":material/open_in_new:",
+                           help="The presentation view in another tab of this browser, to drag to the projector")
     with right:
         facilitator_live(workshop_id, token)
 
 
 @st.fragment(run_every=REFRESH_SECONDS)
 def facilitator_live(workshop_id: str, token: str) -> None:
+    if (st.session_state.get(HOST) or {}).get("workshop_id") != workshop_id:
+        st.rerun(scope="app")  # "Start another workshop" was clicked in here
     with frame.session() as db:
         try:
             view = workshops.facilitator_view(session=db, workshop_id=workshop_id, facilitator_token=token)
@@ -475,6 +558,7 @@ def vote(note_id: str, up: bool) -> None:
 
 def leave_guest() -> None:
     st.session_state.pop(GUEST, None)
+    remember(GUEST_COOKIE)
 
 
 def participant(workshop_id: str, token: str) -> None:
@@ -483,6 +567,8 @@ def participant(workshop_id: str, token: str) -> None:
 
 @st.fragment(run_every=REFRESH_SECONDS)
 def participant_live(workshop_id: str, token: str) -> None:
+    if (st.session_state.get(GUEST) or {}).get("workshop_id") != workshop_id:
+        st.rerun(scope="app")  # "Join again" was clicked in here
     with frame.session() as db:
         try:
             view = workshops.participant_view(session=db, workshop_id=workshop_id, participant_token=token)
@@ -515,8 +601,6 @@ def participant_live(workshop_id: str, token: str) -> None:
         st.caption("No notes on this block yet.")
     for note in view.notes:
         note_card(note, view)
-    st.caption("Keep this page open: reloading it starts a new visit, and you would join again under "
-               "another name.")
 
 
 def note_card(note: NoteView, view: WorkshopView) -> None:

@@ -147,3 +147,10 @@ def test_the_presentation_view_shows_revealed_notes_only_and_a_participant_canno
     guest = workshop_page({"view": "present", "workshop": host.session_state[ui.HOST]["workshop_id"]})
     assert not guest.exception
     assert "Secret idea" not in text_of(guest) and guest.button(key="ws_join")  # only the join form
+
+
+def test_a_token_cookie_is_read_back_only_when_it_is_one_we_wrote():
+    value = ui.cookie_value("a1b2c3d4e5f6", "tok-EN_123")
+    assert ui.from_cookie(value) == ("a1b2c3d4e5f6", "tok-EN_123")
+    for bad in (None, "", "no-dot", ".tok", "id.", 'id.tok";alert(1)', "id.tok en", "x" * 40 + ".tok"):
+        assert ui.from_cookie(bad) is None
