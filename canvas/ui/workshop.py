@@ -53,6 +53,7 @@ div.ws-timer { font-size: 2.6rem !important; font-weight: 700; font-variant-nume
 .ws-timer.ws-up { color: #c62828; }
 div.ws-timer.ws-big { font-size: 4.5rem !important; text-align: right; }
 .ws-qr svg { width: 100%; max-width: 260px; height: auto; }
+.ws-qr-small svg { max-width: 150px; }
 .ws-present .bmc-note { font-size: 1.35rem; padding: 12px 14px; }
 .ws-present .bmc-author { font-size: 0.95rem; }
 </style>
@@ -89,9 +90,9 @@ def code_html(code: str, *, small: bool = False) -> str:
     return f'<div class="ws-code{"-small" if small else ""}">{escape_text(codes.format_code(code))}</div>'
 
 
-def qr_html(link: str) -> str:
+def qr_html(link: str, *, small: bool = False) -> str:
     """The join link as a QR code (an SVG made by segno from the link; no user text)."""
-    return f'<div class="ws-qr">{qr.qr_svg(link, scale=6)}</div>'
+    return f'<div class="ws-qr{" ws-qr-small" if small else ""}">{qr.qr_svg(link, scale=6)}</div>'
 
 
 def origin() -> str:
@@ -510,7 +511,7 @@ def presentation_live(workshop_id: str, token: str) -> None:
         except CanvasError as error:
             st.error(str(error), icon=":material/warning:")
             return
-    top, code_col, timer_col = st.columns([3, 1.3, 1], vertical_alignment="center")
+    top, code_col, timer_col = st.columns([3, 1.3, 1], vertical_alignment="top")
     with top:
         st.markdown(f"### {block_heading(view)}")
         if view.agenda.current is not None:
@@ -518,6 +519,9 @@ def presentation_live(workshop_id: str, token: str) -> None:
     with code_col:
         st.caption(f"Join at {escape_text(origin() or '')}/{codes.JOIN_PATH} with the code")
         markup.show(st, code_html(view.code, small=True))
+        link = codes.join_link(view.code, origin=origin())
+        if link.startswith("http") and not view.ended:
+            markup.show(st, qr_html(link, small=True))
     markup.show(timer_col, timer_html(view, big=True))
     if view.ended:
         st.info("This workshop has ended. Thank you!", icon=":material/flag:")
@@ -530,7 +534,7 @@ def presentation_live(workshop_id: str, token: str) -> None:
             markup.show(st, '<div class="ws-present">' + sticky_notes_html(notes[index::4], empty="")
                         + "</div>")
     if view.hidden_notes:
-        st.caption(f"{plural(view.hidden_notes, 'note')} still hidden: they show when the facilitator reveals them.")
+        st.caption(f"{plural(view.hidden_notes, 'note')} still hidden until the facilitator reveals them.")
     vote = {VoteState.NONE: "", VoteState.OPEN: f" · vote open: {plural(view.votes_cast, 'vote')} cast",
             VoteState.CLOSED: " · vote closed: the most voted first"}[view.vote_state]
     st.caption(f"{len(view.participants)} joined{vote}")

@@ -137,7 +137,7 @@ def test_the_presentation_view_shows_revealed_notes_only_and_a_participant_canno
     ana = click(ana, "ws_note_add")
     host = click(host, "ws_present")
     assert host.query_params["view"] == "present"
-    assert "Secret idea" not in text_of(host) and "1 note still hidden" in text_of(host)
+    assert "Secret idea" not in text_of(host) and "1 note still hidden until" in text_of(host)
     assert not [b for b in host.button if b.key == "ws_reveal"]  # no controls on the projector
     host = click(host, "ws_present_off")
     host = click(host, "ws_reveal")
