@@ -1,0 +1,154 @@
+"""Shared pieces of the workshop page: the session keys, the CSS, the small HTML helpers and the
+messages kept on screen across the live parts' redraws."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Any
+
+import streamlit as st
+from sqlmodel import Session
+
+from canvas.domain.blocks import BLOCKS
+from canvas.domain.models import Note
+from canvas.ui import frame, markup
+from canvas.ui.markup import escape_text
+from canvas.workshop import codes, qr
+from canvas.workshop.agenda import BlockState
+from canvas.workshop.store import NoteView, WorkshopView
+
+HOST = "ws_host"  # {"workshop_id": ..., "token": ...} of the workshop this session runs
+GUEST = "ws_guest"  # {"workshop_id": ..., "token": ..., "name": ...} of the workshop this session joined
+MESSAGES = "ws_messages"  # (kind, text, time.monotonic()) of the messages on screen
+REFRESH_SECONDS = 1
+MESSAGE_SECONDS = 12
+NO_SEGMENT = ""
+
+WORKSHOP_CSS = """
+<style>
+div.ws-code { font-size: 3.4rem !important; font-weight: 700; letter-spacing: .1em; line-height: 1.1; margin: 0; }
+div.ws-code-small { font-size: 2.6rem !important; font-weight: 700; letter-spacing: .08em; line-height: 1.1; }
+div.ws-timer { font-size: 2.6rem !important; font-weight: 700; font-variant-numeric: tabular-nums; line-height: 1.1; }
+.ws-timer.ws-up { color: #c62828; }
+div.ws-timer.ws-big { font-size: 4.5rem !important; text-align: right; }
+.ws-qr svg { width: 100%; max-width: 260px; height: auto; }
+.ws-qr-small svg { max-width: 150px; }
+.ws-present .bmc-note { font-size: 1.35rem; padding: 12px 14px; }
+.ws-present .bmc-author { font-size: 0.95rem; }
+</style>
+"""
+
+
+# --- Small pieces -----------------------------------------------------------------------------
+
+def inject_css() -> None:
+    frame.inject_css()
+    markup.show(st, WORKSHOP_CSS)  # static CSS, no user text
+
+
+def plural(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"
+
+
+def clock(seconds: int) -> str:
+    """Seconds as "m:ss"."""
+    return f"{seconds // 60}:{seconds % 60:02d}"
+
+
+def timer_html(view: WorkshopView, *, big: bool = False) -> str:
+    """The open block's countdown, or the block's state (numbers and static words, no user text)."""
+    size = " ws-big" if big else ""
+    if view.ended or view.agenda.phase != BlockState.OPEN:
+        state = "Ended" if view.ended else view.agenda.phase.value.capitalize()
+        return f'<div class="ws-timer{size}">{escape_text(state)}</div>'
+    up = " ws-up" if view.remaining_seconds == 0 else ""
+    return f'<div class="ws-timer{size}{up}">{clock(view.remaining_seconds)}</div>'
+
+
+def code_html(code: str, *, small: bool = False) -> str:
+    return f'<div class="ws-code{"-small" if small else ""}">{escape_text(codes.format_code(code))}</div>'
+
+
+def qr_html(link: str, *, small: bool = False) -> str:
+    """The join link as a QR code (an SVG made by segno from the link; no user text)."""
+    return f'<div class="ws-qr{" ws-qr-small" if small else ""}">{qr.qr_svg(link, scale=6)}</div>'
+
+
+def origin() -> str:
+    """The app's address in the browser (scheme, host, base path), or "" when unknown (AppTest)."""
+    try:
+        url = st.context.url
+    except Exception:  # outside a browser session  # noqa: BLE001
+        return ""
+    if not url:
+        return ""
+    return url.removesuffix("/").removesuffix(f"/{codes.JOIN_PATH}")
+
+
+def block_heading(view: WorkshopView) -> str:
+    """The current block's title (Markdown, static text of the app)."""
+    if view.agenda.current is None:
+        return "**Every block is done**"
+    info = BLOCKS[view.agenda.current]
+    number = next(row.number for row in view.blocks if row.block == view.agenda.current)
+    return f"{info.icon} **{number}/9 · {info.title}**"
+
+
+def block_question(view: WorkshopView) -> str:
+    return BLOCKS[view.agenda.current].questions[0] if view.agenda.current is not None else ""
+
+
+def note_label(note: NoteView) -> str:
+    """A note in a select box (Markdown-escaped, shortened)."""
+    text = note.text if len(note.text) <= 60 else note.text[:57] + "…"
+    return f"{text} ({', '.join(note.authors)})"  # select boxes show their options as plain text
+
+
+def sticky_notes_html(notes: tuple[NoteView, ...] | list[NoteView], *, empty: str) -> str:
+    """Workshop notes drawn as the board's sticky notes (markup.notes_html escapes every text):
+    the authors, and the votes once shown, in the small line under the text."""
+    drawn = []
+    for note in notes:
+        line = ", ".join(note.authors)
+        if note.votes is not None:
+            line += f" · {note.votes} vote{'' if note.votes == 1 else 's'}"
+        if note.promoted:
+            line += " · on the canvas"
+        if not note.revealed:
+            line += " · hidden"
+        drawn.append(Note(id=note.id, canvas_id="", block=note.block.value, text=note.text,
+                          colour="#FFE98A" if note.revealed else "#E6E6E6", author_name=line))
+    return markup.notes_html(drawn, {}, empty=empty)
+
+
+def act(action: Callable[[Session], Any], *, done: str | None = None) -> Any:
+    """``frame.act``: one unit of work; a user's mistake becomes a message kept on screen for
+    ``MESSAGE_SECONDS`` (the live parts redraw every second, which would wipe a plain ``st.error``)."""
+    result = frame.act(action, done=done)
+    for kind, text in st.session_state.get(frame.FLASH, []):
+        say(kind, text)
+    st.session_state[frame.FLASH] = []
+    return result
+
+
+def say(kind: str, text: str) -> None:
+    """Keep a message ("error", "info" or "success") for the next draws."""
+    st.session_state.setdefault(MESSAGES, []).append((kind, text, time.monotonic()))
+
+
+def show_messages() -> None:
+    """Errors and notices for ``MESSAGE_SECONDS``; a success as a toast, once."""
+    now = time.monotonic()
+    kept = []
+    for kind, text, at in st.session_state.get(MESSAGES, []):
+        if kind == "success":
+            st.toast(text, icon=":material/check_circle:")
+        elif now - at < MESSAGE_SECONDS:
+            if kind == "error":
+                st.error(text, icon=":material/warning:")
+            else:
+                st.info(text, icon=":material/info:")
+            kept.append((kind, text, at))
+    st.session_state[MESSAGES] = kept
+
