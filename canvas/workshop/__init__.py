@@ -6,8 +6,13 @@
 (dot voting), ``errors`` (what a participant or facilitator can get wrong); every rule module is
 pure and takes the time as an argument. ``store`` keeps workshops in the database (tables in
 ``canvas.domain.workshop_models``): start, join, the facilitator's steps, notes, votes, merge,
-promote, end, and the ``WorkshopView`` a page draws. Import the module you need, e.g.
-``from canvas.workshop import codes``.
+promote, end, and the ``WorkshopView`` a page draws, gathered from ``rooms`` (start, find, join),
+``facilitation`` (the facilitator's actions and the summary), ``participation`` (notes and
+votes), ``views`` (what a page draws) and ``lookups`` (the checks and reads they share). Import
+the module you need, e.g. ``from canvas.workshop import codes``.
 """
 
-__all__ = ["agenda", "brainstorm", "codes", "errors", "participants", "qr", "store", "voting"]
+__all__ = [
+    "agenda", "brainstorm", "codes", "errors", "facilitation", "lookups", "participants", "participation", "qr",
+    "rooms", "store", "views", "voting",
+]
