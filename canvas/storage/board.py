@@ -8,6 +8,7 @@ a block (notes) or on the canvas (segments) run 0..n-1.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,6 +20,7 @@ from canvas.domain.blocks import Block
 from canvas.domain.errors import InvalidInput, NameTaken
 from canvas.domain.models import (
     Canvas,
+    Change,
     DismissedFinding,
     Note,
     NoteCreate,
@@ -125,6 +127,20 @@ def _segment_or_gone(session: Session, canvas_id: str, segment_id: str) -> Segme
     return segment
 
 
+def _write_update(session: Session, item: Note | Segment, expected_version: int, changes: dict[str, Any],
+                  conflict: Callable[[], Exception], log: Change) -> None:
+    """An edit of a note or a segment, inside ``changing``: claim the item's version (``conflict``
+    if someone else took it first), apply ``changes``, and log the item before and after."""
+    model = type(item)
+    log.before = dump(fields(item))
+    claim_item(session, model, col(model.id), item.id, expected_version, conflict)
+    session.refresh(item)
+    item.sqlmodel_update(changes)
+    session.add(item)
+    session.flush()
+    log.after = dump(fields(item))
+
+
 def update_segment(*, session: Session, canvas_id: str, segment_id: str, expected_version: int,
                    data: SegmentUpdate, author: Author | None = None) -> Segment:
     """Change the fields set in ``data``; ``expected_version`` is the segment's version the user
@@ -142,13 +158,7 @@ def update_segment(*, session: Session, canvas_id: str, segment_id: str, expecte
         _check_segment_name_free(session, canvas_id, changes["name"], except_id=segment_id)
     with changing(session, canvas_id=canvas_id, author=author, item_kind="segment", item_id=segment_id,
                   action="update", label=f"Edit segment “{name}”") as log:
-        log.before = dump(fields(segment))
-        claim_item(session, Segment, col(Segment.id), segment_id, expected_version, conflict)
-        session.refresh(segment)
-        segment.sqlmodel_update(changes)
-        session.add(segment)
-        session.flush()
-        log.after = dump(fields(segment))
+        _write_update(session, segment, expected_version, changes, conflict, log)
     return session.get_one(Segment, segment_id)
 
 
@@ -265,13 +275,7 @@ def update_note(*, session: Session, canvas_id: str, note_id: str, expected_vers
         segment_on_canvas(session, canvas_id, changes["segment_id"])
     with changing(session, canvas_id=canvas_id, author=author, item_kind="note", item_id=note_id,
                   action="update", label=f"Edit note “{preview(note.text)}”") as log:
-        log.before = dump(fields(note))
-        claim_item(session, Note, col(Note.id), note_id, expected_version, conflict)
-        session.refresh(note)
-        note.sqlmodel_update(changes)
-        session.add(note)
-        session.flush()
-        log.after = dump(fields(note))
+        _write_update(session, note, expected_version, changes, conflict, log)
     return session.get_one(Note, note_id)
 
 
