@@ -100,7 +100,7 @@ def block_question(view: WorkshopView) -> str:
 
 
 def note_label(note: NoteView) -> str:
-    """A note in a select box (Markdown-escaped, shortened)."""
+    """A note in a select box, shortened; not escaped, as Streamlit 1.67 draws options as plain text."""
     text = note.text if len(note.text) <= 60 else note.text[:57] + "…"
     return f"{text} ({', '.join(note.authors)})"  # select boxes show their options as plain text
 
