@@ -55,10 +55,17 @@ def test_add_tag_reorder_then_reload_and_restart(page, database_url):
         body.get_by_role("combobox", name="Note").click()
         page.get_by_role("option", name="Local milk co-op").click()
         expect(body.get_by_role("combobox", name="Note")).to_have_value("Local milk co-op")
-        wait_for_app(page)  # the form of the picked note replaces the first note's
+        # The form of the picked note replaces the first note's: wait for it, or the first click
+        # would move the first note.
+        page.wait_for_function(
+            """() => {
+              const texts = [...document.querySelectorAll("[data-testid='stPopoverBody'] textarea[aria-label='Text']")];
+              return texts.length === 1 && texts[0].value === "Local milk co-op";
+            }""", timeout=15_000)
+        wait_for_app(page)
         for place in range(added_at - 1, added_at - 4, -1):  # three clicks
             body.get_by_role("button", name="arrow_upward icon").click()  # an icon button: named by its icon
-            expect(notes.nth(place)).to_contain_text("Local milk co-op")
+            expect(notes.nth(place)).to_contain_text("Local milk co-op", timeout=15_000)
             wait_for_app(page)
         page.keyboard.press("Escape")
         first = notes.first
