@@ -42,3 +42,13 @@ def megabytes(count: int) -> str:
 
 def rows(count: int) -> str:
     return f"{count:,} rows"
+
+# Reading and checking one upload in the browser (``worker.py``): the "5M" file takes about 7 s
+# on a quiet machine, 1.8 GB resident and 3.3 GB of address space (what RLIMIT_AS counts:
+# libraries reserve more than they touch), plus the file and the result as they travel to and
+# from the worker (on a machine busy with other work the same file took 46 s). Two minutes and
+# 6 GB leave room for that and stop what no real file needs. Two readings at once per app server
+# (12 GB at worst on a 24 GB machine); a third waits.
+PARSE_SECONDS = 120
+PARSE_MEMORY_BYTES = 6_000_000_000
+PARSING_AT_ONCE = 2

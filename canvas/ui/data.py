@@ -16,7 +16,7 @@ import pandas as pd
 import streamlit as st
 from streamlit.runtime.uploaded_file_manager import UploadedFile
 
-from canvas.customer_data import ingest
+from canvas.customer_data import ingest, worker
 
 KIND_LABELS = {
     "transactions": "Transactions (orders)",
@@ -25,6 +25,7 @@ KIND_LABELS = {
     "customers": "Customers file (customer → segment)",
 }
 DIGEST = "data_upload_digest"  # (file id, SHA-256) of the upload on screen
+HEAD_ROWS = 200  # rows of the file the column choices see (guess_mapping reads as many)
 
 
 def upload_digest(upload: UploadedFile) -> str:
@@ -40,15 +41,18 @@ def upload_digest(upload: UploadedFile) -> str:
 
 @st.cache_data(show_spinner=False, max_entries=8)
 def read_upload(digest: str, name: str, _content: bytes) -> ingest.RawTable:
-    """Parse an upload once per file content (``digest`` of ``_content``; the bytes are not hashed)."""
-    return ingest.read_table(_content, filename=name)
+    """Read and check an upload once per file content (``digest`` of ``_content``; the bytes are
+    not hashed), in a worker process with time and memory limits; its first ``HEAD_ROWS`` rows."""
+    return worker.isolated(worker.read_head, _content, name, HEAD_ROWS, filename=name)
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
 def check_upload(digest: str, name: str, _content: bytes, kind: str, mapping: tuple,
                  drop_duplicates: bool = False) -> ingest.IngestResult:
-    """Check every row of an upload once per content, kind, column mapping and duplicates choice."""
-    return ingest.ingest(read_upload(digest, name, _content), kind, dict(mapping), drop_duplicates=drop_duplicates)
+    """Check every row of an upload once per content, kind, column mapping and duplicates choice,
+    in a worker process with time and memory limits."""
+    return worker.isolated(worker.read_and_ingest, _content, name, kind, dict(mapping), drop_duplicates,
+                           filename=name)
 
 
 def link_key(prefix: str, value: str) -> str:
