@@ -1,0 +1,57 @@
+"""The commands for backups: ``backup FILE`` writes the whole database and every dataset file to
+one zip; ``restore FILE`` puts them into an empty database (see ``canvas.storage.backup``)."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from canvas.cli.common import EXIT_OK
+from canvas.domain.errors import InvalidInput
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    from canvas import storage
+    from canvas.storage import backup
+
+    target = Path(args.file)
+    if target.is_dir() or not target.parent.is_dir():
+        raise InvalidInput(f"Cannot write the backup to {target}: give a file name in an existing folder.")
+    engine = storage.make_engine()
+    try:
+        summary = backup.write_backup(engine, target)
+    finally:
+        engine.dispose()
+    print(f"Backed up {summary.sentence()} to {target}")
+    return EXIT_OK
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    from canvas import storage
+    from canvas.storage import backup
+
+    source = Path(args.file)
+    if not source.is_file():
+        raise InvalidInput(f"No backup file at {source}.")
+    engine = storage.make_engine()
+    try:
+        summary = backup.restore_backup(engine, source)
+    finally:
+        engine.dispose()
+    print(f"Restored {summary.sentence()} into {storage.redact(storage.database_url())}")
+    return EXIT_OK
+
+
+def add_commands(commands: argparse._SubParsersAction) -> None:
+    backup = commands.add_parser(
+        "backup", help="write the database and every dataset file to one zip",
+        description="Write every table of $CANVAS_DATABASE_URL and every dataset file of $CANVAS_DATA_DIR to "
+                    "one zip, read in one transaction (safe while the app runs).")
+    backup.add_argument("file", help="the zip to write, e.g. backup-2026-11-23.zip")
+    backup.set_defaults(run=cmd_backup)
+    restore = commands.add_parser(
+        "restore", help="restore a backup into an empty database",
+        description="Restore a zip made by `backup` into the empty database of $CANVAS_DATABASE_URL (migrated "
+                    "first) and its dataset files into $CANVAS_DATA_DIR. Nothing is written if any check fails.")
+    restore.add_argument("file", help="the zip made by `python -m canvas backup`")
+    restore.set_defaults(run=cmd_restore)
