@@ -17,8 +17,14 @@ def cmd_backup(args: argparse.Namespace) -> int:
     target = Path(args.file)
     if target.is_dir() or not target.parent.is_dir():
         raise InvalidInput(f"Cannot write the backup to {target}: give a file name in an existing folder.")
+    from sqlmodel import Session
+
+    from canvas.storage.leftovers import sweep_dataset_files
+
     engine = storage.make_engine()
     try:
+        with Session(engine) as session:
+            sweep_dataset_files(session=session)  # leftovers of killed saves are not backed up
         summary = backup.write_backup(engine, target)
     finally:
         engine.dispose()

@@ -19,6 +19,7 @@ from canvas import storage
 from canvas.domain.errors import CanvasError, CanvasNotFound, DatabaseUnavailable
 from canvas.domain.models import Canvas
 from canvas.library.demo import ensure_demo
+from canvas.storage.leftovers import sweep_dataset_files
 from canvas.ui import markup
 
 # Keys shared by every page; set up in app.py. Page-only keys carry the page's prefix.
@@ -81,6 +82,7 @@ def _engine(url: str) -> Engine:
     engine = storage.make_engine(url)
     with Session(engine) as session:
         ensure_demo(session=session)
+        sweep_dataset_files(session=session)  # what saves killed in an earlier run left on disk
     return engine
 
 
