@@ -38,9 +38,12 @@ def cmd_list(args: argparse.Namespace) -> int:
     if not canvases:
         print("The trash is empty." if args.trash else "No canvases yet: `python -m canvas demo` creates one.")
         return EXIT_OK
-    width = max(len(c.name) for c in canvases)
+    from canvas.domain.formatting import printable
+
+    names = {c.id: printable(c.name) for c in canvases}
+    width = max(len(name) for name in names.values())
     for c in canvases:
-        print(f"{c.id:<20} {c.name:<{width}}  v{c.version:<4} changed {c.updated_at:%Y-%m-%d %H:%M} UTC")
+        print(f"{c.id:<20} {names[c.id]:<{width}}  v{c.version:<4} changed {c.updated_at:%Y-%m-%d %H:%M} UTC")
     return EXIT_OK
 
 

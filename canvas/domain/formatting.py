@@ -86,3 +86,10 @@ def finding_figure(key: str, value: float) -> str:
     ``format_value`` of its kind, money in whole units without the currency (85.0 %, 1,250, 24)."""
     unit = TARGETS[key][1]
     return format_value(value, "count" if unit == "money" else unit)
+
+
+def printable(text: str) -> str:
+    """``text`` safe to print on a terminal: control and other invisible characters as escapes
+    (``\\x1b``, ``\\u202e``), so a name saved before they were refused cannot move the cursor,
+    recolour the terminal or hide text; letters of every script are kept."""
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import secrets
+import unicodedata
 from datetime import UTC, datetime
 from typing import Annotated
 
@@ -24,10 +25,20 @@ CANVAS_NAME_MAX_CHARS = 80
 CANVAS_DESCRIPTION_MAX_CHARS = 2000
 SEGMENT_NAME_MAX_CHARS = 60
 SEGMENT_DESCRIPTION_MAX_CHARS = 500
-SEGMENT_SIZE_MAX = 10_000_000_000  # more customers than people on earth is a typo
+# The largest whole number an INTEGER column holds on PostgreSQL (SQLite's hold more): sizes and
+# positions the validation lets through must fit the columns on both databases.
+INT_COLUMN_MAX = 2**31 - 1
+SEGMENT_SIZE_MAX = INT_COLUMN_MAX  # 2.1 billion customers: past that, a typo (and past the column)
+POSITION_MAX = INT_COLUMN_MAX
 CURRENCIES = ("EUR", "USD", "GBP", "CHF", "SEK", "NOK", "DKK", "PLN", "CAD", "AUD", "JPY", "INR")
 
-_HEX_COLOUR = re.compile(r"^#[0-9A-Fa-f]{6}$")
+_HEX_COLOUR = re.compile(r"#[0-9A-Fa-f]{6}")  # the whole value (fullmatch: "$" allows a trailing newline)
+# Characters no name or note needs, which make two texts look alike or hide text: control
+# characters (Cc; tab and newline only in multi-line text), format characters such as zero-width
+# spaces and direction overrides (Cf, but the joiners emoji and Persian or Indic words need),
+# unassigned, private-use and surrogate code points.
+_HIDDEN_CATEGORIES = {"Cc", "Cf", "Cn", "Co", "Cs"}
+_JOINERS = "\u200c\u200d"
 
 
 def new_id() -> str:
@@ -39,8 +50,13 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
-def _clean_text(value: str | None, *, what: str, max_chars: int, required: bool) -> str:
-    text = (value or "").strip()
+def _clean_text(value: str | None, *, what: str, max_chars: int, required: bool, multiline: bool = False) -> str:
+    text = unicodedata.normalize("NFC", (value or "").strip())
+    allowed = _JOINERS + ("\n\t\r" if multiline else "")
+    hidden = [c for c in text if unicodedata.category(c) in _HIDDEN_CATEGORIES and c not in allowed]
+    if hidden:
+        codes = ", ".join(dict.fromkeys(f"U+{ord(c):04X}" for c in hidden))
+        raise ValueError(f"{what} contains invisible or control characters ({codes}); retype it without them")
     if required and not text:
         raise ValueError(f"{what} cannot be empty")
     if len(text) > max_chars:
@@ -52,13 +68,14 @@ def _clean_text(value: str | None, *, what: str, max_chars: int, required: bool)
 
 
 def _check_colour(value: str) -> str:
-    if not _HEX_COLOUR.match(value or ""):
+    if not isinstance(value, str) or not _HEX_COLOUR.fullmatch(value):
         raise ValueError(f"{value!r} is not a colour like #1F77B4")
     return value.upper()
 
 
-def _text_rule(what: str, max_chars: int, *, required: bool) -> AfterValidator:
-    return AfterValidator(lambda v: _clean_text(v, what=what, max_chars=max_chars, required=required))
+def _text_rule(what: str, max_chars: int, *, required: bool, multiline: bool = False) -> AfterValidator:
+    return AfterValidator(lambda v: _clean_text(v, what=what, max_chars=max_chars, required=required,
+                                                 multiline=multiline))
 
 
 def _check_currency(value: str) -> str:
@@ -75,13 +92,14 @@ def _check_size(value: int | None) -> int | None:
 
 
 CanvasName = Annotated[str, _text_rule("The canvas name", CANVAS_NAME_MAX_CHARS, required=True)]
-CanvasDescription = Annotated[str, _text_rule("The description", CANVAS_DESCRIPTION_MAX_CHARS, required=False)]
+CanvasDescription = Annotated[str, _text_rule("The description", CANVAS_DESCRIPTION_MAX_CHARS, required=False,
+                                              multiline=True)]
 Currency = Annotated[str, AfterValidator(_check_currency)]
 SegmentName = Annotated[str, _text_rule("The segment name", SEGMENT_NAME_MAX_CHARS, required=True)]
 SegmentDescription = Annotated[str, _text_rule("The segment description", SEGMENT_DESCRIPTION_MAX_CHARS,
-                                               required=False)]
+                                               required=False, multiline=True)]
 SegmentSize = Annotated[int | None, AfterValidator(_check_size)]
-NoteText = Annotated[str, _text_rule("The note", NOTE_MAX_CHARS, required=True)]
+NoteText = Annotated[str, _text_rule("The note", NOTE_MAX_CHARS, required=True, multiline=True)]
 Colour = Annotated[str, AfterValidator(_check_colour)]
 
 

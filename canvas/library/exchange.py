@@ -14,10 +14,12 @@ from sqlmodel import Session
 
 from canvas import storage
 from canvas.domain.blocks import Block
+from canvas.domain.coach import RULES
 from canvas.domain.document import FORMAT_NAME, canvas_document, relationship_fields, replace_contents
 from canvas.domain.errors import InvalidInput
-from canvas.domain.models import Canvas, CanvasCreate, NoteCreate, SegmentCreate
+from canvas.domain.models import POSITION_MAX, Canvas, CanvasCreate, NoteCreate, SegmentCreate
 from canvas.domain.relationships import RelationshipDesign
+from canvas.storage.relationships import DISMISS_REASON_MAX_CHARS
 
 MAX_DOCUMENT_BYTES = 5_000_000
 MAX_SEGMENTS = 100
@@ -73,6 +75,9 @@ def read_document(data: bytes | str) -> dict[str, Any]:
                         "Export the canvas again, or fix the file.") from None
     except UnicodeDecodeError:
         raise _fail("", "This file is not text (UTF-8): is it really a canvas export?") from None
+    except RecursionError:  # "[[[[…" 100,000 deep: no canvas export nests more than a few levels
+        raise _fail("", "This JSON nests lists or objects thousands of levels deep; a canvas export nests a few. "
+                        "Export the canvas again.") from None
     _expect(document, dict, "", "a JSON object")
     if document.get("format") != FORMAT_NAME:
         raise _fail("format", f"expected \"{FORMAT_NAME}\", found {document.get('format')!r}: this is not a "
@@ -89,7 +94,7 @@ def read_document(data: bytes | str) -> dict[str, Any]:
     segment_ids = _check_segments(document)
     channel_ids = _check_notes(document, segment_ids)
     _check_relationships(document, segment_ids, channel_ids)
-    _check_dismissed(document)
+    _check_dismissed(document, segment_ids)
     return document
 
 
@@ -115,6 +120,12 @@ def _check_ids(item: dict[str, Any], path: str, seen: set[str]) -> str:
     return item_id
 
 
+def _check_position(item: dict[str, Any], path: str) -> None:
+    position = _expect(item.get("position", 0), int, f"{path}.position", "a whole number")
+    if isinstance(position, bool) or not 0 <= position <= POSITION_MAX:
+        raise _fail(f"{path}.position", f"{position!r} is not a place in a block (0 to {POSITION_MAX:,})")
+
+
 def _check_segments(document: dict[str, Any]) -> set[str]:
     seen: set[str] = set()
     names: set[str] = set()
@@ -127,7 +138,7 @@ def _check_segments(document: dict[str, Any]) -> set[str]:
         if segment.name.lower() in names:
             raise _fail(f"{path}.name", f"two segments are called {segment.name!r}")
         names.add(segment.name.lower())
-        _expect(item.get("position", 0), int, f"{path}.position", "a whole number")
+        _check_position(item, path)
     return seen
 
 
@@ -144,7 +155,7 @@ def _check_notes(document: dict[str, Any], segment_ids: set[str]) -> set[str]:
             raise _fail(f"{path}.block", "Customer Segments holds segments, not notes")
         if note.segment_id is not None and note.segment_id not in segment_ids:
             raise _fail(f"{path}.segment_id", f"no segment has the id {note.segment_id!r}")
-        _expect(item.get("position", 0), int, f"{path}.position", "a whole number")
+        _check_position(item, path)
         if note.block == Block.CHANNELS:
             channels.add(note_id)
     return channels
@@ -171,14 +182,21 @@ def _check_relationships(document: dict[str, Any], segment_ids: set[str], channe
                 raise _fail(f"{path}.channel_note_ids", f"{channel!r} is not a note of the Channels block")
 
 
-def _check_dismissed(document: dict[str, Any]) -> None:
+def _check_dismissed(document: dict[str, Any], segment_ids: set[str]) -> None:
     for i, item in enumerate(_items(document, "dismissed_findings", 1000)):
         path = f"dismissed_findings[{i}]"
         _expect(item, dict, path, "an object")
-        _expect(item.get("rule_id"), str, f"{path}.rule_id", "a rule id")
-        _expect(item.get("reason", ""), str, f"{path}.reason", "text")
+        rule_id = _expect(item.get("rule_id"), str, f"{path}.rule_id", "a rule id")
+        if rule_id not in RULES:
+            raise _fail(f"{path}.rule_id", f"{rule_id[:60]!r} is not a rule of the coach (one of {', '.join(RULES)})")
+        reason = _expect(item.get("reason", ""), str, f"{path}.reason", "text")
+        if len(reason) > DISMISS_REASON_MAX_CHARS:
+            raise _fail(f"{path}.reason", f"the reason is {len(reason):,} characters; the limit is "
+                                          f"{DISMISS_REASON_MAX_CHARS}")
         if item.get("segment_id") is not None:
-            _expect(item["segment_id"], str, f"{path}.segment_id", "a segment id or null")
+            segment_id = _expect(item["segment_id"], str, f"{path}.segment_id", "a segment id or null")
+            if segment_id not in segment_ids:  # never re-targeted to the whole canvas
+                raise _fail(f"{path}.segment_id", f"no segment has the id {segment_id[:40]!r}")
 
 
 def import_document(*, session: Session, document: dict[str, Any], name: str | None = None) -> Canvas:
@@ -189,7 +207,7 @@ def import_document(*, session: Session, document: dict[str, Any], name: str | N
     """
     document = json.loads(json.dumps(document))  # a private copy: the caller's dict stays as it was
     base = name or document["canvas"]["name"]
-    chosen = base if storage.free_name(session, base) == base else storage.free_name(session, f"{base} (imported)")
+    chosen = base if storage.free_name(session, base) == base else storage.free_name(session, base, " (imported)")
     document["canvas"]["name"] = chosen
     try:
         canvas = Canvas(name=chosen, description=document["canvas"].get("description", ""),

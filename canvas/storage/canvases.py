@@ -13,6 +13,7 @@ from canvas.domain.authors import Author
 from canvas.domain.document import canvas_document, replace_contents
 from canvas.domain.errors import InvalidInput, ItemConflict, NameTaken
 from canvas.domain.models import (
+    CANVAS_NAME_MAX_CHARS,
     Canvas,
     CanvasCreate,
     CanvasUpdate,
@@ -54,14 +55,17 @@ def _check_name_free(session: Session, name: str, *, except_id: str | None = Non
         )
 
 
-def free_name(session: Session, base: str) -> str:
-    """``base``, or “base (2)”, “base (3)”… : the first name no live canvas has."""
-    name, n = base, 2
-    while session.exec(
-        select(Canvas.id).where(func.lower(Canvas.name) == name.lower(), col(Canvas.deleted_at).is_(None))
-    ).first():
-        name, n = f"{base} ({n})", n + 1
-    return name
+def free_name(session: Session, base: str, suffix: str = "") -> str:
+    """``base + suffix``, or “base suffix (2)”, “base suffix (3)”…: the first name no live canvas
+    has, with ``base`` shortened where needed so that every candidate fits the name's limit."""
+    n = 1
+    while True:
+        tail = suffix + (f" ({n})" if n > 1 else "")
+        name = base[:CANVAS_NAME_MAX_CHARS - len(tail)].rstrip() + tail
+        if not session.exec(select(Canvas.id).where(func.lower(Canvas.name) == name.lower(),
+                                                    col(Canvas.deleted_at).is_(None))).first():
+            return name
+        n += 1
 
 
 def create_canvas(*, session: Session, data: CanvasCreate) -> Canvas:
@@ -123,7 +127,7 @@ def duplicate_canvas(*, session: Session, canvas_id: str, name: str | None = Non
         name = parse(CanvasCreate, name=name).name  # the same name rule as a new canvas
         _check_name_free(session, name)
     else:
-        name = free_name(session, f"{original.name} (copy)")
+        name = free_name(session, original.name, " (copy)")
     copy = Canvas(name=name, description=original.description, currency=original.currency)
     session.add(copy)
     session.flush()
