@@ -187,20 +187,28 @@ def import_document(*, session: Session, document: dict[str, Any], name: str | N
     When the document's name is taken, the new canvas is called “<name> (imported)”, then
     “<name> (imported) (2)”, and so on.
     """
-    document = json.loads(json.dumps(document))  # a private copy: the caller's dict stays as it was
-    base = name or document["canvas"]["name"]
-    chosen = base if storage.free_name(session, base) == base else storage.free_name(session, f"{base} (imported)")
-    document["canvas"]["name"] = chosen
     try:
-        canvas = Canvas(name=chosen, description=document["canvas"].get("description", ""),
-                        currency=document["canvas"].get("currency", "EUR"))
-        session.add(canvas)
-        session.flush()
-        replace_contents(session, canvas, document, keep_ids=False)
-        storage.log_canvas_change(session, canvas_id=canvas.id, action="replace", label="Import the canvas")
+        canvas = stage_document(session=session, document=document, name=name)
         session.commit()
     except BaseException:
         session.rollback()
         raise
     session.refresh(canvas)
+    return canvas
+
+
+def stage_document(*, session: Session, document: dict[str, Any], name: str | None = None) -> Canvas:
+    """``import_document`` without the commit: the new canvas is flushed, so the caller can add to
+    the same transaction (a bundle's datasets) and commit or roll back everything together."""
+    document = json.loads(json.dumps(document))  # a private copy: the caller's dict stays as it was
+    base = name or document["canvas"]["name"]
+    chosen = base if storage.free_name(session, base) == base else storage.free_name(session, f"{base} (imported)")
+    document["canvas"]["name"] = chosen
+    canvas = Canvas(name=chosen, description=document["canvas"].get("description", ""),
+                    currency=document["canvas"].get("currency", "EUR"))
+    session.add(canvas)
+    session.flush()
+    replace_contents(session, canvas, document, keep_ids=False)
+    storage.log_canvas_change(session, canvas_id=canvas.id, action="replace", label="Import the canvas")
+    session.flush()
     return canvas
