@@ -238,10 +238,10 @@ def is_bundle(data: bytes) -> bool:
     return data.startswith(b"PK")
 
 
-def import_file(*, session: Session, data: bytes, name: str | None = None) -> tuple[Canvas, int]:
-    """Import a canvas JSON document or a bundle, told by its content; the new canvas and how
-    many datasets came with it."""
-    if is_bundle(data):
+def import_file(*, session: Session, data: bytes, filename: str = "", name: str | None = None) -> tuple[Canvas, int]:
+    """Import a canvas JSON document or a bundle, told by its content or its ``filename`` ending
+    in .zip; the new canvas and how many datasets came with it."""
+    if is_bundle(data) or filename.lower().endswith(".zip"):
         bundle = read_bundle(data)
         return import_bundle(session=session, bundle=bundle, name=name), len(bundle.datasets)
     document = exchange.read_document(data)
