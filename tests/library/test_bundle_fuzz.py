@@ -36,7 +36,8 @@ def small_bundle() -> bytes:
     data = buffer.getvalue()
     manifest = {
         "format": bundle.BUNDLE_FORMAT, "format_version": 1,
-        "canvas": {"file": "canvas.json", "bytes": len(canvas_bytes), "sha256": hashlib.sha256(canvas_bytes).hexdigest()},
+        "canvas": {"file": "canvas.json", "bytes": len(canvas_bytes),
+                   "sha256": hashlib.sha256(canvas_bytes).hexdigest()},
         "datasets": [{
             "kind": "transactions", "file": "data/transactions.parquet", "bytes": len(data),
             "sha256": hashlib.sha256(data).hexdigest(), "filename": "orders.csv", "rows": 3,
@@ -92,7 +93,8 @@ def test_every_early_cut_is_refused(offset):
 
 
 JSON = st.recursive(st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=20),
-                    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=10), inner, max_size=4),
+                    lambda inner: st.lists(inner, max_size=4)
+                    | st.dictionaries(st.text(max_size=10), inner, max_size=4),
                     max_leaves=10)
 MANIFEST_FIELDS = ["format", "format_version", "canvas", "datasets", "extra"]
 DATASET_FIELDS = ["kind", "file", "bytes", "sha256", "filename", "rows", "mapping", "segment_links", "report"]
