@@ -201,7 +201,7 @@ def stage_document(*, session: Session, document: dict[str, Any], name: str | No
     """``import_document`` without the commit: the new canvas is flushed, so the caller can add to
     the same transaction (a bundle's datasets) and commit or roll back everything together."""
     document = json.loads(json.dumps(document))  # a private copy: the caller's dict stays as it was
-    base = name or document["canvas"]["name"]
+    base = storage.parse(CanvasCreate, name=name).name if name else document["canvas"]["name"]
     chosen = base if storage.free_name(session, base) == base else storage.free_name(session, f"{base} (imported)")
     document["canvas"]["name"] = chosen
     canvas = Canvas(name=chosen, description=document["canvas"].get("description", ""),

@@ -135,6 +135,20 @@ def test_user_text_with_html_and_formulas_is_kept_literally(demo_session):
     assert "<img src=x onerror=alert(1)>=cmd.csv" in filenames
 
 
+def test_a_canvas_without_data_and_a_chosen_name(demo_session):
+    session = demo_session
+    empty = storage.create_canvas(session=session, data=storage.parse(exchange.CanvasCreate, name="Empty"))
+    data = bundle.export_bundle(session=session, canvas_id=empty.id)
+    assert json.loads(entries_of(data)["manifest.json"])["datasets"] == []
+    imported = bundle.import_bundle(session=session, bundle=bundle.read_bundle(data), name="Empty too")
+    assert imported.name == "Empty too"
+    assert storage.list_datasets(session=session, canvas_id=imported.id) == {}
+    before = len(storage.list_canvases(session=session))
+    with pytest.raises(InvalidInput, match="name"):
+        bundle.import_bundle(session=session, bundle=bundle.read_bundle(data), name="x" * 500)
+    assert len(storage.list_canvases(session=session)) == before
+
+
 def _drop_manifest(data: bytes) -> bytes:
     return zipped([(n, c) for n, c in entries_of(data).items() if n != "manifest.json"])
 
