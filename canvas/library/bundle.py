@@ -102,6 +102,8 @@ def _read_manifest(entries: dict[str, bytes]) -> dict[str, Any]:
         raise _fail(MANIFEST, "not text (UTF-8)") from None
     except json.JSONDecodeError as error:
         raise _fail(MANIFEST, f"not valid JSON (line {error.lineno}, column {error.colno}: {error.msg})") from None
+    except ValueError as error:  # a number of more than 4,300 digits
+        raise _fail(MANIFEST, f"not valid JSON ({error})") from None
     except RecursionError:
         raise _fail(MANIFEST, "nested too deeply") from None
     _expect(manifest, dict, MANIFEST, "a JSON object")

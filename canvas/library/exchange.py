@@ -73,6 +73,9 @@ def read_document(data: bytes | str) -> dict[str, Any]:
                         "Export the canvas again, or fix the file.") from None
     except UnicodeDecodeError:
         raise _fail("", "This file is not text (UTF-8): is it really a canvas export?") from None
+    except (ValueError, RecursionError) as error:  # a number of over 4,300 digits; lists nested too deeply
+        raise _fail("", f"This is not a canvas document ({error or 'nested too deeply'}). "
+                        "Export the canvas again, or fix the file.") from None
     _expect(document, dict, "", "a JSON object")
     if document.get("format") != FORMAT_NAME:
         raise _fail("format", f"expected \"{FORMAT_NAME}\", found {document.get('format')!r}: this is not a "

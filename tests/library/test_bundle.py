@@ -199,6 +199,13 @@ BAD_BUNDLES: dict[str, tuple[Callable[[bytes], bytes], str]] = {
     "empty zip": (lambda data: zipped([]), "holds no manifest.json"),
     "no manifest": (_drop_manifest, "holds no manifest.json"),
     "manifest not JSON": (_manifest_text(b"{format: 1"), "manifest.json: not valid JSON (line 1"),
+    "manifest huge number": (_manifest_text(b'{"format_version": ' + b"9" * 5000 + b"}"), "manifest.json: not valid"),
+    "manifest nested deeply": (_manifest_text(b"[" * 100_000 + b"]" * 100_000), "manifest.json: nested too deeply"),
+    "canvas huge number": (_replace_file("canvas.json", lambda c: c.replace(b'"position": 0', b'"position": '
+                                                                            + b"9" * 5000, 1), rehash=True),
+                           "canvas.json: This is not a canvas document"),
+    "canvas nested deeply": (_replace_file("canvas.json", lambda c: b"[" * 100_000 + b"]" * 100_000, rehash=True),
+                             "canvas.json: This is not a canvas document"),
     "manifest a list": (_manifest_text(b"[]"), "expected a JSON object"),
     "another format": (_set("format", "zip-of-cats"), "not a canvas bundle made by this app"),
     "newer version": (_set("format_version", 2), "upgrade this app to import it"),
