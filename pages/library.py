@@ -5,7 +5,7 @@ import streamlit as st
 from canvas import storage
 from canvas.domain.models import CANVAS_NAME_MAX_CHARS, CURRENCIES, CanvasCreate, CanvasUpdate
 from canvas.library import exchange
-from canvas.ui import frame, markup
+from canvas.ui import bundles, frame, markup
 from canvas.ui.identity import current_author
 
 frame.page_frame("library")
@@ -71,18 +71,12 @@ def restore(canvas_id: str) -> None:
 def import_canvas() -> None:
     upload = st.session_state.get(f"lib_import_{st.session_state.get('lib_import_round', 0)}")
     if upload is None:
-        frame.flash("error", "Choose a canvas JSON file first.")
+        frame.flash("error", "Choose a canvas JSON file or bundle first.")
         return
-
-    def action(db):
-        document = exchange.read_document(upload.getvalue())
-        return exchange.import_document(session=db, document=document)
-
-    canvas = frame.act(action)
+    canvas = bundles.import_upload(upload)
     if canvas:
         st.session_state["lib_import_round"] = st.session_state.get("lib_import_round", 0) + 1
         frame.open_canvas(canvas.id)
-        frame.flash("success", f"Imported as “{canvas.name}”")
 
 
 def purge(canvas_id: str) -> None:
@@ -108,7 +102,7 @@ with st.expander("New canvas", icon=":material/add:", expanded=not canvases):
         st.form_submit_button("Create canvas", type="primary", on_click=create)
 
 with st.expander("Import a canvas", icon=":material/upload_file:"):
-    st.file_uploader("Canvas JSON file (exported from this app)", type=["json"],
+    st.file_uploader(bundles.UPLOAD_LABEL, type=bundles.UPLOAD_TYPES,
                      key=f"lib_import_{st.session_state.get('lib_import_round', 0)}")
     st.button("Import as a new canvas", on_click=import_canvas, key="lib_import_button")
 
@@ -131,6 +125,9 @@ for canvas in canvases:
         st.download_button("Export", exports[canvas.id].encode(), file_name=f"{canvas.id}.canvas.json",
                            mime="application/json", icon=":material/download:", key=f"lib_export_{canvas.id}",
                            help="The whole canvas as one JSON document (see docs/canvas-format.md)")
+        st.download_button("Bundle", bundles.bundle_data(canvas.id), file_name=bundles.file_name(canvas.id),
+                           mime="application/zip", icon=":material/folder_zip:", key=f"lib_bundle_{canvas.id}",
+                           help=bundles.DOWNLOAD_HELP)
         st.button("Duplicate", icon=":material/content_copy:", key=f"lib_dup_{canvas.id}",
                   on_click=duplicate, args=(canvas.id,))
         st.button("Trash", icon=":material/delete:", key=f"lib_trash_{canvas.id}",

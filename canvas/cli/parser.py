@@ -1,9 +1,9 @@
 """The command line: everything a user can do in the browser that is not drawing.
 
 Each subcommand is a small function taking the parsed arguments and returning an exit status
-(``canvas.cli.canvases`` and ``canvas.cli.customer_data`` hold them). A mistake the user can make
-(bad input, unknown canvas, unreachable database) prints one clear message on stderr and exits
-with status 2; never a traceback.
+(``canvas.cli.canvases``, ``canvas.cli.customer_data`` and ``canvas.cli.bundles`` hold them). A
+mistake the user can make (bad input, unknown canvas, unreachable database) prints one clear
+message on stderr and exits with status 2; never a traceback.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from canvas.cli import backup, canvases, customer_data
+from canvas.cli import backup, bundles, canvases, customer_data
 from canvas.cli.common import EXIT_USER_ERROR
 from canvas.domain.errors import CanvasError
 
@@ -26,6 +26,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     canvases.add_commands(commands)
     customer_data.add_commands(commands)
+    bundles.add_commands(commands)
     backup.add_commands(commands)
     return parser
 

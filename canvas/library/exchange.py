@@ -78,6 +78,8 @@ def read_document(data: bytes | str) -> dict[str, Any]:
     except RecursionError:  # "[[[[…" 100,000 deep: no canvas export nests more than a few levels
         raise _fail("", "This JSON nests lists or objects thousands of levels deep; a canvas export nests a few. "
                         "Export the canvas again.") from None
+    except ValueError as error:  # a number of over 4,300 digits
+        raise _fail("", f"This is not a canvas document ({error}). Export the canvas again, or fix the file.") from None
     _expect(document, dict, "", "a JSON object")
     if document.get("format") != FORMAT_NAME:
         raise _fail("format", f"expected \"{FORMAT_NAME}\", found {document.get('format')!r}: this is not a "
@@ -205,20 +207,28 @@ def import_document(*, session: Session, document: dict[str, Any], name: str | N
     When the document's name is taken, the new canvas is called “<name> (imported)”, then
     “<name> (imported) (2)”, and so on.
     """
-    document = json.loads(json.dumps(document))  # a private copy: the caller's dict stays as it was
-    base = name or document["canvas"]["name"]
-    chosen = base if storage.free_name(session, base) == base else storage.free_name(session, base, " (imported)")
-    document["canvas"]["name"] = chosen
     try:
-        canvas = Canvas(name=chosen, description=document["canvas"].get("description", ""),
-                        currency=document["canvas"].get("currency", "EUR"))
-        session.add(canvas)
-        session.flush()
-        replace_contents(session, canvas, document, keep_ids=False)
-        storage.log_canvas_change(session, canvas_id=canvas.id, action="replace", label="Import the canvas")
+        canvas = stage_document(session=session, document=document, name=name)
         session.commit()
     except BaseException:
         session.rollback()
         raise
     session.refresh(canvas)
+    return canvas
+
+
+def stage_document(*, session: Session, document: dict[str, Any], name: str | None = None) -> Canvas:
+    """``import_document`` without the commit: the new canvas is flushed, so the caller can add to
+    the same transaction (a bundle's datasets) and commit or roll back everything together."""
+    document = json.loads(json.dumps(document))  # a private copy: the caller's dict stays as it was
+    base = storage.parse(CanvasCreate, name=name).name if name else document["canvas"]["name"]
+    chosen = base if storage.free_name(session, base) == base else storage.free_name(session, base, " (imported)")
+    document["canvas"]["name"] = chosen
+    canvas = Canvas(name=chosen, description=document["canvas"].get("description", ""),
+                    currency=document["canvas"].get("currency", "EUR"))
+    session.add(canvas)
+    session.flush()
+    replace_contents(session, canvas, document, keep_ids=False)
+    storage.log_canvas_change(session, canvas_id=canvas.id, action="replace", label="Import the canvas")
+    session.flush()
     return canvas

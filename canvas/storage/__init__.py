@@ -34,10 +34,13 @@ from canvas.storage.canvases import (
     update_canvas,
 )
 from canvas.storage.datasets import (
+    NewDataset,
+    add_datasets,
     delete_dataset,
     link_dataset_segments,
     list_datasets,
     load_dataset,
+    read_dataset_file,
     remembered_links,
     save_dataset,
 )
@@ -60,6 +63,9 @@ from canvas.storage.records import get_canvas
 from canvas.storage.relationships import dismiss_finding, restore_finding, save_relationship
 
 __all__ = [
+    "NewDataset",
+    "add_datasets",
+    "read_dataset_file",
     "DATABASE_URL_ENV",
     "DATA_DIR",
     "DATA_DIR_ENV",

@@ -26,6 +26,8 @@ from canvas.domain.models import (
     Segment,
     utcnow,
 )
+from canvas.storage.board import list_segments
+from canvas.storage.datasets import commit_or_remove, copy_datasets
 from canvas.storage.db import data_dir
 from canvas.storage.forms import parse
 from canvas.storage.history import last_editor, log_canvas_change
@@ -120,7 +122,9 @@ def _details(canvas: Canvas) -> dict[str, str]:
 
 
 def duplicate_canvas(*, session: Session, canvas_id: str, name: str | None = None) -> Canvas:
-    """A new canvas with the same contents (fresh ids); named “<name> (copy)” unless given."""
+    """A new canvas with the same contents (fresh ids) and the same customer data, linked to the
+    copy's segments; named “<name> (copy)” unless given. All or nothing: the data files are
+    copied first and removed again if the commit fails."""
     original = get_canvas(session=session, canvas_id=canvas_id)
     document = canvas_document(session, original)
     if name:
@@ -132,10 +136,23 @@ def duplicate_canvas(*, session: Session, canvas_id: str, name: str | None = Non
     session.add(copy)
     session.flush()
     document["canvas"]["name"] = name
-    replace_contents(session, copy, document, keep_ids=False)
-    session.commit()
+    try:
+        replace_contents(session, copy, document, keep_ids=False)
+        written = copy_datasets(session=session, source_id=original.id, target_id=copy.id,
+                                segment_ids=matching_segments(session, original.id, copy.id))
+    except BaseException:
+        session.rollback()
+        raise
+    commit_or_remove(session, written)
     session.refresh(copy)
     return copy
+
+
+def matching_segments(session: Session, source_id: str, target_id: str) -> dict[str, str]:
+    """Segment ids of one canvas -> the ids of the other canvas's segments of the same name (a
+    copy's segments have fresh ids; names are unique within a canvas)."""
+    by_name = {s.name: s.id for s in list_segments(session=session, canvas_id=target_id)}
+    return {s.id: by_name[s.name] for s in list_segments(session=session, canvas_id=source_id) if s.name in by_name}
 
 
 def trash_canvas(*, session: Session, canvas_id: str) -> Canvas:

@@ -2,13 +2,18 @@
 the segment links the founder confirmed, remembered for the next upload.
 
 Files live under ``db.data_dir()`` at ``datasets/<canvas id>/<dataset id>.parquet``. A record
-never exists without its file: the file is written first and removed again if the record's
-commit fails.
+never exists without its file: the file is written first (to a temporary name, then renamed) and
+removed again if the record's commit fails. ``add_datasets`` (a bundle's import) and
+``copy_datasets`` (a duplicate) store several at once, all or nothing.
 """
 
 from __future__ import annotations
 
 import os
+import shutil
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from sqlmodel import Session, col, delete, select
@@ -48,12 +53,8 @@ def save_dataset(*, session: Session, canvas_id: str, kind: str, frame: Any, fil
     _check_links(session, canvas_id, segment_links or {})
     dataset = Dataset(canvas_id=canvas_id, kind=kind, filename=filename[:255], rows=len(frame),
                       mapping=mapping, report=report, segment_links=segment_links or {}, path="")
-    dataset.path = f"datasets/{canvas_id}/{dataset.id}.parquet"
-    target = data_dir() / dataset.path
-    target.parent.mkdir(parents=True, exist_ok=True)
-    partial = target.with_suffix(".parquet.partial")
-    frame.to_parquet(partial, index=False)
-    os.replace(partial, target)
+    target = _place(dataset)
+    _write(target, lambda partial: frame.to_parquet(partial, index=False))
     previous = list_datasets(session=session, canvas_id=canvas_id).get(kind)
     try:
         if previous is not None:
@@ -71,16 +72,140 @@ def save_dataset(*, session: Session, canvas_id: str, kind: str, frame: Any, fil
     return dataset
 
 
+def _place(dataset: Dataset) -> Path:
+    """Give a new dataset record its file's path; the folder is made if needed."""
+    dataset.path = f"datasets/{dataset.canvas_id}/{dataset.id}.parquet"
+    target = data_dir() / dataset.path
+    target.parent.mkdir(parents=True, exist_ok=True)
+    return target
+
+
+def _write(target: Path, write: Any) -> None:
+    """Write a file under a temporary name, then rename it: never a half-written file under a real name."""
+    partial = target.with_suffix(".parquet.partial")
+    try:
+        write(partial)
+        os.replace(partial, target)
+    finally:
+        partial.unlink(missing_ok=True)
+
+
+def _existing_file(dataset: Dataset) -> Path:
+    path = data_dir() / dataset.path
+    if not path.is_file():
+        raise InvalidInput(
+            f"The data file of “{dataset.filename}” is missing from {data_dir()}. Upload the file again."
+        )
+    return path
+
+
 def load_dataset(dataset: Dataset) -> Any:
     """The dataset's rows as a pandas DataFrame."""
     import pandas as pd
 
-    path = data_dir() / dataset.path
-    if not path.exists():
-        raise InvalidInput(
-            f"The data file of “{dataset.filename}” is missing from {data_dir()}. Upload the file again."
-        )
-    return pd.read_parquet(path)
+    return pd.read_parquet(_existing_file(dataset))
+
+
+def read_dataset_file(dataset: Dataset) -> bytes:
+    """The dataset's Parquet file as stored (what a canvas bundle carries)."""
+    return _existing_file(dataset).read_bytes()
+
+
+@dataclass
+class NewDataset:
+    """One dataset to store with ``add_datasets``: its rows (a pandas DataFrame) and record fields."""
+
+    kind: str
+    frame: Any
+    filename: str
+    mapping: dict[str, str | None] = field(default_factory=dict)
+    report: dict[str, Any] = field(default_factory=dict)
+    segment_links: dict[str, str] = field(default_factory=dict)
+
+
+def add_datasets(*, session: Session, canvas_id: str, datasets: Sequence[NewDataset]) -> list[Dataset]:
+    """Store several datasets (one of each kind) for the canvas and commit, all or nothing.
+
+    This commits whatever the session holds with them: a bundle's import adds the new canvas
+    first (flushed, not committed), so the canvas, its contents, the records and the files appear
+    together or not at all. Every file is written before the commit; if anything fails, the
+    session is rolled back and the files written are removed. A dataset of a kind the canvas
+    already has replaces it (its file is removed after the commit).
+    """
+    kinds = [d.kind for d in datasets]
+    if len(set(kinds)) != len(kinds):
+        raise InvalidInput("At most one dataset of each kind can be linked to a canvas.")
+    written: list[Path] = []
+    try:
+        get_canvas(session=session, canvas_id=canvas_id)
+        previous = list_datasets(session=session, canvas_id=canvas_id)
+        records = []
+        for item in datasets:
+            if item.kind not in DATASET_KINDS:
+                raise InvalidInput(f"Unknown kind of data {item.kind!r}; use one of {', '.join(DATASET_KINDS)}.")
+            _check_links(session, canvas_id, item.segment_links)
+            record = Dataset(canvas_id=canvas_id, kind=item.kind, filename=item.filename[:255], rows=len(item.frame),
+                             mapping=dict(item.mapping), report=dict(item.report),
+                             segment_links=dict(item.segment_links), path="")
+            target = _place(record)
+            _write(target, lambda partial, frame=item.frame: frame.to_parquet(partial, index=False))
+            written.append(target)
+            if item.kind in previous:
+                session.delete(previous[item.kind])
+            session.add(record)
+            records.append(record)
+        session.commit()
+    except BaseException:
+        session.rollback()
+        _remove(written)
+        raise
+    for kind in kinds:
+        if kind in previous:
+            (data_dir() / previous[kind].path).unlink(missing_ok=True)
+    for record in records:
+        session.refresh(record)
+    return records
+
+
+def copy_datasets(*, session: Session, source_id: str, target_id: str, segment_ids: dict[str, str]) -> list[Path]:
+    """Give ``target_id`` a copy of every dataset of ``source_id`` and of its remembered links,
+    each link moved to the copy's segment (``segment_ids``: original segment id -> copy's; a link
+    to a segment not copied becomes Unassigned). The files are copied now; the records are added
+    but not committed: the caller commits, and removes the returned files if the commit fails.
+    """
+    written: list[Path] = []
+    try:
+        for original in list_datasets(session=session, canvas_id=source_id).values():
+            source = _existing_file(original)
+            links = {value: segment_ids.get(sid, "") if sid else "" for value, sid in original.segment_links.items()}
+            copy = Dataset(canvas_id=target_id, kind=original.kind, filename=original.filename, rows=original.rows,
+                           mapping=dict(original.mapping), report=dict(original.report), segment_links=links, path="")
+            target = _place(copy)
+            _write(target, lambda partial, source=source: shutil.copyfile(source, partial))
+            written.append(target)
+            session.add(copy)
+        remembered = session.exec(select(RememberedLink).where(RememberedLink.canvas_id == source_id)).all()
+        session.add_all(RememberedLink(canvas_id=target_id, value_key=r.value_key, segment_id=segment_ids[r.segment_id])
+                        for r in remembered if r.segment_id in segment_ids)
+    except BaseException:
+        _remove(written)
+        raise
+    return written
+
+
+def commit_or_remove(session: Session, written: Sequence[Path]) -> None:
+    """Commit the session; if that fails, roll back and remove the files written for it."""
+    try:
+        session.commit()
+    except BaseException:
+        session.rollback()
+        _remove(written)
+        raise
+
+
+def _remove(paths: Sequence[Path]) -> None:
+    for path in paths:
+        path.unlink(missing_ok=True)
 
 
 def _check_links(session: Session, canvas_id: str, links: dict[str, str]) -> None:
