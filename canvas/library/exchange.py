@@ -18,6 +18,7 @@ from canvas.domain.document import FORMAT_NAME, canvas_document, relationship_fi
 from canvas.domain.errors import InvalidInput
 from canvas.domain.models import Canvas, CanvasCreate, NoteCreate, SegmentCreate
 from canvas.domain.relationships import RelationshipDesign
+from canvas.storage.access import authorize
 
 MAX_DOCUMENT_BYTES = 5_000_000
 MAX_SEGMENTS = 100
@@ -187,6 +188,7 @@ def import_document(*, session: Session, document: dict[str, Any], name: str | N
     When the document's name is taken, the new canvas is called “<name> (imported)”, then
     “<name> (imported) (2)”, and so on.
     """
+    authorize(session, None)
     document = json.loads(json.dumps(document))  # a private copy: the caller's dict stays as it was
     base = name or document["canvas"]["name"]
     chosen = base if storage.free_name(session, base) == base else storage.free_name(session, f"{base} (imported)")

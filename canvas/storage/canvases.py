@@ -25,6 +25,7 @@ from canvas.domain.models import (
     Segment,
     utcnow,
 )
+from canvas.storage.access import authorize
 from canvas.storage.db import data_dir
 from canvas.storage.forms import parse
 from canvas.storage.history import last_editor, log_canvas_change
@@ -66,6 +67,7 @@ def free_name(session: Session, base: str) -> str:
 
 def create_canvas(*, session: Session, data: CanvasCreate) -> Canvas:
     """A new, empty canvas at version 1; ``NameTaken`` if a live canvas has the name."""
+    authorize(session, None)
     _check_name_free(session, data.name)
     canvas = Canvas.model_validate(data)
     session.add(canvas)
@@ -81,6 +83,7 @@ def update_canvas(*, session: Session, canvas_id: str, expected_version: int, da
     ``expected_version`` is the canvas version the user saw; only a later change of these same
     fields by someone else is a conflict (``ItemConflict``): notes added meanwhile are not.
     """
+    authorize(session, canvas_id)
     changes = data.model_dump(exclude_unset=True)
     canvas = get_canvas(session=session, canvas_id=canvas_id)
     later = session.exec(
@@ -117,6 +120,7 @@ def _details(canvas: Canvas) -> dict[str, str]:
 
 def duplicate_canvas(*, session: Session, canvas_id: str, name: str | None = None) -> Canvas:
     """A new canvas with the same contents (fresh ids); named “<name> (copy)” unless given."""
+    authorize(session, None)
     original = get_canvas(session=session, canvas_id=canvas_id)
     document = canvas_document(session, original)
     if name:
@@ -136,6 +140,7 @@ def duplicate_canvas(*, session: Session, canvas_id: str, name: str | None = Non
 
 def trash_canvas(*, session: Session, canvas_id: str) -> Canvas:
     """Move a canvas to the trash; nothing is deleted and it can be restored."""
+    authorize(session, None)
     canvas = get_canvas(session=session, canvas_id=canvas_id)
     canvas.deleted_at = utcnow()
     session.add(canvas)
@@ -147,6 +152,7 @@ def trash_canvas(*, session: Session, canvas_id: str) -> Canvas:
 
 def restore_canvas(*, session: Session, canvas_id: str) -> Canvas:
     """Bring a canvas back from the trash; renamed “name (2)” if a live canvas took its name meanwhile."""
+    authorize(session, None)
     canvas = get_canvas(session=session, canvas_id=canvas_id, include_trashed=True)
     if canvas.deleted_at is None:
         return canvas
@@ -161,6 +167,7 @@ def restore_canvas(*, session: Session, canvas_id: str) -> Canvas:
 
 def purge_canvas(*, session: Session, canvas_id: str) -> None:
     """Delete a canvas in the trash for good, with its history and its dataset files."""
+    authorize(session, None)
     canvas = get_canvas(session=session, canvas_id=canvas_id, include_trashed=True)
     if canvas.deleted_at is None:
         raise InvalidInput("Only a canvas in the trash can be deleted for good: move it to the trash first.")

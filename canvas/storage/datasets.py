@@ -16,6 +16,7 @@ from sqlmodel import Session, col, delete, select
 from canvas.domain.errors import InvalidInput
 from canvas.domain.models import DATASET_KINDS, Dataset, RememberedLink
 from canvas.domain.value_keys import value_key
+from canvas.storage.access import authorize
 from canvas.storage.board import list_segments
 from canvas.storage.db import data_dir
 from canvas.storage.records import get_canvas
@@ -42,6 +43,7 @@ def save_dataset(*, session: Session, canvas_id: str, kind: str, frame: Any, fil
     new file is removed, so there is never a record without its file, nor a half-written file
     under a real name.
     """
+    authorize(session, canvas_id)
     get_canvas(session=session, canvas_id=canvas_id)
     if kind not in DATASET_KINDS:
         raise InvalidInput(f"Unknown kind of data {kind!r}; use one of {', '.join(DATASET_KINDS)}.")
@@ -95,6 +97,7 @@ def link_dataset_segments(*, session: Session, canvas_id: str, dataset_id: str,
                           segment_links: dict[str, str]) -> Dataset:
     """Change which canvas segment each of the dataset's segment values belongs to (and remember
     the links for the next upload)."""
+    authorize(session, canvas_id)
     dataset = session.get(Dataset, dataset_id)
     if dataset is None or dataset.canvas_id != canvas_id:
         raise InvalidInput("That dataset is no longer linked to this canvas. Reload the page.")
@@ -130,6 +133,7 @@ def _remember_links(session: Session, canvas_id: str, links: dict[str, str]) -> 
 
 def delete_dataset(*, session: Session, canvas_id: str, dataset_id: str) -> None:
     """Remove a dataset and its file."""
+    authorize(session, canvas_id)
     dataset = session.get(Dataset, dataset_id)
     if dataset is None or dataset.canvas_id != canvas_id:
         raise InvalidInput("That dataset is no longer linked to this canvas. Reload the page.")
