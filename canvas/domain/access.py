@@ -158,3 +158,21 @@ def sign_in_wait(failures: int) -> int:
     if extra < 0:
         return 0
     return min(SIGN_IN_WAIT_SECONDS * 2 ** min(extra, 16), SIGN_IN_WAIT_MAX_SECONDS)
+
+
+# --- How the workspace is protected ---------------------------------------------------------------
+
+class Protection(StrEnum):
+    OPEN = "open"  # the default: anyone who reaches the server may edit
+    PASSWORD = "password"  # a shared password (CANVAS_WORKSPACE_PASSWORD or [canvas] workspace_password)
+    LOGIN = "login"  # Streamlit's OpenID Connect login ([auth] in .streamlit/secrets.toml)
+
+
+def protection(*, password: str | None, login_configured: bool) -> Protection:
+    """The workspace's protection from its settings: the login when ``[auth]`` is configured (it
+    names people; a shared password does not), else the password when one is set, else open."""
+    if login_configured:
+        return Protection.LOGIN
+    if password:
+        return Protection.PASSWORD
+    return Protection.OPEN

@@ -172,6 +172,6 @@ def use_link(*, session: Session, token: str, now: datetime | None = None) -> Gr
     grant = resolve_token(session=session, token=token, now=now)
     link = session.get_one(ShareLink, grant.link_id)
     if due_for_touch(link.last_used_at, now):
-        session.exec(update(ShareLink).where(col(ShareLink.id) == link.id).values(last_used_at=now))  # type: ignore[call-overload]
+        session.exec(update(ShareLink).where(col(ShareLink.id) == link.id).values(last_used_at=now))
         session.commit()
     return grant
