@@ -111,13 +111,13 @@ OTHER_CANVAS = ("This share link opens one canvas only, not the one in the addre
 
 # --- The gate: every run, before navigation --------------------------------------------------------
 
-def gate(open_session: Callable[[], AbstractContextManager[Session]], pending_query: dict | None = None) -> None:
-    """Work out this session's access, or stop the run with the reason: a share link in the
-    address (or kept from an earlier run) is checked and its use noted; without one, a protected
-    workspace asks to sign in. ``pending_query`` is a deep link's query (see ``frame.page_frame``)."""
+def gate(open_session: Callable[[], AbstractContextManager[Session]]) -> None:
+    """Work out this session's access at the top of every page, or stop the run with the reason:
+    a share link in the address (or kept from an earlier run) is checked and its use noted;
+    without one, a protected workspace asks to sign in."""
     storage_access.set_provider(presented)
     state = st.session_state
-    token = st.query_params.get(rules.SHARE_PARAM) or (pending_query or {}).get(rules.SHARE_PARAM)
+    token = st.query_params.get(rules.SHARE_PARAM)
     if token and token != state.get(TOKEN):
         state[TOKEN] = token
         state.pop(LINK_CANVAS, None)
@@ -139,7 +139,7 @@ def gate(open_session: Callable[[], AbstractContextManager[Session]], pending_qu
         st.stop()
     state[GRANT] = grant
     state[LINK_CANVAS] = (canvas.id, canvas.name)
-    if not pending_query and st.query_params.get(rules.SHARE_PARAM) != token:
+    if st.query_params.get(rules.SHARE_PARAM) != token:
         st.query_params[rules.SHARE_PARAM] = token  # the navigation bar drops it; a reload needs it
 
 
@@ -268,3 +268,6 @@ def share_panel(canvas: Canvas, *, db: Session, act: Callable[..., Any]) -> None
                          width="stretch")
             if link.revoked_at is None:
                 row.button("Revoke", key=f"access_revoke_{link.id}", on_click=_revoke, args=(link.id, act))
+
+
+storage_access.set_provider(presented)  # from the first import on: no browser session's write goes unchecked

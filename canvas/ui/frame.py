@@ -38,7 +38,6 @@ def start_router() -> None:
     for key, value in SHARED_DEFAULTS.items():
         st.session_state.setdefault(key, type(value)(value))
     st.session_state[ROUTED] = True
-    access.gate(session, (st.session_state.get(DEEP_LINK) or ("", {}))[1])  # share link or sign-in: ui/access.py
 
 
 # --- Deep links to a fresh server -------------------------------------------------------------
@@ -65,6 +64,7 @@ def page_frame(url_path: str) -> None:
     if not st.session_state.get(ROUTED):
         st.session_state[DEEP_LINK] = (url_path, st.query_params.to_dict())
         st.switch_page("app.py")
+    access.gate(session)  # the share link checked again, or the sign-in page (ui/access.py)
     access.check_page(url_path)  # a share link opens only its canvas's board, relationships and metrics
 
 
