@@ -13,7 +13,7 @@ from canvas.domain.models import (
     SegmentCreate,
     SegmentUpdate,
 )
-from canvas.ui import frame, identity, live, markup
+from canvas.ui import access, frame, identity, live, markup
 from canvas.ui.identity import current_author
 from canvas.ui.markup import escape_text
 
@@ -238,10 +238,12 @@ def draw_block(board: storage.Board, block: Block) -> None:
     with st.container(border=True, height="stretch", key=f"board_block_{block.value}"):
         st.markdown(f"{info.icon} **{info.title}**", help="\n".join(f"- {q}" for q in info.questions))
         if block == Block.CUSTOMER_SEGMENTS:
-            segment_forms(board)
+            if access.can_edit(board.canvas.id):  # a view link draws no add, edit or delete controls
+                segment_forms(board)
             markup.show(st, markup.segments_html(board.segments))
         else:
-            note_forms(board, block)
+            if access.can_edit(board.canvas.id):
+                note_forms(board, block)
             currency = board.canvas.currency
             if block == Block.CUSTOMER_RELATIONSHIPS:
                 markup.show(st, markup.relationship_summary_html(board.segments, board.relationships, currency))
@@ -270,11 +272,12 @@ with status.container(horizontal=True, horizontal_alignment="right", vertical_al
     saved_at = board.canvas.updated_at.strftime("%d %b %Y, %H:%M UTC")
     st.caption(f":green[:material/cloud_done: Saved] · v{board.canvas.version}", width="content", wrap=False,
                help=f"Every change is saved as you make it. Last saved {saved_at}.")
-    st.button(
-        "Undo", icon=":material/undo:", key="board_undo", on_click=undo, args=(board.canvas.id,),
-        disabled=board.last_change is None,
-        help=f"Undo: {escape_text(board.last_change)}" if board.last_change else "Nothing to undo",
-    )
+    if access.can_edit(board.canvas.id):  # a view link has nothing to undo
+        st.button(
+            "Undo", icon=":material/undo:", key="board_undo", on_click=undo, args=(board.canvas.id,),
+            disabled=board.last_change is None,
+            help=f"Undo: {escape_text(board.last_change)}" if board.last_change else "Nothing to undo",
+        )
 
 with st.container(key="board_top"):
     for column, blocks in zip(st.columns(len(BOARD_TOP), gap="small"), BOARD_TOP):

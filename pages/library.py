@@ -5,7 +5,7 @@ import streamlit as st
 from canvas import storage
 from canvas.domain.models import CANVAS_NAME_MAX_CHARS, CURRENCIES, CanvasCreate, CanvasUpdate
 from canvas.library import exchange
-from canvas.ui import bundles, frame, markup
+from canvas.ui import access, bundles, frame, markup
 from canvas.ui.identity import current_author
 
 frame.page_frame("library")
@@ -132,6 +132,8 @@ for canvas in canvases:
                   on_click=duplicate, args=(canvas.id,))
         st.button("Trash", icon=":material/delete:", key=f"lib_trash_{canvas.id}",
                   on_click=trash, args=(canvas.id,), help="Move to the trash; it can be restored")
+        with frame.session() as db:
+            access.share_panel(canvas, db=db, act=frame.act)  # view and edit links, each revocable
 
 if trashed:
     st.subheader("Trash")

@@ -17,7 +17,7 @@ from canvas.domain.document import canvas_document
 from canvas.domain.formatting import change_caption, compact, format_delta, format_value
 from canvas.domain.measures import LOWER_IS_BETTER
 from canvas.library.demo import load_demo_data
-from canvas.ui import frame, markup
+from canvas.ui import access, frame, markup
 from canvas.ui import metrics as cached
 from canvas.ui.charts import metrics as mc
 from canvas.ui.markup import escape_text
@@ -70,7 +70,8 @@ if "transactions" not in datasets:
         row.page_link("pages/data.py", label="Upload customer data", icon=":material/upload:",
                       query_params={"canvas": canvas.id})
         row.button("Use the demo data", icon=":material/science:", key="met_use_demo", on_click=use_demo_data,
-                   args=(canvas.id,), help="Two years of a coffee subscription's customers")
+                   args=(canvas.id,), help="Two years of a coffee subscription's customers",
+                   disabled=not access.can_edit(canvas.id))
     st.stop()
 
 colours = {s.name: s.colour for s in board.segments}

@@ -11,7 +11,7 @@ from canvas.domain.document import canvas_document
 from canvas.domain.errors import InvalidInput, describe_validation_error
 from canvas.domain.formatting import money
 from canvas.domain.relationships import TEXT_MAX_CHARS, RelationshipDesign, comparison_columns, total_monthly_cost
-from canvas.ui import frame, live, markup
+from canvas.ui import access, frame, live, markup
 from canvas.ui.charts import relationships as relationship_charts
 from canvas.ui.identity import current_author
 from canvas.ui.markup import escape_text
@@ -85,6 +85,8 @@ def draw_coach(board: storage.Board, document: dict) -> None:
                 markup.show(st, markup.finding_details_markdown(finding.rule_id, finding.why, finding.action))
                 segment_id = coach.dismiss_segment(finding)
                 key = f"rel_dismiss_{finding.rule_id}_{segment_id or 'all'}"
+                if not access.can_edit(board.canvas.id):  # a view link: the finding, no form
+                    continue
                 with st.form(key, border=False):
                     st.text_input("Reason for dismissing", key=f"{key}_reason", max_chars=500,
                                   placeholder="e.g. Gift buyers are one-off by design")
@@ -97,7 +99,7 @@ def draw_coach(board: storage.Board, document: dict) -> None:
                     row = st.container(horizontal=True, vertical_alignment="center")
                     markup.show(row, markup.dismissed_markdown(item.rule_id, who, item.reason), width="stretch")
                     row.button("Bring back", key=f"rel_undismiss_{item.id}", on_click=bring_back,
-                               args=(board.canvas.id, item.id))
+                               args=(board.canvas.id, item.id), disabled=not access.can_edit(board.canvas.id))
 
 
 def draw_design_form(board: storage.Board, segment) -> None:
@@ -197,6 +199,8 @@ if board.relationships:
     totals.plotly_chart(relationship_charts.relationship_costs(board.segments, board.relationships, currency),
                         width="stretch", key="rel_chart_costs")
 
+if not access.can_edit(board.canvas.id):  # a view link: the comparison above, no design forms
+    st.stop()
 st.subheader("Design each relationship")
 with st.expander("The six relationship types", icon=":material/menu_book:"):
     st.table(pd.DataFrame([{"Type": t.label, "What it is": t.what, "Example": t.example}

@@ -12,7 +12,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from canvas.cli import backup, bundles, canvases, customer_data
+from canvas.cli import backup, bundles, canvases, customer_data, share
 from canvas.cli.common import EXIT_USER_ERROR
 from canvas.domain.errors import CanvasError
 
@@ -28,6 +28,7 @@ def build_parser() -> argparse.ArgumentParser:
     customer_data.add_commands(commands)
     bundles.add_commands(commands)
     backup.add_commands(commands)
+    share.add_commands(commands)
     return parser
 
 

@@ -102,3 +102,12 @@ def describe_validation_error(error: ValidationError) -> InvalidInput:
         message = message.removeprefix("Value error, ")
         parts.append(f"{label}: {message}")
     return InvalidInput("; ".join(parts), field=first_field)
+
+
+class AccessDenied(CanvasError):
+    """The session's access (a view link, another canvas's link, not signed in) does not allow
+    this; nothing was read or changed."""
+
+
+class LinkNotValid(AccessDenied):
+    """A share link that is unknown (mistyped or tampered with), revoked or expired."""

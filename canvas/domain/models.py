@@ -272,3 +272,25 @@ class RememberedLink(SQLModel, table=True):
     # its link with it; a link to a segment no longer on the canvas is ignored when read.
     segment_id: str = Field(max_length=32)
     updated_at: datetime = Field(default_factory=utcnow)
+
+
+# --- Share links ----------------------------------------------------------------------------------
+
+class ShareLink(SQLModel, table=True):
+    """A link that opens one canvas without signing in, to view or to edit (``domain.access``).
+
+    Only the token's SHA-256 is kept: the token is shown once, when the link is made.
+    """
+
+    __table_args__ = (UniqueConstraint("token_hash"),)
+
+    id: str = Field(default_factory=new_id, primary_key=True, max_length=32)
+    canvas_id: str = Field(foreign_key="canvas.id", index=True, ondelete="CASCADE", max_length=32)
+    role: str = Field(max_length=8)  # access.Role: view or edit
+    token_hash: str = Field(max_length=64)
+    label: str = Field(default="", max_length=80)  # who it was made for, as the maker typed it
+    created_at: datetime = Field(default_factory=utcnow)
+    created_by: str | None = Field(default=None, max_length=NAME_MAX_CHARS)
+    expires_at: datetime | None = Field(default=None)
+    last_used_at: datetime | None = Field(default=None)
+    revoked_at: datetime | None = Field(default=None)

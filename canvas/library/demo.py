@@ -17,6 +17,7 @@ from canvas.domain.blocks import NOTE_COLOURS, Block
 from canvas.domain.document import FORMAT_NAME, FORMAT_VERSION, replace_contents
 from canvas.domain.errors import CanvasNotFound
 from canvas.domain.models import Canvas
+from canvas.storage.access import authorize
 
 DEMO_CANVAS_ID = "demo-kettle-crema"
 DEMO_DATA_DIR = storage.DATA_DIR / "demo"
@@ -168,6 +169,7 @@ def create_demo(*, session: Session) -> Canvas:
 
     The reset is logged as one "replace" change; it cannot be undone.
     """
+    authorize(session, None)
     document = demo_document()
     try:
         canvas = storage.get_canvas(session=session, canvas_id=DEMO_CANVAS_ID, include_trashed=True)

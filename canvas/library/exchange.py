@@ -19,6 +19,7 @@ from canvas.domain.document import FORMAT_NAME, canvas_document, relationship_fi
 from canvas.domain.errors import InvalidInput
 from canvas.domain.models import POSITION_MAX, Canvas, CanvasCreate, NoteCreate, SegmentCreate
 from canvas.domain.relationships import RelationshipDesign
+from canvas.storage.access import authorize
 from canvas.storage.relationships import DISMISS_REASON_MAX_CHARS
 
 MAX_DOCUMENT_BYTES = 5_000_000
@@ -220,6 +221,7 @@ def import_document(*, session: Session, document: dict[str, Any], name: str | N
 def stage_document(*, session: Session, document: dict[str, Any], name: str | None = None) -> Canvas:
     """``import_document`` without the commit: the new canvas is flushed, so the caller can add to
     the same transaction (a bundle's datasets) and commit or roll back everything together."""
+    authorize(session, None)
     document = json.loads(json.dumps(document))  # a private copy: the caller's dict stays as it was
     base = storage.parse(CanvasCreate, name=name).name if name else document["canvas"]["name"]
     chosen = base if storage.free_name(session, base) == base else storage.free_name(session, base, " (imported)")

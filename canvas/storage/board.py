@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
+from canvas.domain.access import Role
 from canvas.domain.authors import Author
 from canvas.domain.blocks import Block
 from canvas.domain.errors import InvalidInput, NameTaken
@@ -30,6 +31,7 @@ from canvas.domain.models import (
     SegmentCreate,
     SegmentUpdate,
 )
+from canvas.storage.access import authorize
 from canvas.storage.history import (
     already_gone,
     changing,
@@ -74,6 +76,7 @@ def list_segments(*, session: Session, canvas_id: str) -> list[Segment]:
 def load_board(*, session: Session, canvas_id: str, author: Author | None = None) -> Board:
     """The canvas with its segments, notes by block, relationships and dismissed findings;
     ``last_change`` is what undo would revert for ``author``."""
+    authorize(session, canvas_id, Role.VIEW)
     canvas = get_canvas(session=session, canvas_id=canvas_id)
     notes: dict[Block, list[Note]] = {block: [] for block in Block}
     for note in session.exec(
@@ -106,6 +109,7 @@ def _check_segment_name_free(session: Session, canvas_id: str, name: str, except
 def add_segment(*, session: Session, canvas_id: str, data: SegmentCreate, author: Author | None = None) -> Segment:
     """A new segment at the end of the canvas's segments; ``NameTaken`` if the canvas has the name.
     Never conflicts with other people's changes."""
+    authorize(session, canvas_id)
     _check_segment_name_free(session, canvas_id, data.name)
     segment = Segment.model_validate(data, update={"canvas_id": canvas_id})
     segment_id = segment.id
@@ -145,6 +149,7 @@ def update_segment(*, session: Session, canvas_id: str, segment_id: str, expecte
                    data: SegmentUpdate, author: Author | None = None) -> Segment:
     """Change the fields set in ``data``; ``expected_version`` is the segment's version the user
     saw (``ItemConflict`` if someone else changed it since)."""
+    authorize(session, canvas_id)
     changes = data.model_dump(exclude_unset=True)
     segment = _segment_or_gone(session, canvas_id, segment_id)
     name = segment.name
@@ -165,6 +170,7 @@ def update_segment(*, session: Session, canvas_id: str, segment_id: str, expecte
 def delete_segment(*, session: Session, canvas_id: str, segment_id: str, expected_version: int,
                    author: Author | None = None) -> None:
     """Delete a segment; notes tagged with it stay, untagged (undo brings the tags back)."""
+    authorize(session, canvas_id)
     segment = _segment_or_gone(session, canvas_id, segment_id)
 
     def conflict() -> Exception:
@@ -184,6 +190,7 @@ def delete_segment(*, session: Session, canvas_id: str, segment_id: str, expecte
 def move_segment(*, session: Session, canvas_id: str, segment_id: str, offset: int,
                  author: Author | None = None) -> None:
     """Move a segment ``offset`` places earlier (negative) or later (positive). Never conflicts."""
+    authorize(session, canvas_id)
     segment = segment_on_canvas(session, canvas_id, segment_id)
     segments = list_segments(session=session, canvas_id=canvas_id)
     if not _moves(segments, segment_id, offset):
@@ -229,6 +236,7 @@ def _check_note_block(block: Block) -> None:
 def add_note(*, session: Session, canvas_id: str, data: NoteCreate, author: Author | None = None) -> Note:
     """A new note at the end of its block, optionally tagged with a segment of the canvas.
     Never conflicts: two people adding notes at once both get theirs."""
+    authorize(session, canvas_id)
     block = Block(data.block)
     _check_note_block(block)
     if data.segment_id:
@@ -261,6 +269,7 @@ def update_note(*, session: Session, canvas_id: str, note_id: str, expected_vers
     """Change the fields set in ``data`` (text, colour, segment tag); ``expected_version`` is the
     note's version the user saw. ``ItemConflict`` (with the other person's text, and the user's
     own in ``mine``) if someone else changed the note since; nothing is written then."""
+    authorize(session, canvas_id)
     changes = data.model_dump(exclude_unset=True)
 
     def conflict() -> Exception:
@@ -283,6 +292,7 @@ def delete_note(*, session: Session, canvas_id: str, note_id: str, expected_vers
                 author: Author | None = None) -> None:
     """Delete a note (its author's undo brings it back); refused if someone changed it since the
     user saw ``expected_version``, and explained if it is already gone."""
+    authorize(session, canvas_id)
     note = _note_or_gone(session, canvas_id, note_id)
 
     def conflict() -> Exception:
@@ -299,6 +309,7 @@ def delete_note(*, session: Session, canvas_id: str, note_id: str, expected_vers
 
 def move_note(*, session: Session, canvas_id: str, note_id: str, offset: int, author: Author | None = None) -> None:
     """Move a note ``offset`` places up (negative) or down (positive) within its block. Never conflicts."""
+    authorize(session, canvas_id)
     note = note_on_canvas(session, canvas_id, note_id)
     siblings = list(session.exec(
         select(Note).where(Note.canvas_id == canvas_id, Note.block == note.block)

@@ -26,6 +26,7 @@ from canvas.domain.models import (
     Segment,
     utcnow,
 )
+from canvas.storage.access import authorize
 from canvas.storage.board import list_segments
 from canvas.storage.datasets import commit_or_remove, copy_datasets
 from canvas.storage.db import data_dir
@@ -72,6 +73,7 @@ def free_name(session: Session, base: str, suffix: str = "") -> str:
 
 def create_canvas(*, session: Session, data: CanvasCreate) -> Canvas:
     """A new, empty canvas at version 1; ``NameTaken`` if a live canvas has the name."""
+    authorize(session, None)
     _check_name_free(session, data.name)
     canvas = Canvas.model_validate(data)
     session.add(canvas)
@@ -87,6 +89,7 @@ def update_canvas(*, session: Session, canvas_id: str, expected_version: int, da
     ``expected_version`` is the canvas version the user saw; only a later change of these same
     fields by someone else is a conflict (``ItemConflict``): notes added meanwhile are not.
     """
+    authorize(session, canvas_id)
     changes = data.model_dump(exclude_unset=True)
     canvas = get_canvas(session=session, canvas_id=canvas_id)
     later = session.exec(
@@ -125,6 +128,7 @@ def duplicate_canvas(*, session: Session, canvas_id: str, name: str | None = Non
     """A new canvas with the same contents (fresh ids) and the same customer data, linked to the
     copy's segments; named “<name> (copy)” unless given. All or nothing: the data files are
     copied first and removed again if the commit fails."""
+    authorize(session, None)
     original = get_canvas(session=session, canvas_id=canvas_id)
     document = canvas_document(session, original)
     if name:
@@ -157,6 +161,7 @@ def matching_segments(session: Session, source_id: str, target_id: str) -> dict[
 
 def trash_canvas(*, session: Session, canvas_id: str) -> Canvas:
     """Move a canvas to the trash; nothing is deleted and it can be restored."""
+    authorize(session, None)
     canvas = get_canvas(session=session, canvas_id=canvas_id)
     canvas.deleted_at = utcnow()
     session.add(canvas)
@@ -168,6 +173,7 @@ def trash_canvas(*, session: Session, canvas_id: str) -> Canvas:
 
 def restore_canvas(*, session: Session, canvas_id: str) -> Canvas:
     """Bring a canvas back from the trash; renamed “name (2)” if a live canvas took its name meanwhile."""
+    authorize(session, None)
     canvas = get_canvas(session=session, canvas_id=canvas_id, include_trashed=True)
     if canvas.deleted_at is None:
         return canvas
@@ -182,6 +188,7 @@ def restore_canvas(*, session: Session, canvas_id: str) -> Canvas:
 
 def purge_canvas(*, session: Session, canvas_id: str) -> None:
     """Delete a canvas in the trash for good, with its history and its dataset files."""
+    authorize(session, None)
     canvas = get_canvas(session=session, canvas_id=canvas_id, include_trashed=True)
     if canvas.deleted_at is None:
         raise InvalidInput("Only a canvas in the trash can be deleted for good: move it to the trash first.")

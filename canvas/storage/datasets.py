@@ -21,6 +21,7 @@ from sqlmodel import Session, col, delete, select
 from canvas.domain.errors import InvalidInput
 from canvas.domain.models import DATASET_KINDS, Dataset, RememberedLink
 from canvas.domain.value_keys import value_key
+from canvas.storage.access import authorize
 from canvas.storage.board import list_segments
 from canvas.storage.db import data_dir
 from canvas.storage.records import get_canvas
@@ -47,6 +48,7 @@ def save_dataset(*, session: Session, canvas_id: str, kind: str, frame: Any, fil
     new file is removed, so there is never a record without its file, nor a half-written file
     under a real name.
     """
+    authorize(session, canvas_id)
     get_canvas(session=session, canvas_id=canvas_id)
     if kind not in DATASET_KINDS:
         raise InvalidInput(f"Unknown kind of data {kind!r}; use one of {', '.join(DATASET_KINDS)}.")
@@ -132,6 +134,7 @@ def add_datasets(*, session: Session, canvas_id: str, datasets: Sequence[NewData
     session is rolled back and the files written are removed. A dataset of a kind the canvas
     already has replaces it (its file is removed after the commit).
     """
+    authorize(session, canvas_id)
     kinds = [d.kind for d in datasets]
     if len(set(kinds)) != len(kinds):
         raise InvalidInput("At most one dataset of each kind can be linked to a canvas.")
@@ -173,6 +176,7 @@ def copy_datasets(*, session: Session, source_id: str, target_id: str, segment_i
     to a segment not copied becomes Unassigned). The files are copied now; the records are added
     but not committed: the caller commits, and removes the returned files if the commit fails.
     """
+    authorize(session, target_id)
     written: list[Path] = []
     try:
         for original in list_datasets(session=session, canvas_id=source_id).values():
@@ -220,6 +224,7 @@ def link_dataset_segments(*, session: Session, canvas_id: str, dataset_id: str,
                           segment_links: dict[str, str]) -> Dataset:
     """Change which canvas segment each of the dataset's segment values belongs to (and remember
     the links for the next upload)."""
+    authorize(session, canvas_id)
     dataset = session.get(Dataset, dataset_id)
     if dataset is None or dataset.canvas_id != canvas_id:
         raise InvalidInput("That dataset is no longer linked to this canvas. Reload the page.")
@@ -255,6 +260,7 @@ def _remember_links(session: Session, canvas_id: str, links: dict[str, str]) -> 
 
 def delete_dataset(*, session: Session, canvas_id: str, dataset_id: str) -> None:
     """Remove a dataset and its file."""
+    authorize(session, canvas_id)
     dataset = session.get(Dataset, dataset_id)
     if dataset is None or dataset.canvas_id != canvas_id:
         raise InvalidInput("That dataset is no longer linked to this canvas. Reload the page.")

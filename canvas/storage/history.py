@@ -23,6 +23,7 @@ from sqlmodel import Session, SQLModel, col, select
 from canvas.domain.authors import Author
 from canvas.domain.errors import InvalidInput, ItemConflict, NothingToUndo
 from canvas.domain.models import Canvas, Change, DismissedFinding, Note, Relationship, Segment, utcnow
+from canvas.storage.access import authorize
 from canvas.storage.records import get_canvas
 
 UNDOABLE = ("add", "update", "delete", "move")
@@ -75,6 +76,7 @@ def changing(session: Session, *, canvas_id: str, author: Author | None, item_ki
     yielded change; on leaving, the change is logged and everything commits. Any exception rolls
     everything back, the version included.
     """
+    authorize(session, canvas_id)
     canvas = get_canvas(session=session, canvas_id=canvas_id)
     change = Change(
         canvas_id=canvas_id, seq=0, item_kind=item_kind, item_id=item_id, action=action,
@@ -99,6 +101,7 @@ def log_canvas_change(session: Session, *, canvas_id: str, action: str, label: s
     """Log a change of the canvas as a whole: "replace" (demo reset, import: cannot be undone),
     "trash", "restore" or "update" (its name and details). Does not commit: the caller's unit of
     work holds the change itself."""
+    authorize(session, canvas_id)
     session.flush()
     session.add(Change(
         canvas_id=canvas_id, seq=_next_seq(session, canvas_id), item_kind="canvas", item_id=canvas_id,
@@ -206,6 +209,7 @@ def undo(*, session: Session, canvas_id: str, author: Author | None = None) -> s
     with ``ItemConflict`` when someone else changed the item since; that change is then set
     aside, so the next undo goes to the one before it.
     """
+    authorize(session, canvas_id)
     get_canvas(session=session, canvas_id=canvas_id)
     change = session.exec(_mine(canvas_id, author)).first()
     if change is None:

@@ -14,6 +14,7 @@ from canvas.domain.blocks import Block
 from canvas.domain.errors import InvalidInput, ItemConflict
 from canvas.domain.models import DismissedFinding, Note, Relationship
 from canvas.domain.relationships import RelationshipDesign
+from canvas.storage.access import authorize
 from canvas.storage.history import changing, claim_item, dump, fields, last_editor
 from canvas.storage.records import segment_on_canvas
 
@@ -40,6 +41,7 @@ def save_relationship(*, session: Session, canvas_id: str, segment_id: str, expe
     ``expected_version`` is the design's version the user saw, 0 when the segment had none yet;
     ``ItemConflict`` if someone else saved a design for the segment since.
     """
+    authorize(session, canvas_id)
     segment = segment_on_canvas(session, canvas_id, segment_id)
     name = segment.name
     channel_ids = set(session.exec(
@@ -78,6 +80,7 @@ def save_relationship(*, session: Session, canvas_id: str, segment_id: str, expe
 def dismiss_finding(*, session: Session, canvas_id: str, rule_id: str, segment_id: str | None, reason: str,
                     author: Author | None = None) -> None:
     """Hide one coach finding on this canvas, keeping the founder's reason."""
+    authorize(session, canvas_id)
     reason = reason.strip()
     if not reason:
         raise InvalidInput("Say why you dismiss this finding: the reason is kept with the canvas.", field="reason")
@@ -95,6 +98,7 @@ def dismiss_finding(*, session: Session, canvas_id: str, rule_id: str, segment_i
 
 def restore_finding(*, session: Session, canvas_id: str, dismissed_id: int, author: Author | None = None) -> None:
     """Show a dismissed finding again."""
+    authorize(session, canvas_id)
     dismissed = session.get(DismissedFinding, dismissed_id)
     if dismissed is None or dismissed.canvas_id != canvas_id:
         raise InvalidInput("That dismissed finding is no longer on this canvas. Reload the page.")

@@ -19,8 +19,9 @@ from canvas import storage
 from canvas.domain.errors import CanvasError, CanvasNotFound, DatabaseUnavailable
 from canvas.domain.models import Canvas
 from canvas.library.demo import ensure_demo
+from canvas.storage.access import as_system
 from canvas.storage.leftovers import sweep_dataset_files
-from canvas.ui import markup
+from canvas.ui import access, markup
 
 # Keys shared by every page; set up in app.py. Page-only keys carry the page's prefix.
 SEEN_VERSIONS = "seen_versions"  # canvas id -> the version the user last saw
@@ -64,6 +65,8 @@ def page_frame(url_path: str) -> None:
     if not st.session_state.get(ROUTED):
         st.session_state[DEEP_LINK] = (url_path, st.query_params.to_dict())
         st.switch_page("app.py")
+    access.gate(session)  # the share link checked again, or the sign-in page (ui/access.py)
+    access.check_page(url_path)  # a share link opens only its canvas's board, relationships and metrics
 
 
 def follow_deep_link(pages: list[Any]) -> None:
@@ -80,7 +83,7 @@ def follow_deep_link(pages: list[Any]) -> None:
 @st.cache_resource(show_spinner=False)
 def _engine(url: str) -> Engine:
     engine = storage.make_engine(url)
-    with Session(engine) as session:
+    with Session(engine) as session, as_system():  # the server's own work, whoever's visit started it
         ensure_demo(session=session)
         sweep_dataset_files(session=session)  # what saves killed in an earlier run left on disk
     return engine
@@ -116,6 +119,10 @@ def current_canvas(db: Session) -> Canvas | None:
     Shows a message and returns None when the id is unknown or there is no canvas at all.
     """
     canvas_id = st.query_params.get("canvas")
+    if (pinned := access.link_canvas_id()) and canvas_id not in (None, pinned):
+        st.error(access.OTHER_CANVAS, icon=":material/lock:")
+        return None
+    canvas_id = canvas_id or pinned
     if canvas_id:
         try:
             canvas = storage.get_canvas(session=db, canvas_id=canvas_id)
@@ -188,7 +195,7 @@ def page_heading(db: Session, title: str, about: str) -> Canvas:
 
 def canvas_picker(db: Session, current: Canvas | None, *, where: Any = None) -> None:
     """A select box that switches the current canvas (and the URL); in ``where`` or the sidebar."""
-    canvases = storage.list_canvases(session=db)
+    canvases = [c for c in storage.list_canvases(session=db) if access.may_view(c.id)]
     if not canvases:
         return
     ids = [c.id for c in canvases]

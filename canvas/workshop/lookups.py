@@ -16,6 +16,7 @@ from sqlmodel import Session, col, select
 from canvas.domain.blocks import Block
 from canvas.domain.models import utcnow
 from canvas.domain.workshop_models import Workshop, WorkshopNote, WorkshopParticipant, WorkshopVote
+from canvas.storage.access import authorize
 from canvas.workshop import codes, voting
 from canvas.workshop.agenda import Agenda, BlockState
 from canvas.workshop.errors import NotAllowed, WorkshopEnded, WorkshopNoteGone, WorkshopNotFound
@@ -57,6 +58,7 @@ def _running(workshop: Workshop) -> None:
 def _as_facilitator(session: Session, workshop_id: str, token: str | None, *, running: bool = True) -> Workshop:
     """The workshop, if ``token`` is its facilitator's (``NotAllowed`` otherwise); row-locked on
     PostgreSQL so two facilitator tabs take turns."""
+    authorize(session, None)
     workshop = _workshop(session, workshop_id, lock=running)
     if not codes.token_matches(token, workshop.facilitator_token_hash):
         session.rollback()
@@ -71,6 +73,7 @@ def _as_facilitator(session: Session, workshop_id: str, token: str | None, *, ru
 
 def _as_participant(session: Session, workshop: Workshop, token: str | None,
                     *, lock: bool = False) -> WorkshopParticipant:
+    authorize(session, None)
     query = select(WorkshopParticipant).where(
         WorkshopParticipant.workshop_id == workshop.id,
         WorkshopParticipant.token_hash == codes.token_hash(token or ""),

@@ -10,6 +10,7 @@ from sqlmodel import Session, select
 
 from canvas.domain.errors import NameTaken
 from canvas.domain.workshop_models import Workshop, WorkshopParticipant
+from canvas.storage.access import authorize
 from canvas.storage.records import get_canvas
 from canvas.workshop import codes, voting
 from canvas.workshop.errors import UnknownJoinCode, WorkshopEnded
@@ -55,6 +56,7 @@ class Joined:
 def start_workshop(*, session: Session, canvas_id: str, private: bool = True,
                    vote_allowance: int = voting.DEFAULT_VOTES, now: datetime | None = None) -> StartedWorkshop:
     """A new workshop on the canvas, with a fresh join code, at Customer Segments (pending)."""
+    authorize(session, None)
     get_canvas(session=session, canvas_id=canvas_id)
     voting.check_allowance(vote_allowance)
     token = codes.new_token()
@@ -99,6 +101,7 @@ def find_workshop(*, session: Session, code: str) -> JoinTarget:
 def join_workshop(*, session: Session, code: str, name: str, now: datetime | None = None) -> Joined:
     """Join a running workshop by its code under a display name unique in the workshop (ignoring
     case); each refusal (code, ended, name empty, too long or taken) says what to do."""
+    authorize(session, None)
     target = find_workshop(session=session, code=code)
     taken = session.exec(select(WorkshopParticipant.name).where(
         WorkshopParticipant.workshop_id == target.workshop_id)).all()
