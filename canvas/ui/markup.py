@@ -9,6 +9,7 @@ uploaded value can make a page run a script.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any
@@ -99,6 +100,37 @@ def show(where: Any, html: str, *, caption: bool = False, **options: Any) -> Non
 def escape_text(text: str) -> str:
     """User text made inert for ``st.markdown(..., unsafe_allow_html=True)``: HTML and Markdown."""
     return text.translate(_ENTITIES)
+
+
+# --- Markdown without HTML: labels, messages, captions ------------------------------------------
+# Streamlit 1.67 draws every label, tab, toast, alert and caption through one Markdown pipeline
+# (StreamlitMarkdown: CommonMark + GFM autolinks and tables, remark-math for $...$, remark-directive
+# for :red[...] and :help[...], icons for :material_x: and :streamlit:, remark-emoji for :smile:, and
+# a pass that turns " -> " into an arrow). A backslash before any ASCII punctuation is CommonMark's
+# "show this character", and escaped "$" and ":" also keep the LaTeX and emoji plug-ins from loading.
+# The icon, emoji and arrow passes work on the text after escapes are resolved, so there an invisible
+# WORD JOINER splits the pattern instead.
+_PUNCTUATION = re.compile(r"""([!"#$%&'()*+,\-./:;<=>?@\[\\\]^_`{|}~])""")
+WORD_JOINER = "\u2060"
+_SHORTCODE = re.compile(r":(?=[A-Za-z0-9_+-]+:)")  # :smile:, :material_home:, :streamlit:
+# Streamlit's arrows and dashes, each between spaces: <-> -> <- -- >= <= ~=
+_ARROW = re.compile(r"(?<!\S)(<(?=->(?!\S))|-(?=[->](?!\S))|<(?=[-=](?!\S))|[>~](?==(?!\S)))")
+_LINE_BREAKS = re.compile(r"\s*[\r\n]\s*")
+
+
+def literal(text: str) -> str:
+    """``text`` as Streamlit Markdown that shows exactly ``text``: no link, image, HTML, LaTeX,
+    colour, icon, emoji, heading, list or code. For every place that renders Markdown without
+    HTML (labels of buttons, tabs, expanders, popovers and metrics, ``st.toast``, ``st.error``
+    and the other alerts, ``st.caption``, ``st.markdown``). Apply it once, to the user's text (or a
+    whole plain-text message): its output shown through it again would show the backslashes.
+
+    Line breaks in ``text`` become Markdown line breaks; space at its ends is dropped (HTML would
+    not show it either)."""
+    text = _SHORTCODE.sub(":" + WORD_JOINER, text)
+    text = _ARROW.sub(lambda match: match.group(1) + WORD_JOINER, text)
+    lines = _LINE_BREAKS.split(text.strip())
+    return "\\\n".join(_PUNCTUATION.sub(r"\\\1", line) for line in lines)
 
 
 def title_html(name: str, description: str) -> str:
