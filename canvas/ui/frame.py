@@ -89,7 +89,7 @@ def engine() -> Engine:
     try:
         return _engine(storage.database_url())
     except DatabaseUnavailable as error:
-        st.error(f"**The database is not available.** {error}", icon=":material/error:")
+        st.error(f"**The database is not available.** {markup.literal(str(error))}", icon=":material/error:")
         st.stop()
         raise  # st.stop() raises; this keeps type checkers informed
 
@@ -118,7 +118,7 @@ def current_canvas(db: Session) -> Canvas | None:
         try:
             canvas = storage.get_canvas(session=db, canvas_id=canvas_id)
         except CanvasNotFound as error:
-            st.error(str(error), icon=":material/search_off:")
+            st.error(markup.literal(str(error)), icon=":material/search_off:")  # quotes the URL's ?canvas=
             return None
         st.session_state[CURRENT_CANVAS] = canvas.id
         return canvas
@@ -207,6 +207,8 @@ def canvas_picker(db: Session, current: Canvas | None, *, where: Any = None) -> 
 # --- Actions ----------------------------------------------------------------------------------
 
 def flash(kind: str, text: str) -> None:
+    """Keep a message for ``show_flash``: plain text (names and errors quote user text), shown
+    literally, never as Markdown."""
     st.session_state[FLASH].append((kind, text))
 
 
@@ -214,11 +216,11 @@ def show_flash() -> None:
     """Show the messages left by the actions of this run, then forget them."""
     for kind, text in st.session_state[FLASH]:
         if kind == "error":
-            st.error(text, icon=":material/warning:")
+            st.error(markup.literal(text), icon=":material/warning:")
         elif kind == "info":
-            st.info(text, icon=":material/info:")
+            st.info(markup.literal(text), icon=":material/info:")
         else:
-            st.toast(text, icon=":material/check_circle:")
+            st.toast(markup.literal(text), icon=":material/check_circle:")
     st.session_state[FLASH] = []
 
 

@@ -84,8 +84,9 @@ p.bmc-description { color: #555; margin: 0 0 0.4rem 0; }
 
 
 # HTML's special characters and those Streamlit's Markdown would act on (emphasis, links,
-# headings, code, LaTeX, tables), all as numeric entities in one pass.
-_ENTITIES = str.maketrans({c: f"&#{ord(c)};" for c in "&<>\"'\\`*_{}[]()#+-.!|$~:"})
+# headings, code, LaTeX, tables), all as numeric entities in one pass; line breaks too, as a blank
+# line would end the HTML block the text sits in and give the rest to Markdown.
+_ENTITIES = str.maketrans({c: f"&#{ord(c)};" for c in "&<>\"'\\`*_{}[]()#+-.!|$~:\r\n"})
 
 
 def show(where: Any, html: str, *, caption: bool = False, **options: Any) -> None:
@@ -98,8 +99,10 @@ def show(where: Any, html: str, *, caption: bool = False, **options: Any) -> Non
 
 
 def escape_text(text: str) -> str:
-    """User text made inert for ``st.markdown(..., unsafe_allow_html=True)``: HTML and Markdown."""
-    return text.translate(_ENTITIES)
+    """User text made inert for ``st.markdown(..., unsafe_allow_html=True)``: HTML and Markdown
+    (with ``literal``'s word joiners for the passes that act on the decoded text)."""
+    text = _SHORTCODE.sub(":" + WORD_JOINER, text)
+    return _ARROW.sub(lambda match: match.group(1) + WORD_JOINER, text).translate(_ENTITIES)
 
 
 # --- Markdown without HTML: labels, messages, captions ------------------------------------------
@@ -282,7 +285,7 @@ def finding_label(severity: str, title: str, segment_names: list[str]) -> str:
     segments = ", ".join(segment_names)
     named = segments and not any(name in title for name in segment_names)
     title = f"{title} · {segments}" if named else title
-    return f":{SEVERITY_COLOUR[severity]}[{SEVERITY_ICON[severity]} **{severity.capitalize()}**] {escape_text(title)}"
+    return f":{SEVERITY_COLOUR[severity]}[{SEVERITY_ICON[severity]} **{severity.capitalize()}**] {literal(title)}"
 
 
 def finding_details_markdown(rule_id: str, why: str, action: str) -> str:
