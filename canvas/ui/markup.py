@@ -101,8 +101,7 @@ def show(where: Any, html: str, *, caption: bool = False, **options: Any) -> Non
 def escape_text(text: str) -> str:
     """User text made inert for ``st.markdown(..., unsafe_allow_html=True)``: HTML and Markdown
     (with ``literal``'s word joiners for the passes that act on the decoded text)."""
-    text = _SHORTCODE.sub(":" + WORD_JOINER, text)
-    return _ARROW.sub(lambda match: match.group(1) + WORD_JOINER, text).translate(_ENTITIES)
+    return _split_active(text).translate(_ENTITIES)
 
 
 # --- Markdown without HTML: labels, messages, captions ------------------------------------------
@@ -111,14 +110,25 @@ def escape_text(text: str) -> str:
 # for :red[...] and :help[...], icons for :material_x: and :streamlit:, remark-emoji for :smile:, and
 # a pass that turns " -> " into an arrow). A backslash before any ASCII punctuation is CommonMark's
 # "show this character", and escaped "$" and ":" also keep the LaTeX and emoji plug-ins from loading.
-# The icon, emoji and arrow passes work on the text after escapes are resolved, so there an invisible
-# WORD JOINER splits the pattern instead.
+# The icon, emoji, arrow and GFM autolink passes work on the text after escapes are resolved, so
+# there an invisible WORD JOINER splits the pattern instead.
 _PUNCTUATION = re.compile(r"""([!"#$%&'()*+,\-./:;<=>?@\[\\\]^_`{|}~])""")
 WORD_JOINER = "\u2060"
 _SHORTCODE = re.compile(r":(?=[A-Za-z0-9_+-]+:)")  # :smile:, :material_home:, :streamlit:
 # Streamlit's arrows and dashes, each between spaces: <-> -> <- -- >= <= ~=
 _ARROW = re.compile(r"(?<!\S)(<(?=->(?!\S))|-(?=[->](?!\S))|<(?=[-=](?!\S))|[>~](?==(?!\S)))")
+# GFM's autolinks (mdast-util-gfm-autolink-literal, run on the text): "https://...", "www.x",
+# "name@host.x". A joiner after "://"'s colon, after "www" and after "@" leaves no match.
+_AUTOLINK = re.compile(r"(:(?=//)|(?i:www)(?=\.)|@)")
 _LINE_BREAKS = re.compile(r"\s*[\r\n]\s*")
+
+
+def _split_active(text: str) -> str:
+    """``text`` with a word joiner inside every pattern that Streamlit acts on after decoding
+    escapes and entities: shortcodes, arrows, autolinks."""
+    text = _SHORTCODE.sub(":" + WORD_JOINER, text)
+    text = _ARROW.sub(lambda match: match.group(1) + WORD_JOINER, text)
+    return _AUTOLINK.sub(lambda match: match.group(1) + WORD_JOINER, text)
 
 
 def literal(text: str) -> str:
@@ -130,9 +140,7 @@ def literal(text: str) -> str:
 
     Line breaks in ``text`` become Markdown line breaks; space at its ends is dropped (HTML would
     not show it either)."""
-    text = _SHORTCODE.sub(":" + WORD_JOINER, text)
-    text = _ARROW.sub(lambda match: match.group(1) + WORD_JOINER, text)
-    lines = _LINE_BREAKS.split(text.strip())
+    lines = _LINE_BREAKS.split(_split_active(text).strip())
     return "\\\n".join(_PUNCTUATION.sub(r"\\\1", line) for line in lines)
 
 

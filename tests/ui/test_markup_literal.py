@@ -27,6 +27,7 @@ MATH_INLINE = re.compile(r"(?<!\$)\$(?![\s$])[^$\n]*?[^\s$]\$(?!\d)")
 # Applied by Streamlit to the text after escapes are resolved.
 ICON = re.compile(r":material_(\w+):|:streamlit:", re.ASCII)
 ARROWS = re.compile(r"(^|\s)(<->|->|<-|--|>=|<=|~=)(\s|$)")
+AUTOLINK = re.compile(r"(https?://|www(?=\.))([-.\w]+)|([-.\w+]+)@([-\w]+(?:\.[-\w]+)+)", re.ASCII | re.IGNORECASE)
 PUNCTUATION = set("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
 
 HOSTILE = [
@@ -80,7 +81,7 @@ def check_inert(text: str) -> None:
     assert not math_needed(source)  # nor KaTeX
     assert ":material/" not in source  # Streamlit's own rewrite to :material_ finds nothing
     text_nodes = re.sub(r"\\([!-/:-@\[-`{-~\n])", r"\1", source)  # escapes resolved, word joiners kept
-    assert not ICON.search(text_nodes) and not ARROWS.search(text_nodes)
+    assert not ICON.search(text_nodes) and not ARROWS.search(text_nodes) and not AUTOLINK.search(text_nodes)
     for line in source.split("\\\n") if source else []:
         assert line == line.strip() and line  # no indented code, no empty line ending a paragraph
 
@@ -106,7 +107,8 @@ def test_dense_markdown_punctuation_is_inert(text):
 
 
 def test_exact_forms():
-    assert literal("[click](https://evil.example)") == r"\[click\]\(https\:\/\/evil\.example\)"
+    assert literal("[click](https://evil.example)") == "\\[click\\]\\(https\\:" + WORD_JOINER + "\\/\\/evil\\.example\\)"
+    assert literal("www.x.org ana@x.org") == "www" + WORD_JOINER + "\\.x\\.org ana\\@" + WORD_JOINER + "x\\.org"
     assert literal("$5 off") == r"\$5 off"
     assert literal(":smile:") == "\\:" + WORD_JOINER + "smile\\:"
     assert literal("a -> b") == "a \\-" + WORD_JOINER + "\\> b"
