@@ -107,7 +107,8 @@ def test_dense_markdown_punctuation_is_inert(text):
 
 
 def test_exact_forms():
-    assert literal("[click](https://evil.example)") == "\\[click\\]\\(https\\:" + WORD_JOINER + "\\/\\/evil\\.example\\)"
+    assert literal("[click](https://evil.example)") == (
+        "\\[click\\]\\(https\\:" + WORD_JOINER + "\\/\\/evil\\.example\\)")
     assert literal("www.x.org ana@x.org") == "www" + WORD_JOINER + "\\.x\\.org ana\\@" + WORD_JOINER + "x\\.org"
     assert literal("$5 off") == r"\$5 off"
     assert literal(":smile:") == "\\:" + WORD_JOINER + "smile\\:"
