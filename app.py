@@ -4,7 +4,7 @@ import streamlit as st
 
 from canvas.ui import frame
 
-st.set_page_config(page_title="Business Model Canvas", page_icon=":material/dashboard:", layout="wide",
+st.set_page_config(page_title="Business Model Canvas", page_icon=frame.FAVICON_SVG, layout="wide",
                    initial_sidebar_state="collapsed")
 
 frame.start_router()

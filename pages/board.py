@@ -15,7 +15,6 @@ from canvas.domain.models import (
 )
 from canvas.ui import access, frame, identity, live, markup
 from canvas.ui.identity import current_author
-from canvas.ui.markup import escape_text
 
 COLOUR_NAMES = {hex_: name for name, hex_ in NOTE_COLOURS.items()}
 SEGMENT_COLOUR_HELP = "A note tagged with a segment takes the segment's colour."
@@ -276,7 +275,7 @@ with status.container(horizontal=True, horizontal_alignment="right", vertical_al
         st.button(
             "Undo", icon=":material/undo:", key="board_undo", on_click=undo, args=(board.canvas.id,),
             disabled=board.last_change is None,
-            help=f"Undo: {escape_text(board.last_change)}" if board.last_change else "Nothing to undo",
+            help=f"Undo: {markup.literal(board.last_change)}" if board.last_change else "Nothing to undo",
         )
 
 with st.container(key="board_top"):

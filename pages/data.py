@@ -73,15 +73,15 @@ def link_widgets(prefix: str, values: list[str], segments: Mapping[str, str],
         default = suggestion.segment_id
         box, why = st.columns([3, 2], vertical_alignment="bottom")
         box.selectbox(
-            escape_text(value), options, index=options.index(default) if default in options else 0,
+            markup.literal(value), options, index=options.index(default) if default in options else 0,
             format_func=lambda sid: segments.get(sid, UNASSIGNED), key=link_key(prefix, value),
-        )  # escape_text: the label is a value from the file
+        )  # literal: the label is a value from the file
         if not explain:
             continue
         if suggestion.remembered:
             why.caption(":material/history: Suggested: you linked this before.")
         elif suggestion.reason:
-            why.caption(f":material/auto_awesome: Suggested: {escape_text(suggestion.reason)}.")
+            why.caption(f":material/auto_awesome: Suggested: {markup.literal(suggestion.reason + '.')}")
         else:
             why.caption(f"No convincing match: pick a segment, or leave it {UNASSIGNED}.")
     if len(values) > SHOWN_LINKS:
@@ -98,9 +98,9 @@ def show_report(report: dict) -> None:
     if report.get("reconciliation"):
         markup.show(st, escape_text(report["reconciliation"]), caption=True)
     for problem in report.get("problems", []):
-        st.warning(escape_text(ingest.entry_sentence(problem)), icon=":material/rule:")
+        st.warning(markup.literal(ingest.entry_sentence(problem)), icon=":material/rule:")
     for notice in report.get("notices", []):
-        st.info(escape_text(notice["text"]), icon=":material/info:")
+        st.info(markup.literal(notice["text"]), icon=":material/info:")
 
 
 # --- Page -------------------------------------------------------------------------------------
@@ -156,10 +156,10 @@ if upload is None:
 content = upload.getvalue()
 digest = upload_digest(upload)
 try:
-    with st.spinner(f"Reading {escape_text(upload.name)} ({len(content) / 1e6:,.1f} MB)…"):
+    with st.spinner(markup.literal(f"Reading {upload.name} ({len(content) / 1e6:,.1f} MB)…")):
         raw = read_upload(digest, upload.name, content)
 except ingest.IngestError as error:
-    st.error(escape_text(str(error)), icon=":material/error:")
+    st.error(markup.literal(str(error)), icon=":material/error:")
     st.stop()
 
 st.markdown("**Columns** — guessed from the headers and the data; correct them if needed.")
@@ -187,7 +187,7 @@ try:
     with st.spinner("Checking every row…"):
         result = check_upload(digest, upload.name, content, kind, frozen, drop_duplicates)
 except ingest.IngestError as error:
-    st.error(escape_text(str(error)), icon=":material/error:")
+    st.error(markup.literal(str(error)), icon=":material/error:")
     st.stop()
 
 show_report(result.report.to_dict())
@@ -207,7 +207,7 @@ if not len(result.frame):
 values = segment_values(result.frame)
 suggestions = suggest(values, segments, remembered)
 prefix = f"data_link_{digest[:12]}"
-replaces = f" (replaces {escape_text(datasets[kind].filename)})" if kind in datasets else ""
+replaces = f" (replaces {markup.literal(datasets[kind].filename)})" if kind in datasets else ""
 # A form: choosing a link reruns nothing, so no redraw can swallow the click on the next box.
 with st.form(f"data_confirm_{digest[:12]}", border=False):
     shown: list[str] = []

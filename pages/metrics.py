@@ -78,7 +78,7 @@ colours = {s.name: s.colour for s in board.segments}
 names = [s.name for s in board.segments] + [UNASSIGNED]
 filters, warnings = filters_from_query(st.query_params.to_dict(), segment_names=names)
 for warning in warnings:
-    st.warning(warning, icon=":material/link_off:")
+    st.warning(markup.literal(warning), icon=":material/link_off:")  # quotes the URL
 
 bar = st.container(horizontal=True, vertical_alignment="bottom", key="met_filters")
 frames = cached.linked_frames(canvas.id, key)
@@ -165,7 +165,7 @@ st.caption("Predictive CLV: BG/NBD (purchases) and Gamma-Gamma (spend per order)
 with st.spinner("Fitting the predictive CLV model…"):
     pred = cached.predictive(canvas.id, key, filters.start, filters.end).of_segments(filters.segments)
 if pred.fallback:
-    st.info("Predictive CLV fell back to historical CLV: " + escape_text(" ".join(pred.reasons)),
+    st.info(markup.literal("Predictive CLV fell back to historical CLV: " + " ".join(pred.reasons)),
             icon=":material/info:")
 a, b = st.columns(2)
 a.plotly_chart(mc.clv_distribution(pred.customers[["segment", "value"]], colours,

@@ -14,7 +14,6 @@ from canvas.domain.relationships import TEXT_MAX_CHARS, RelationshipDesign, comp
 from canvas.ui import access, frame, live, markup
 from canvas.ui.charts import relationships as relationship_charts
 from canvas.ui.identity import current_author
-from canvas.ui.markup import escape_text
 from canvas.ui.relationships import form_state, form_values, target_inputs
 
 TARGET_COLUMNS = 4  # per row: seven in one row wrap their labels to unequal heights at 1024 px
@@ -157,7 +156,7 @@ def draw_design_form(board: storage.Board, segment) -> None:
             for column, target in zip(columns, targets[first:first + TARGET_COLUMNS]):
                 column.number_input(target.label, target.low, target.high, None, step=target.step,
                                     key=f"{prefix}_target_{target.key}")
-        st.form_submit_button(f"Save relationship with {escape_text(segment.name)}", type="primary",
+        st.form_submit_button(f"Save relationship with {markup.literal(segment.name)}", type="primary",
                               on_click=save_design,
                               args=(canvas_id, segment.id, design.version if design is not None else 0))
 
@@ -187,7 +186,7 @@ channel_names = {n.id: n.text for n in board.notes[Block.CHANNELS]}
 comparison = comparison_columns(board.segments, board.relationships, channel_names, board.canvas.currency)
 # Segments as columns: a handful of them fit at 1024 px, where sixteen columns of figures did not.
 # st.table renders Markdown in every cell and header, so user text is escaped.
-st.table(pd.DataFrame({escape_text(name): {row: escape_text(text) for row, text in column.items()}
+st.table(pd.DataFrame({markup.literal(name): {row: markup.literal(text) for row, text in column.items()}
                        for name, column in comparison.items()}), border="horizontal", width="content")
 if board.relationships:
     st.plotly_chart(relationship_charts.relationship_spectrum(board.segments, board.relationships),
@@ -205,6 +204,6 @@ st.subheader("Design each relationship")
 with st.expander("The six relationship types", icon=":material/menu_book:"):
     st.table(pd.DataFrame([{"Type": t.label, "What it is": t.what, "Example": t.example}
                            for t in RELATIONSHIP_TYPES.values()]).set_index("Type"))
-for tab, segment in zip(st.tabs([escape_text(s.name) for s in board.segments]), board.segments):
+for tab, segment in zip(st.tabs([markup.literal(s.name) for s in board.segments]), board.segments):
     with tab:
         draw_design_form(board, segment)

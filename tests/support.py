@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from sqlmodel import Session
@@ -31,3 +32,13 @@ def add_note(session: Session, canvas: Canvas, text: str, block: Block = Block.C
 def texts(session: Session, canvas: Canvas, block: Block = Block.CHANNELS) -> list[str]:
     """The texts of the notes of one block, in board order."""
     return [n.text for n in storage.load_board(session=session, canvas_id=canvas.id).notes[block]]
+
+
+_ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~\n])")
+
+
+def shown(markdown: str) -> str:
+    """The text a user sees of Streamlit Markdown made of ``markup.literal`` text (and plain words):
+    backslash escapes resolved, a backslash line break as a new line, the invisible word joiners
+    gone. For asserting messages as users read them."""
+    return _ESCAPED.sub(r"\1", markdown).replace("\u2060", "")

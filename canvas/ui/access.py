@@ -26,7 +26,7 @@ from canvas.domain.access import FULL_ACCESS, NO_ACCESS, Grant, PresentedToken, 
 from canvas.domain.errors import CanvasError, LinkNotValid
 from canvas.domain.models import Canvas
 from canvas.storage import access as storage_access
-from canvas.ui.markup import escape_text
+from canvas.ui.markup import literal
 
 PASSWORD_ENV = "CANVAS_WORKSPACE_PASSWORD"
 TOKEN = "access_token"  # the share-link token this session presents
@@ -135,7 +135,7 @@ def gate(open_session: Callable[[], AbstractContextManager[Session]]) -> None:
             canvas = db.get_one(Canvas, next(iter(grant.canvas_ids or ())))
     except LinkNotValid as error:
         state[GRANT] = NO_ACCESS
-        st.error(str(error), icon=":material/link_off:")
+        st.error(literal(str(error)), icon=":material/link_off:")
         st.stop()
     state[GRANT] = grant
     state[LINK_CANVAS] = (canvas.id, canvas.name)
@@ -152,13 +152,13 @@ def check_page(url_path: str) -> None:
     pinned = st.session_state.get(LINK_CANVAS) or ("", "its canvas")
     if need is None or (need == Role.EDIT and not grant.can_edit):
         kind = "an edit link" if grant.can_edit else "a view-only link"
-        st.warning(f"You opened “{escape_text(pinned[1])}” through {kind}: it does not give access to this page. "
+        st.warning(f"You opened “{literal(pinned[1])}” through {kind}: it does not give access to this page. "
                    "Nothing here is shown or changed.", icon=":material/lock:")
         st.page_link("pages/board.py", label="Back to the canvas", icon=":material/dashboard:",
                      query_params={"canvas": pinned[0], rules.SHARE_PARAM: st.session_state[TOKEN]})
         st.stop()
     if not grant.can_edit:
-        st.caption(f":material/visibility: View only: you opened “{escape_text(pinned[1])}” through a view link.")
+        st.caption(f":material/visibility: View only: you opened “{literal(pinned[1])}” through a view link.")
 
 
 # --- Signing in -------------------------------------------------------------------------------------
@@ -262,7 +262,7 @@ def share_panel(canvas: Canvas, *, db: Session, act: Callable[..., Any]) -> None
             row = st.container(horizontal=True, vertical_alignment="center", key=f"access_link_{link.id}")
             state = (f"revoked {_when(link.revoked_at)}" if link.revoked_at
                      else f"expires {_when(link.expires_at)}" if link.expires_at else "no expiry")
-            label = f" · {escape_text(link.label)}" if link.label else ""
+            label = f" · {literal(link.label)}" if link.label else ""
             row.markdown(f"**{rules.ROLE_LABELS[Role(link.role)]}**{label}  \n"
                          f":gray[made {_when(link.created_at)}, {state}, last used {_when(link.last_used_at)}]",
                          width="stretch")

@@ -11,7 +11,6 @@ from canvas.domain.errors import CanvasError
 from canvas.domain.models import Canvas
 from canvas.library import bundle
 from canvas.ui import frame
-from canvas.ui.markup import escape_text
 
 UPLOAD_TYPES = ["json", "zip"]
 UPLOAD_LABEL = "Canvas JSON file, or bundle (.zip, with its customer data), exported from this app"
@@ -35,17 +34,17 @@ def file_name(canvas_id: str) -> str:
 def imported_message(name: str, datasets: int) -> str:
     """The toast after an import, the canvas's name shown literally."""
     data = f" with its data ({datasets} dataset{'s' if datasets != 1 else ''})" if datasets else ""
-    return f"Imported as “{escape_text(name)}”{data}"
+    return f"Imported as “{name}”{data}"  # plain: flash shows it literally
 
 
 def import_upload(upload: Any) -> Canvas | None:
     """Import an uploaded canvas JSON file or bundle as a new canvas; None, with the message shown
-    on the page, if it is refused (its message quotes names from the file: escaped)."""
+    on the page, if it is refused (its message quotes names from the file: flash shows it literally)."""
     try:
         with frame.session() as db:
             canvas, datasets = bundle.import_file(session=db, data=upload.getvalue(), filename=upload.name)
     except CanvasError as error:
-        frame.flash("error", escape_text(str(error)))
+        frame.flash("error", str(error))
         return None
     frame.flash("success", imported_message(canvas.name, datasets))
     return canvas

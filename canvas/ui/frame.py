@@ -32,6 +32,12 @@ DEEP_LINK = "deep_link"  # (url path, query params) of a page opened before the 
 # opens takes its canvas from here when ``?canvas=`` is missing, and puts it back in the URL.
 CURRENT_CANVAS = "current_canvas"
 SHARED_DEFAULTS: dict[str, Any] = {SEEN_VERSIONS: {}, FLASH: []}
+# The tab's icon, four tiles of a board, inline: Streamlit sends an SVG as a data: URL, where a
+# ":material/...:" icon makes every browser fetch it from a font CDN (another host on each visit).
+FAVICON_SVG = ('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 24 24"><g fill="#1F77B4">'
+               '<rect x="3" y="3" width="8" height="10" rx="1.5"/><rect x="13" y="3" width="8" height="6" rx="1.5"/>'
+               '<rect x="3" y="15" width="8" height="6" rx="1.5"/><rect x="13" y="11" width="8" height="10" rx="1.5"/>'
+               "</g></svg>")
 
 
 def start_router() -> None:
@@ -94,7 +100,7 @@ def engine() -> Engine:
     try:
         return _engine(storage.database_url())
     except DatabaseUnavailable as error:
-        st.error(f"**The database is not available.** {error}", icon=":material/error:")
+        st.error(f"**The database is not available.** {markup.literal(str(error))}", icon=":material/error:")
         st.stop()
         raise  # st.stop() raises; this keeps type checkers informed
 
@@ -127,7 +133,7 @@ def current_canvas(db: Session) -> Canvas | None:
         try:
             canvas = storage.get_canvas(session=db, canvas_id=canvas_id)
         except CanvasNotFound as error:
-            st.error(str(error), icon=":material/search_off:")
+            st.error(markup.literal(str(error)), icon=":material/search_off:")  # quotes the URL's ?canvas=
             return None
         st.session_state[CURRENT_CANVAS] = canvas.id
         return canvas
@@ -216,6 +222,8 @@ def canvas_picker(db: Session, current: Canvas | None, *, where: Any = None) -> 
 # --- Actions ----------------------------------------------------------------------------------
 
 def flash(kind: str, text: str) -> None:
+    """Keep a message for ``show_flash``: plain text (names and errors quote user text), shown
+    literally, never as Markdown."""
     st.session_state[FLASH].append((kind, text))
 
 
@@ -223,11 +231,11 @@ def show_flash() -> None:
     """Show the messages left by the actions of this run, then forget them."""
     for kind, text in st.session_state[FLASH]:
         if kind == "error":
-            st.error(text, icon=":material/warning:")
+            st.error(markup.literal(text), icon=":material/warning:")
         elif kind == "info":
-            st.info(text, icon=":material/info:")
+            st.info(markup.literal(text), icon=":material/info:")
         else:
-            st.toast(text, icon=":material/check_circle:")
+            st.toast(markup.literal(text), icon=":material/check_circle:")
     st.session_state[FLASH] = []
 
 

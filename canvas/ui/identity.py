@@ -23,7 +23,7 @@ import streamlit as st
 from canvas.domain.authors import NAME_MAX_CHARS, Author
 from canvas.domain.errors import InvalidInput
 from canvas.ui import frame
-from canvas.ui.markup import escape_text
+from canvas.ui.markup import literal
 
 COOKIE = "canvas_author"
 COOKIE_MAX_AGE = 400 * 24 * 3600  # seconds: the longest browsers keep a cookie (Chrome caps at 400 days)
@@ -104,7 +104,7 @@ def _save_name() -> None:
     # Closed by a new key rather than by setting it False: a live update's request sent while the
     # popover was still open (ui/live.py) would carry the old key's "open" back in.
     st.session_state[SAVED] = st.session_state.get(SAVED, 0) + 1
-    frame.flash("success", f"Your notes will show the name {escape_text(name)}.")
+    frame.flash("success", f"Your notes will show the name {name}.")
 
 
 def _write_cookie(where: Any, author: Author) -> None:
@@ -122,7 +122,7 @@ def ask_name(where: Any = None) -> Author | None:
     """
     where = where or st
     author = current_author()
-    label = f"You: {escape_text(author.name)}" if author else "Your name"
+    label = f"You: {literal(author.name)}" if author else "Your name"
     # Keyed, so a live update's rerun keeps it open while the name is typed, and saving closes it.
     with where.popover(label, icon=":material/person:", type="tertiary", key=f"{OPEN}_{st.session_state.get(SAVED, 0)}",
                        on_change="rerun",

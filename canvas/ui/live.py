@@ -31,7 +31,7 @@ from canvas.domain.models import Canvas
 from canvas.storage import live
 from canvas.ui import frame
 from canvas.ui.identity import current_author
-from canvas.ui.markup import escape_text
+from canvas.ui.markup import literal
 
 CHECK_SECONDS = 0.5
 TOASTS_MAX = 3  # more changes at once are counted in one more toast
@@ -68,7 +68,7 @@ def _announce(canvas_id: str, since: int) -> None:
         changes = live.changes_since(session=db, canvas_id=canvas_id, after_seq=since)
     others = [c for c in changes if me is None or c.author_id != me.id]
     for change in others[:TOASTS_MAX]:
-        who = escape_text(change.author_name) if change.author_name else "Someone"
-        st.toast(f"{who}: {escape_text(change.label)}", icon=":material/group:")
+        who = change.author_name or "Someone"
+        st.toast(literal(f"{who}: {change.label}"), icon=":material/group:")
     if len(others) > TOASTS_MAX:
         st.toast(f"and {len(others) - TOASTS_MAX} more changes", icon=":material/group:")

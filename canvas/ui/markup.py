@@ -9,6 +9,7 @@ uploaded value can make a page run a script.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any
@@ -83,8 +84,9 @@ p.bmc-description { color: #555; margin: 0 0 0.4rem 0; }
 
 
 # HTML's special characters and those Streamlit's Markdown would act on (emphasis, links,
-# headings, code, LaTeX, tables), all as numeric entities in one pass.
-_ENTITIES = str.maketrans({c: f"&#{ord(c)};" for c in "&<>\"'\\`*_{}[]()#+-.!|$~:"})
+# headings, code, LaTeX, tables), all as numeric entities in one pass; line breaks too, as a blank
+# line would end the HTML block the text sits in and give the rest to Markdown.
+_ENTITIES = str.maketrans({c: f"&#{ord(c)};" for c in "&<>\"'\\`*_{}[]()#+-.!|$~:\r\n"})
 
 
 def show(where: Any, html: str, *, caption: bool = False, **options: Any) -> None:
@@ -97,8 +99,49 @@ def show(where: Any, html: str, *, caption: bool = False, **options: Any) -> Non
 
 
 def escape_text(text: str) -> str:
-    """User text made inert for ``st.markdown(..., unsafe_allow_html=True)``: HTML and Markdown."""
-    return text.translate(_ENTITIES)
+    """User text made inert for ``st.markdown(..., unsafe_allow_html=True)``: HTML and Markdown
+    (with ``literal``'s word joiners for the passes that act on the decoded text)."""
+    return _split_active(text).translate(_ENTITIES)
+
+
+# --- Markdown without HTML: labels, messages, captions ------------------------------------------
+# Streamlit 1.67 draws every label, tab, toast, alert and caption through one Markdown pipeline
+# (StreamlitMarkdown: CommonMark + GFM autolinks and tables, remark-math for $...$, remark-directive
+# for :red[...] and :help[...], icons for :material_x: and :streamlit:, remark-emoji for :smile:, and
+# a pass that turns " -> " into an arrow). A backslash before any ASCII punctuation is CommonMark's
+# "show this character", and escaped "$" and ":" also keep the LaTeX and emoji plug-ins from loading.
+# The icon, emoji, arrow and GFM autolink passes work on the text after escapes are resolved, so
+# there an invisible WORD JOINER splits the pattern instead.
+_PUNCTUATION = re.compile(r"""([!"#$%&'()*+,\-./:;<=>?@\[\\\]^_`{|}~])""")
+WORD_JOINER = "\u2060"
+_SHORTCODE = re.compile(r":(?=[A-Za-z0-9_+-]+:)")  # :smile:, :material_home:, :streamlit:
+# Streamlit's arrows and dashes, each between spaces: <-> -> <- -- >= <= ~=
+_ARROW = re.compile(r"(?<!\S)(<(?=->(?!\S))|-(?=[->](?!\S))|<(?=[-=](?!\S))|[>~](?==(?!\S)))")
+# GFM's autolinks (mdast-util-gfm-autolink-literal, run on the text): "https://...", "www.x",
+# "name@host.x". A joiner after "://"'s colon, after "www" and after "@" leaves no match.
+_AUTOLINK = re.compile(r"(:(?=//)|(?i:www)(?=\.)|@)")
+_LINE_BREAKS = re.compile(r"\s*[\r\n]\s*")
+
+
+def _split_active(text: str) -> str:
+    """``text`` with a word joiner inside every pattern that Streamlit acts on after decoding
+    escapes and entities: shortcodes, arrows, autolinks."""
+    text = _SHORTCODE.sub(":" + WORD_JOINER, text)
+    text = _ARROW.sub(lambda match: match.group(1) + WORD_JOINER, text)
+    return _AUTOLINK.sub(lambda match: match.group(1) + WORD_JOINER, text)
+
+
+def literal(text: str) -> str:
+    """``text`` as Streamlit Markdown that shows exactly ``text``: no link, image, HTML, LaTeX,
+    colour, icon, emoji, heading, list or code. For every place that renders Markdown without
+    HTML (labels of buttons, tabs, expanders, popovers and metrics, ``st.toast``, ``st.error``
+    and the other alerts, ``st.caption``, ``st.markdown``). Apply it once, to the user's text (or a
+    whole plain-text message): its output shown through it again would show the backslashes.
+
+    Line breaks in ``text`` become Markdown line breaks; space at its ends is dropped (HTML would
+    not show it either)."""
+    lines = _LINE_BREAKS.split(_split_active(text).strip())
+    return "\\\n".join(_PUNCTUATION.sub(r"\\\1", line) for line in lines)
 
 
 def title_html(name: str, description: str) -> str:
@@ -250,7 +293,7 @@ def finding_label(severity: str, title: str, segment_names: list[str]) -> str:
     segments = ", ".join(segment_names)
     named = segments and not any(name in title for name in segment_names)
     title = f"{title} · {segments}" if named else title
-    return f":{SEVERITY_COLOUR[severity]}[{SEVERITY_ICON[severity]} **{severity.capitalize()}**] {escape_text(title)}"
+    return f":{SEVERITY_COLOUR[severity]}[{SEVERITY_ICON[severity]} **{severity.capitalize()}**] {literal(title)}"
 
 
 def finding_details_markdown(rule_id: str, why: str, action: str) -> str:

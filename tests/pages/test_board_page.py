@@ -10,7 +10,7 @@ from canvas import storage
 from canvas.domain.blocks import NOTE_COLOURS, Block
 from canvas.domain.models import CanvasCreate, NoteCreate, NoteUpdate
 from canvas.library.demo import DEMO_CANVAS_ID
-from tests.support import ROOT
+from tests.support import ROOT, shown
 
 TIMEOUT = 30  # pages import Plotly and the database layer: the 3 s default is too short
 
@@ -79,7 +79,7 @@ def test_an_empty_note_gets_a_message_and_nothing_is_saved(app, engine):
     app.session_state["board_add_channels_open"] = True
     app = add_form_submit(app, Block.CHANNELS, "   ")
     assert not app.exception
-    assert [e.value for e in app.error] == ["Note text: The note cannot be empty"]
+    assert [shown(e.value) for e in app.error] == ["Note text: The note cannot be empty"]
     assert app.session_state["board_add_channels_open"] is True  # still open, to fix the note
     with Session(engine) as session:
         assert storage.get_canvas(session=session, canvas_id=DEMO_CANVAS_ID).version == 1
@@ -106,7 +106,7 @@ def test_a_stale_note_edit_is_refused_and_keeps_the_text(app, engine):
     app.text_area(key="board_note_demo-note-17_text").input("My wording")
     app = save.click().run()
     assert not app.exception
-    assert "changed this note meanwhile; it now reads “Their wording”" in app.error[0].value
+    assert "changed this note meanwhile; it now reads “Their wording”" in shown(app.error[0].value)
     assert app.text_area(key="board_note_demo-note-17_text").value == "My wording"  # not lost
     with Session(engine) as session:
         texts = [n.text for n in storage.load_board(session=session, canvas_id=DEMO_CANVAS_ID).notes[Block.CHANNELS]]
@@ -184,7 +184,7 @@ def test_add_segment_from_the_segments_block(app, engine):
 def test_unknown_canvas_id_in_the_url(database_url):
     app = board({"canvas": "does-not-exist"})
     assert not app.exception
-    assert "no canvas with id “does-not-exist”" in app.error[0].value
+    assert "no canvas with id “does-not-exist”" in shown(app.error[0].value)
 
 
 def test_two_canvases_switch_by_url(database_url, engine):

@@ -10,7 +10,7 @@ from streamlit.testing.v1 import AppTest
 from canvas import storage
 from canvas.customer_data import linked
 from canvas.library.demo import DEMO_CANVAS_ID
-from tests.support import ROOT
+from tests.support import ROOT, shown
 
 UPLOAD = (
     b"customer,date,amount,segment\n"
@@ -41,7 +41,7 @@ def link_boxes(app: AppTest) -> dict[str, str]:
 
 
 def captions(app: AppTest) -> str:
-    return html.unescape("\n".join(c.value for c in app.caption))
+    return html.unescape(shown("\n".join(c.value for c in app.caption)))  # both kinds of escapes
 
 
 def saved_transactions(engine):
@@ -123,7 +123,7 @@ def test_the_next_upload_preselects_the_links_confirmed_before(database_url, eng
 
 def test_repeated_rows_count_as_orders_unless_the_founder_drops_them(database_url, engine):
     app = upload(data_page())
-    notices = [html.unescape(i.value) for i in app.info]
+    notices = [shown(i.value) for i in app.info]
     assert any("1 row repeats an earlier row exactly (line 7): counted as separate orders" in n for n in notices)
     choice = next(r for r in app.radio if r.label.startswith("Rows that repeat an earlier row exactly"))
     assert choice.value is False
@@ -133,7 +133,7 @@ def test_repeated_rows_count_as_orders_unless_the_founder_drops_them(database_ur
     app = upload(app)
     choice = next(r for r in app.radio if r.label.startswith("Rows that repeat an earlier row exactly"))
     app = choice.set_value(True).run()
-    assert any("Exact duplicate of an earlier row (dropped as asked)" in html.unescape(w.value) for w in app.warning)
+    assert any("Exact duplicate of an earlier row (dropped as asked)" in shown(w.value) for w in app.warning)
     app = app.button(key="data_confirm").click().run()
     assert len(saved_transactions(engine)[1]) == 5
 

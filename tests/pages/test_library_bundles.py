@@ -15,6 +15,7 @@ from canvas.library.demo import DEMO_CANVAS_ID
 from canvas.ui import bundles
 from tests.pages.test_board_page import board as start
 from tests.pages.test_library_page import library
+from tests.support import shown
 
 
 @pytest.fixture
@@ -48,7 +49,7 @@ def test_a_bundle_uploaded_becomes_a_canvas_with_its_data(engine):
     assert ".zip" in app.file_uploader[0].allowed_type
     app = upload(app, "kettle.bundle.zip", data)
     assert not app.exception and not app.error
-    assert any("with its data (3 datasets)" in t.value for t in app.toast)
+    assert any("with its data (3 datasets)" in shown(t.value) for t in app.toast)
     with Session(engine) as session:
         imported = next(c for c in storage.list_canvases(session=session) if c.name.endswith("(imported)"))
         assert sorted(storage.list_datasets(session=session, canvas_id=imported.id)) == ["spend", "surveys",

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import html
-
 from sqlmodel import Session
 from streamlit.testing.v1 import AppTest
 
 from canvas import storage
 from canvas.domain.models import SegmentCreate, SegmentUpdate
 from canvas.library.demo import DEMO_CANVAS_ID, ensure_demo
-from tests.support import ROOT
+from canvas.ui.markup import literal
+from tests.support import ROOT, shown
 
 TIMEOUT = 30
 
@@ -30,7 +29,7 @@ def save_button(app: AppTest, segment_id: str):
 def comparison(app: AppTest):
     """The side-by-side table as shown: segments as columns, rows by label, Markdown escapes undone."""
     table = app.table[0].value
-    return table.rename(columns=html.unescape).map(html.unescape)
+    return table.rename(columns=shown).map(shown)
 
 
 def coach_labels(app: AppTest) -> list[str]:
@@ -71,7 +70,7 @@ def test_redesigning_a_segment_saves_and_fixes_the_focus(database_url, engine):
     app.text_area(key=f"{prefix}_stage_renewal").input("A reminder before next year's holidays")
     app = save_button(app, "seg-gift").click().run()
     assert not app.exception and not app.error
-    assert any("scaled to 34 % acquisition, 33 % retention, 33 % upselling" in i.value for i in app.info)
+    assert any("scaled to 34 % acquisition, 33 % retention, 33 % upselling" in shown(i.value) for i in app.info)
     assert app.number_input(key=f"{prefix}_focus_acquisition").value == 34
     with Session(engine) as session:
         design = storage.load_board(session=session, canvas_id=DEMO_CANVAS_ID).relationships["seg-gift"]
@@ -163,7 +162,7 @@ def test_coach_rows_show_severity_most_severe_first(database_url, engine):
         data=SegmentCreate(name="Cafés", estimated_size=40)))
     labels = coach_labels(relationships_page(database_url))
     assert labels[0].startswith(":red[:material/error: **High**] ")
-    assert html.unescape(labels[0]).endswith("No relationship designed for Cafés")
+    assert shown(labels[0]).endswith("No relationship designed for Cafés")
     severities = [label.split("**")[1] for label in labels]
     order = {"High": 0, "Medium": 1, "Low": 2}
     assert severities == sorted(severities, key=order.__getitem__) and set(severities) == {"High", "Medium", "Low"}
@@ -180,7 +179,7 @@ def test_segment_names_are_shown_as_text_not_markdown(database_url, engine):
     assert not app.exception
     user_parts = [label.split("] ", 1)[1] for label in coach_labels(app)]  # after the severity
     for text in [*user_parts, *(t.label for t in app.tabs), *app.table[0].value.columns]:
-        assert not set(text) & set("*[]():"), text  # every Markdown character is an entity
-    assert any(name in html.unescape(label) for label in coach_labels(app))
+        assert name not in text, text  # every Markdown character is escaped (markup.literal)
+    assert any(literal(name) in label and shown(label).endswith(name) for label in coach_labels(app))
     assert name in comparison(app).columns
-    assert html.unescape(app.tabs[2].label) == name
+    assert app.tabs[2].label == literal(name) and shown(app.tabs[2].label) == name

@@ -13,9 +13,10 @@ from canvas.domain.models import CanvasCreate
 from canvas.library.demo import DEMO_CANVAS_ID
 from canvas.storage import access
 from canvas.ui import access as ui_access
-from canvas.ui.markup import escape_text
+from canvas.ui.markup import literal
 from tests.pages.test_board_page import TIMEOUT, markdown_text
 from tests.pages.test_board_page import board as start
+from tests.support import shown
 
 
 @pytest.fixture
@@ -102,7 +103,7 @@ def test_a_write_forged_from_a_view_link_session_is_refused_by_storage(engine):
     app.session_state["target"] = DEMO_CANVAS_ID
     app = app.run()
     assert not app.exception
-    assert "view-only link" in app.error[0].value
+    assert "view-only link" in shown(app.error[0].value)
     assert "Forged" not in channel_texts(engine)
 
 
@@ -172,7 +173,7 @@ def test_the_library_makes_lists_and_revokes_links(engine):
         assert access.resolve_token(session=session, token=token).canvas_ids == {DEMO_CANVAS_ID}
         made = access.list_links(session=session, canvas_id=DEMO_CANVAS_ID)
     assert len(made) == 1
-    assert escape_text("Investor <b>Ana</b>") in markdown_text(app)  # shown literally
+    assert literal("Investor <b>Ana</b>") in markdown_text(app)  # shown literally
     app = app.run()
     assert not [c for c in app.code if "?share=" in c.value]  # shown once
     app = app.button(key=f"access_revoke_{made[0].id}").click().run()

@@ -12,6 +12,7 @@ from canvas.ui.markup import (
     escape_text,
     finding_details_markdown,
     finding_label,
+    literal,
     notes_html,
     segments_html,
     show,
@@ -19,6 +20,7 @@ from canvas.ui.markup import (
     title_html,
     trashed_canvas_markdown,
 )
+from tests.support import shown
 
 
 def test_escape_text_neutralises_html_and_markdown():
@@ -82,9 +84,10 @@ def test_page_lines_escape_the_users_text():
                  trashed_canvas_markdown(hostile, when), dataset_markdown("Transactions", hostile, 12, when),
                  dataset_saved_markdown("Transactions", 12, hostile),
                  dismissed_markdown("no-targets", hostile, hostile),
-                 finding_details_markdown("no-targets", hostile, hostile),
-                 finding_label("high", hostile, [hostile])):
+                 finding_details_markdown("no-targets", hostile, hostile)):
         assert "<img" not in text and "**x**" not in text
+    # an expander's label: Markdown without HTML, so literal's backslash escapes
+    assert finding_label("high", hostile, [hostile]).endswith(f"**High**] {literal(hostile)}")
     assert canvas_name_markdown("Acme", open_now=True).endswith(":blue-badge[Open now]")
     assert "23 Nov 2026 09:05 UTC · version 3" in canvas_details_markdown("", when, 3)
 
@@ -92,4 +95,13 @@ def test_page_lines_escape_the_users_text():
 def test_a_finding_label_names_its_segments_unless_the_title_does():
     assert finding_label("medium", "No targets for Gift buyers", ["Gift buyers"]) == (
         ":orange[:material/warning: **Medium**] No targets for Gift buyers")
-    assert finding_label("high", "One size fits all", ["Office", "Home"]).endswith("One size fits all · Office, Home")
+    assert shown(finding_label("high", "One size fits all", ["Office", "Home"])).endswith(
+        "One size fits all · Office, Home")
+
+
+def test_escape_text_keeps_line_breaks_icons_and_arrows_inert():
+    """A blank line would end the note's HTML block (the rest drawn as Markdown, outside the note);
+    :streamlit: and " -> " are acted on after entities are decoded, so a word joiner splits them."""
+    html = escape_text("one\n\n    two :streamlit: a -> b")
+    assert "\n" not in html and "&#10;&#10;" in html
+    assert "&#58;\u2060streamlit&#58;" in html and "&#45;\u2060&#62;" in html

@@ -133,7 +133,7 @@ def act(action: Callable[[Session], Any], *, done: str | None = None) -> Any:
 
 
 def say(kind: str, text: str) -> None:
-    """Keep a message ("error", "info" or "success") for the next draws."""
+    """Keep a message ("error", "info" or "success") for the next draws: plain text, shown literally."""
     st.session_state.setdefault(MESSAGES, []).append((kind, text, time.monotonic()))
 
 
@@ -143,12 +143,12 @@ def show_messages() -> None:
     kept = []
     for kind, text, at in st.session_state.get(MESSAGES, []):
         if kind == "success":
-            st.toast(text, icon=":material/check_circle:")
+            st.toast(markup.literal(text), icon=":material/check_circle:")
         elif now - at < MESSAGE_SECONDS:
             if kind == "error":
-                st.error(text, icon=":material/warning:")
+                st.error(markup.literal(text), icon=":material/warning:")
             else:
-                st.info(text, icon=":material/info:")
+                st.info(markup.literal(text), icon=":material/info:")
             kept.append((kind, text, at))
     st.session_state[MESSAGES] = kept
 

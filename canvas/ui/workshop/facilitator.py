@@ -15,7 +15,6 @@ from canvas.domain.models import Canvas
 from canvas.storage import list_segments
 from canvas.ui import frame, markup
 from canvas.ui.identity import current_author
-from canvas.ui.markup import escape_text
 from canvas.ui.workshop.common import (
     HOST,
     NO_SEGMENT,
@@ -139,7 +138,7 @@ def facilitator(workshop_id: str, token: str) -> None:
         try:
             view = workshops.facilitator_view(session=db, workshop_id=workshop_id, facilitator_token=token)
         except CanvasError as error:
-            st.error(str(error), icon=":material/warning:")
+            st.error(markup.literal(str(error)), icon=":material/warning:")
             st.button("Start again", on_click=leave_host, key="ws_leave")
             return
     markup.show(st, markup.title_html(f"Workshop on {view.canvas_name}",
@@ -165,7 +164,7 @@ def facilitator_live(workshop_id: str, token: str) -> None:
         try:
             view = workshops.facilitator_view(session=db, workshop_id=workshop_id, facilitator_token=token)
         except CanvasError as error:
-            st.error(str(error), icon=":material/warning:")
+            st.error(markup.literal(str(error)), icon=":material/warning:")
             return
         segments = list_segments(session=db, canvas_id=view.canvas_id) if not view.ended else []
     show_messages()
@@ -179,7 +178,7 @@ def facilitator_live(workshop_id: str, token: str) -> None:
         heading.caption(block_question(view))
     markup.show(timer, timer_html(view))
     agenda_controls(view)
-    st.caption(f"{len(view.participants)} joined: {escape_text(', '.join(view.participants)) or 'nobody yet'}")
+    st.caption(f"{len(view.participants)} joined: {markup.literal(', '.join(view.participants)) or 'nobody yet'}")
     markup.show(st, sticky_notes_html(view.notes, empty="No notes on this block yet"))
     if view.notes:
         note_controls(view, segments)
@@ -254,7 +253,7 @@ def ended_panel(view: WorkshopView, workshop_id: str, token: str) -> None:
         try:
             summary = workshops.workshop_summary(session=db, workshop_id=workshop_id, facilitator_token=token)
         except CanvasError as error:
-            st.error(str(error), icon=":material/warning:")
+            st.error(markup.literal(str(error)), icon=":material/warning:")
             return
     with st.container(horizontal=True, gap="small"):
         st.download_button("Download summary (text)", summary.as_text(), file_name=f"workshop-{view.code}.txt",

@@ -11,7 +11,6 @@ from canvas.domain.errors import CanvasError
 from canvas.domain.models import NOTE_MAX_CHARS
 from canvas.ui import frame, markup
 from canvas.ui.identity import current_author
-from canvas.ui.markup import escape_text
 from canvas.ui.workshop.common import (
     GUEST,
     REFRESH_SECONDS,
@@ -38,7 +37,7 @@ def join() -> None:
     if joined is not None:
         st.session_state[GUEST] = {"workshop_id": joined.workshop_id, "token": joined.token, "name": joined.name}
         remember(GUEST_COOKIE, joined.workshop_id, joined.token)
-        say("success", f"Welcome, {escape_text(joined.name)}!")
+        say("success", f"Welcome, {joined.name}!")
 
 
 def join_form(code: str = "") -> None:
@@ -94,11 +93,11 @@ def participant_live(workshop_id: str, token: str) -> None:
         try:
             view = workshops.participant_view(session=db, workshop_id=workshop_id, participant_token=token)
         except CanvasError as error:
-            st.error(str(error), icon=":material/warning:")
+            st.error(markup.literal(str(error)), icon=":material/warning:")
             st.button("Join again", key="ws_rejoin", on_click=leave_guest)
             return
     show_messages()
-    st.caption(f"{escape_text(view.canvas_name)} · you are **{escape_text(view.me or '')}** · "
+    st.caption(f"{markup.literal(view.canvas_name)} · you are **{markup.literal(view.me or '')}** · "
                f"code {codes.format_code(view.code)}")
     heading, timer = st.columns([3, 1], vertical_alignment="center")
     heading.markdown(block_heading(view))
@@ -106,7 +105,7 @@ def participant_live(workshop_id: str, token: str) -> None:
         heading.caption(block_question(view))
     markup.show(timer, timer_html(view))
     if view.note_refusal:
-        st.info(view.note_refusal, icon=":material/hourglass_top:")
+        st.info(markup.literal(view.note_refusal), icon=":material/hourglass_top:")
     else:
         st.text_area("Your idea", key="ws_note_text", max_chars=NOTE_MAX_CHARS, height=90,
                      placeholder=block_question(view))
@@ -126,8 +125,8 @@ def participant_live(workshop_id: str, token: str) -> None:
 
 def note_card(note: NoteView, view: WorkshopView) -> None:
     with st.container(border=True, key=f"ws_note_{note.id}"):
-        st.markdown(escape_text(note.text))
-        details = [escape_text(", ".join(note.authors))]
+        st.markdown(markup.literal(note.text))
+        details = [markup.literal(", ".join(note.authors))]
         if note.mine and not note.revealed:
             details.append("only you see it (until the reveal)")
         if note.votes is not None:

@@ -6,7 +6,6 @@ import streamlit as st
 
 from canvas.domain.errors import CanvasError
 from canvas.ui import frame, markup
-from canvas.ui.markup import escape_text
 from canvas.ui.workshop.common import (
     REFRESH_SECONDS,
     block_heading,
@@ -37,7 +36,7 @@ def presentation_live(workshop_id: str, token: str) -> None:
         try:
             view = workshops.presentation_view(session=db, workshop_id=workshop_id, facilitator_token=token)
         except CanvasError as error:
-            st.error(str(error), icon=":material/warning:")
+            st.error(markup.literal(str(error)), icon=":material/warning:")
             return
     top, code_col, timer_col = st.columns([3, 1.3, 1], vertical_alignment="top")
     with top:
@@ -45,7 +44,7 @@ def presentation_live(workshop_id: str, token: str) -> None:
         if view.agenda.current is not None:
             st.markdown(f"*{block_question(view)}*")
     with code_col:
-        st.caption(f"Join at {escape_text(origin() or '')}/{codes.JOIN_PATH} with the code")
+        st.caption(markup.literal(f"Join at {origin() or ''}/{codes.JOIN_PATH} with the code"))
         markup.show(st, code_html(view.code, small=True))
         link = codes.join_link(view.code, origin=origin())
         if link.startswith("http") and not view.ended:
