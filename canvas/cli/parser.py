@@ -1,7 +1,7 @@
 """The command line: everything a user can do in the browser that is not drawing.
 
 Each subcommand is a small function taking the parsed arguments and returning an exit status
-(``canvas.cli.canvases`` and ``canvas.cli.customer_data`` hold them). A mistake the user can make
+(``canvas.cli.canvases``, ``canvas.cli.customer_data`` and ``canvas.cli.history`` hold them). A mistake the user can make
 (bad input, unknown canvas, unreachable database) prints one clear message on stderr and exits
 with status 2; never a traceback.
 """
@@ -12,7 +12,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from canvas.cli import canvases, customer_data
+from canvas.cli import canvases, customer_data, history
 from canvas.cli.common import EXIT_USER_ERROR
 from canvas.domain.errors import CanvasError
 
@@ -26,6 +26,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     canvases.add_commands(commands)
     customer_data.add_commands(commands)
+    history.add_commands(commands)
     return parser
 
 
