@@ -131,6 +131,8 @@ for canvas in canvases:
         st.download_button("Export", exports[canvas.id].encode(), file_name=f"{canvas.id}.canvas.json",
                            mime="application/json", icon=":material/download:", key=f"lib_export_{canvas.id}",
                            help="The whole canvas as one JSON document (see docs/canvas-format.md)")
+        st.page_link("pages/history.py", label="History", icon=":material/history:", query_params={"canvas": canvas.id},
+                     help="Every change to this canvas, its snapshots; compare and restore points")
         st.button("Duplicate", icon=":material/content_copy:", key=f"lib_dup_{canvas.id}",
                   on_click=duplicate, args=(canvas.id,))
         st.button("Trash", icon=":material/delete:", key=f"lib_trash_{canvas.id}",

@@ -35,6 +35,7 @@ class ItemChange:
     status: str
     title: str  # the item as the user knows it: a note's text, a segment's name (the newer one)
     fields: tuple[FieldChange, ...] = ()
+    title_before: str = ""  # a changed item's title at the earlier point (a note's old text)
 
 
 @dataclass(frozen=True)
@@ -120,7 +121,7 @@ def _items(a: dict[str, dict[str, Any]], b: dict[str, dict[str, Any]], title: An
         elif x is not None and y is not None:
             changed = tuple(fields(x, y))
             if changed:
-                out.append(ItemChange("changed", title(y), changed))
+                out.append(ItemChange("changed", title(y), changed, title_before=title(x)))
     return out
 
 

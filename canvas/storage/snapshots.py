@@ -40,10 +40,11 @@ def create_snapshot(*, session: Session, canvas_id: str, name: str, point: str |
     return snapshot
 
 
-def delete_snapshot(*, session: Session, canvas_id: str, name: str) -> None:
-    """Forget a snapshot's name (the point stays in the history)."""
+def delete_snapshot(*, session: Session, canvas_id: str, name: str) -> str:
+    """Forget a snapshot's name (the point stays in the history); returns the name as it was saved."""
     snapshot = load_history(session=session, canvas_id=canvas_id).snapshot_named(name)
     if snapshot is None:
         raise InvalidInput(f"This canvas has no snapshot called “{name.strip()}”.", field="name")
     session.delete(session.get_one(Snapshot, snapshot.id))
     session.commit()
+    return snapshot.name
