@@ -4,7 +4,7 @@ and restoring one (as a new version that Undo reverts)."""
 import streamlit as st
 
 from canvas import storage
-from canvas.ui import frame, markup
+from canvas.ui import frame, live, markup
 from canvas.ui import history as ui
 from canvas.ui.identity import current_author
 from canvas.ui.markup import escape_text
@@ -42,3 +42,4 @@ with side_col:
 
 st.subheader("Compare two points")
 ui.compare(history)
+live.watch(history.canvas)  # others' changes redraw the page (ui/live.py)

@@ -97,8 +97,9 @@ def comparison_lines(comparison: Comparison) -> list[str]:
         lines.append(f"{block.title}:" + ("  (reordered)" if block.reordered else ""))
         for note in block.notes:
             item("  ", note)
-    for title, changes in (("Customer segments", comparison.segments), ("Relationship designs", comparison.relationships),
-                           ("Dismissed coach findings", comparison.findings)):
+    sections = (("Customer segments", comparison.segments), ("Relationship designs", comparison.relationships),
+                ("Dismissed coach findings", comparison.findings))
+    for title, changes in sections:
         reordered = title == "Customer segments" and comparison.segments_reordered
         if changes or reordered:
             lines.append(f"{title}:" + ("  (reordered)" if reordered else ""))

@@ -1,9 +1,9 @@
 """The command line: everything a user can do in the browser that is not drawing.
 
 Each subcommand is a small function taking the parsed arguments and returning an exit status
-(``canvas.cli.canvases``, ``canvas.cli.customer_data`` and ``canvas.cli.history`` hold them). A mistake the user can make
-(bad input, unknown canvas, unreachable database) prints one clear message on stderr and exits
-with status 2; never a traceback.
+(``canvas.cli.canvases``, ``canvas.cli.customer_data`` and ``canvas.cli.history`` hold them). A
+mistake the user can make (bad input, unknown canvas, unreachable database) prints one clear
+message on stderr and exits with status 2; never a traceback.
 """
 
 from __future__ import annotations

@@ -180,7 +180,8 @@ def _design_fields(x: dict[str, Any], y: dict[str, Any], currency: str, notes: d
     add("Focus", *split)
     add("Cost per customer a month", money(x.get("cost_per_customer_month", 0), currency),
         money(y.get("cost_per_customer_month", 0), currency))
-    add("Fixed cost a month", money(x.get("cost_fixed_month", 0), currency), money(y.get("cost_fixed_month", 0), currency))
+    add("Fixed cost a month", money(x.get("cost_fixed_month", 0), currency),
+        money(y.get("cost_fixed_month", 0), currency))
     channels = [", ".join(notes.get(n, "(deleted note)") for n in d.get("channel_note_ids") or []) or NONE_SHOWN
                 for d in (x, y)]
     add("Channels", *channels)

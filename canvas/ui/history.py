@@ -65,7 +65,7 @@ def _act(action: Callable[[Session], Any]) -> Any:
 
 def restore(canvas_id: str, key: str) -> None:
     """Restore the point picked in the select box ``key``."""
-    point = st.session_state.get(key)
+    point = st.session_state.get(key) or ""
     restored = _act(lambda db: storage.restore_point(session=db, canvas_id=canvas_id, point=point,
                                                           author=current_author()))
     if restored:
@@ -89,6 +89,8 @@ def name_point(canvas_id: str, key: str) -> None:
         made = storage.create_snapshot(session=db, canvas_id=canvas_id, name=name, point=point,
                                        author=current_author())
         st.session_state["hist_snapshot_name"] = ""  # only once saved: a refused name stays in the box
+        # and a new key closes the popover (setting the old one False could race a live check: ui/live.py)
+        st.session_state["hist_name_round"] = st.session_state.get("hist_name_round", 0) + 1
         return made
 
     snapshot = _act(action)
@@ -132,7 +134,7 @@ def session_html(work: WorkSession, flags: dict[int, list[str]]) -> str:
     span = _when(work.started) + (f"–{work.ended:%H:%M}" if work.ended != work.started else "")
     head = (f'<div class="hist-who">{esc(work.who)}</div><div class="hist-when">{span} UTC · '
             f'{count} change{"s" * (count != 1)}</div>')
-    rows = []
+    rows: list[str] = []
     for change in work.changes:
         rows.extend(f'<div class="hist-flag">★ {esc(name)}</div>' for name in flags.get(change.seq, []))
         label = f'<span class="hist-undone">{esc(change.label)}</span> (undone)' if change.undone else esc(change.label)
@@ -159,8 +161,9 @@ def comparison_html(comparison: Comparison, left: str, right: str) -> str:
     if comparison.details:
         parts.append('<div class="hist-section">Canvas</div>')
         for field in comparison.details:
-            parts.append(f'<div class="hist-cell hist-changed"><small>{esc(field.label)}</small>{esc(field.before)}</div>'
-                         f'<div class="hist-cell hist-changed"><small>{esc(field.label)}</small>{esc(field.after)}</div>')
+            label = f"<small>{esc(field.label)}</small>"
+            parts.append(f'<div class="hist-cell hist-changed">{label}{esc(field.before)}</div>'
+                         f'<div class="hist-cell hist-changed">{label}{esc(field.after)}</div>')
     sections: list[tuple[str, tuple[ItemChange, ...], bool]] = [
         (block.title, block.notes, block.reordered) for block in comparison.blocks]
     sections += [("Customer segments", comparison.segments, comparison.segments_reordered),
@@ -223,7 +226,8 @@ def go_back(history: storage.History) -> None:
         st.button("Restore this point", type="primary", icon=":material/history:", key="hist_restore",
                   on_click=restore, args=(canvas_id, "hist_point"),
                   help="The canvas holds what it held then, as a new version; nothing is lost and Undo reverts it.")
-        with st.popover("Name this point", icon=":material/bookmark_add:"):
+        with st.popover("Name this point", icon=":material/bookmark_add:", on_change="rerun",
+                        key=f"hist_name_open_{st.session_state.get('hist_name_round', 0)}"):
             st.text_input("Snapshot name", key="hist_snapshot_name", max_chars=SNAPSHOT_NAME_MAX_CHARS,
                           placeholder="e.g. after workshop 2")
             st.button("Save snapshot", type="primary", key="hist_snapshot_save", on_click=name_point,

@@ -50,11 +50,15 @@ def _busy_canvas(session: Session) -> tuple[str, dict[int, dict[str, Any]]]:
         saw()
         return made
 
+    def segment(name: str, who: Author):
+        made = storage.add_segment(session=session, canvas_id=cid, author=who,
+                                   data=storage.parse(SegmentCreate, name=name))
+        saw()
+        return made
+
     shop, stalls, app = note("Web shop"), note("Market stalls"), note("App")
-    seg = storage.add_segment(session=session, canvas_id=cid, author=BEN, data=storage.parse(SegmentCreate, name="Office"))
-    saw()
-    other = storage.add_segment(session=session, canvas_id=cid, author=BEN, data=storage.parse(SegmentCreate, name="Homes"))
-    saw()
+    seg = segment("Office", BEN)
+    other = segment("Homes", BEN)
     tagged = note("Coffee club", Block.VALUE_PROPOSITIONS, segment_id=seg.id)
     storage.update_note(session=session, canvas_id=cid, note_id=shop.id, expected_version=shop.version, author=ANA,
                         data=storage.parse(NoteUpdate, text="Web shop <b>EU</b>", segment_id=other.id))
@@ -90,8 +94,7 @@ def _busy_canvas(session: Session) -> tuple[str, dict[int, dict[str, Any]]]:
     saw()
     storage.undo(session=session, canvas_id=cid, author=ANA)  # the delete: the note is back
     saw()
-    late = storage.add_segment(session=session, canvas_id=cid, author=ANA, data=storage.parse(SegmentCreate, name="Late"))
-    saw()
+    late = segment("Late", ANA)
     storage.update_note(session=session, canvas_id=cid, note_id=stalls.id, expected_version=1, author=ANA,
                         data=storage.parse(NoteUpdate, segment_id=late.id))
     saw()
@@ -178,7 +181,8 @@ def test_restoring_an_old_name_another_canvas_took_keeps_the_current_name(sessio
 ])
 def test_an_unknown_or_useless_point_is_refused_and_changes_nothing(session, point, message):
     canvas = new_canvas(session)
-    storage.add_note(session=session, canvas_id=canvas.id, data=storage.parse(NoteCreate, block=Block.CHANNELS, text="A"))
+    storage.add_note(session=session, canvas_id=canvas.id,
+                     data=storage.parse(NoteCreate, block=Block.CHANNELS, text="A"))
     with pytest.raises(InvalidInput, match=message):
         storage.restore_point(session=session, canvas_id=canvas.id, point=point)
     assert session.get_one(Canvas, canvas.id).version == 2
@@ -187,7 +191,8 @@ def test_an_unknown_or_useless_point_is_refused_and_changes_nothing(session, poi
 
 def test_snapshots_name_points_and_bad_names_are_refused(session):
     canvas = new_canvas(session)
-    storage.add_note(session=session, canvas_id=canvas.id, data=storage.parse(NoteCreate, block=Block.CHANNELS, text="A"))
+    storage.add_note(session=session, canvas_id=canvas.id,
+                     data=storage.parse(NoteCreate, block=Block.CHANNELS, text="A"))
     snap = storage.create_snapshot(session=session, canvas_id=canvas.id, name="  after   workshop 2 ", author=ANA)
     assert (snap.name, snap.seq, snap.author_name) == ("after workshop 2", 2, "Ana")
     early = storage.create_snapshot(session=session, canvas_id=canvas.id, name="<b>empty</b>", point="v1")
