@@ -36,7 +36,7 @@ HISTORY_CSS = """
 .hist-time { color: #888; font-variant-numeric: tabular-nums; }
 .hist-undone { color: #999; text-decoration: line-through; }
 .hist-flag { font-size: 0.8rem; color: #7a4d00; background: #fff3d6; border-radius: 4px; padding: 1px 6px;
-  margin: 2px 0 2px 3.6rem; display: inline-block; overflow-wrap: anywhere; }
+  margin: 2px 0 2px calc(6.6rem + 12px); display: inline-block; overflow-wrap: anywhere; }
 .hist-diff { display: grid; grid-template-columns: 1fr 1fr; gap: 4px 10px; margin-bottom: 12px; }
 .hist-diff-head { font-weight: 600; font-size: 0.82rem; color: #555; border-bottom: 1px solid #ddd; }
 .hist-section { grid-column: 1 / span 2; font-weight: 600; margin-top: 6px; }
