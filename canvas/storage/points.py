@@ -130,10 +130,12 @@ def resolve_point(history: History, point: str | int) -> int:
     return seq
 
 
-def state_of(session: Session, history: History, seq: int) -> CanvasState:
-    """The canvas's contents at version ``seq`` (checked by ``resolve_point``)."""
+def state_of(session: Session, history: History, seq: int, current: CanvasState | None = None) -> CanvasState:
+    """The canvas's contents at version ``seq`` (checked by ``resolve_point``); ``current`` is what
+    it holds now, when the caller has read it already."""
+    now = current if current is not None else read_state(session, history.canvas)
     try:
-        return state_at(read_state(session, history.canvas), (c for c in history.changes if c.seq > seq))
+        return state_at(now, (c for c in history.changes if c.seq > seq))
     except Unreachable as blocked:  # resolve_point keeps this from happening; say it clearly if it does
         raise InvalidInput(f"v{seq} is before “{blocked.label}”, which cannot be reverted.", field="point") from None
 
@@ -142,7 +144,8 @@ def compare_points(*, session: Session, canvas_id: str, a: str | int, b: str | i
     """What changed from point ``a`` to point ``b`` (their versions, and the comparison)."""
     history = load_history(session=session, canvas_id=canvas_id)
     seq_a, seq_b = resolve_point(history, a), resolve_point(history, b)
-    return seq_a, seq_b, compare(state_of(session, history, seq_a), state_of(session, history, seq_b))
+    now = read_state(session, history.canvas)
+    return seq_a, seq_b, compare(state_of(session, history, seq_a, now), state_of(session, history, seq_b, now))
 
 
 @dataclass(frozen=True)
@@ -161,7 +164,7 @@ def restore_point(*, session: Session, canvas_id: str, point: str | int, author:
     history = load_history(session=session, canvas_id=canvas_id)
     seq = resolve_point(history, point)
     current = read_state(session, history.canvas)
-    target = state_of(session, history, seq)
+    target = state_of(session, history, seq, current)
     items = changed_items(current, target)
     details = {k: target.details[k] for k in DETAILS if target.details.get(k) != current.details.get(k)}
     if not items and not details:

@@ -21,6 +21,7 @@ MODELS: dict[str, type[SQLModel]] = {
     "segment": Segment, "note": Note, "relationship": Relationship, "finding": DismissedFinding,
 }
 Items = dict[str, dict[str, dict[str, Any] | None]]  # kind -> id -> fields (None: no such item)
+_CHUNK = 500  # ids per IN (...) query: far below SQLite's and PostgreSQL's limits on parameters
 
 
 def fields(item: SQLModel) -> dict[str, Any]:
@@ -39,50 +40,57 @@ def read_state(session: Session, canvas: Canvas) -> CanvasState:
     return state
 
 
-def _row(session: Session, kind: str, item_id: str) -> Any:
-    row = session.get(MODELS[kind], int(item_id) if kind == "finding" else item_id)
-    if row is not None:
-        session.refresh(row)
-    return row
+def _rows(session: Session, kind: str, item_ids: list[str]) -> dict[str, Any]:
+    """The listed items of one kind that exist, read fresh, by id (a few queries, not one an item)."""
+    model = MODELS[kind]
+    key = getattr(model, KEY_FIELD[kind])
+    keys: list[Any] = [int(i) for i in item_ids] if kind == "finding" else list(item_ids)
+    found: dict[str, Any] = {}
+    for start in range(0, len(keys), _CHUNK):
+        query = select(model).where(col(key).in_(keys[start:start + _CHUNK]))
+        for row in session.exec(query.execution_options(populate_existing=True)).all():
+            found[str(getattr(row, KEY_FIELD[kind]))] = row
+    return found
 
 
 def current_items(session: Session, ids: dict[str, Any]) -> Items:
     """The listed items (kind -> ids) as they are now; None for those that do not exist."""
+    session.flush()
     out: Items = {}
     for kind, item_ids in ids.items():
-        out[kind] = {}
-        for item_id in item_ids:
-            row = _row(session, kind, item_id)
-            out[kind][item_id] = fields(row) if row is not None else None
+        rows = _rows(session, kind, list(item_ids))
+        out[kind] = {item_id: fields(rows[item_id]) if item_id in rows else None for item_id in item_ids}
     return out
 
 
 def write_items(session: Session, canvas_id: str, target: Items) -> Items:
     """Make each listed item as ``target`` says (None: delete it); returns them as written."""
-    for kind in ("relationship", "finding", "note"):
-        for item_id, values in target.get(kind, {}).items():
-            if values is None and (row := _row(session, kind, item_id)) is not None:
-                session.delete(row)
-    session.flush()
-    _upsert(session, canvas_id, "segment", target)
-    _upsert(session, canvas_id, "note", target)
-    for item_id, values in target.get("segment", {}).items():
-        if values is None and (row := _row(session, "segment", item_id)) is not None:
-            session.delete(row)
-    session.flush()
-    _upsert(session, canvas_id, "relationship", target)
-    _upsert(session, canvas_id, "finding", target)
+    rows = {kind: _rows(session, kind, list(by_id)) for kind, by_id in target.items()}
+    with session.no_autoflush:
+        for kind in ("relationship", "finding", "note"):
+            for item_id, values in target.get(kind, {}).items():
+                if values is None and item_id in rows[kind]:
+                    session.delete(rows[kind][item_id])
+        session.flush()
+        _upsert(session, canvas_id, "segment", target, rows)
+        _upsert(session, canvas_id, "note", target, rows)
+        for item_id, values in target.get("segment", {}).items():
+            if values is None and item_id in rows["segment"]:
+                session.delete(rows["segment"][item_id])
+        session.flush()
+        _upsert(session, canvas_id, "relationship", target, rows)
+        _upsert(session, canvas_id, "finding", target, rows)
     return current_items(session, {kind: list(by_id) for kind, by_id in target.items()})
 
 
-def _upsert(session: Session, canvas_id: str, kind: str, target: Items) -> None:
+def _upsert(session: Session, canvas_id: str, kind: str, target: Items, rows: dict[str, dict[str, Any]]) -> None:
     model = MODELS[kind]
     versioned = "version" in model.model_fields
     for item_id, values in target.get(kind, {}).items():
         if values is None:
             continue
         values = {**values, "canvas_id": canvas_id}
-        row = _row(session, kind, item_id)
+        row = rows[kind].get(item_id)
         if row is None:
             if versioned:  # back under its old id, past any version an open form may hold
                 values["version"] = int(values.get("version", 1)) + 1

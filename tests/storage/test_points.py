@@ -50,15 +50,15 @@ def _busy_canvas(session: Session) -> tuple[str, dict[int, dict[str, Any]]]:
         saw()
         return made
 
-    def segment(name: str, who: Author):
+    def new_segment(name: str, who: Author):
         made = storage.add_segment(session=session, canvas_id=cid, author=who,
                                    data=storage.parse(SegmentCreate, name=name))
         saw()
         return made
 
     shop, stalls, app = note("Web shop"), note("Market stalls"), note("App")
-    seg = segment("Office", BEN)
-    other = segment("Homes", BEN)
+    seg = new_segment("Office", BEN)
+    other = new_segment("Homes", BEN)
     tagged = note("Coffee club", Block.VALUE_PROPOSITIONS, segment_id=seg.id)
     storage.update_note(session=session, canvas_id=cid, note_id=shop.id, expected_version=shop.version, author=ANA,
                         data=storage.parse(NoteUpdate, text="Web shop <b>EU</b>", segment_id=other.id))
@@ -94,7 +94,7 @@ def _busy_canvas(session: Session) -> tuple[str, dict[int, dict[str, Any]]]:
     saw()
     storage.undo(session=session, canvas_id=cid, author=ANA)  # the delete: the note is back
     saw()
-    late = segment("Late", ANA)
+    late = new_segment("Late", ANA)
     storage.update_note(session=session, canvas_id=cid, note_id=stalls.id, expected_version=1, author=ANA,
                         data=storage.parse(NoteUpdate, segment_id=late.id))
     saw()
