@@ -15,6 +15,7 @@ pages = [
     st.Page("pages/metrics.py", title="Metrics", icon=":material/monitoring:", url_path="metrics"),
     st.Page("pages/data.py", title="Customer data", icon=":material/database:", url_path="data"),
     st.Page("pages/library.py", title="Library", icon=":material/folder_open:", url_path="library"),
+    st.Page("pages/history.py", title="History", icon=":material/history:", url_path="history"),
     st.Page("pages/workshop.py", title="Workshop", icon=":material/groups:", url_path="workshop"),
 ]
 page = st.navigation(pages, position="top")

@@ -277,6 +277,8 @@ with status.container(horizontal=True, horizontal_alignment="right", vertical_al
             disabled=board.last_change is None,
             help=f"Undo: {markup.literal(board.last_change)}" if board.last_change else "Nothing to undo",
         )
+        st.page_link("pages/history.py", label="History", icon=":material/history:", width="content",
+                     query_params={"canvas": board.canvas.id}, help="Every change, snapshots, compare and restore")
 
 with st.container(key="board_top"):
     for column, blocks in zip(st.columns(len(BOARD_TOP), gap="small"), BOARD_TOP):

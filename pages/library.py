@@ -128,6 +128,8 @@ for canvas in canvases:
         st.download_button("Bundle", bundles.bundle_data(canvas.id), file_name=bundles.file_name(canvas.id),
                            mime="application/zip", icon=":material/folder_zip:", key=f"lib_bundle_{canvas.id}",
                            help=bundles.DOWNLOAD_HELP)
+        st.page_link("pages/history.py", label="History", icon=":material/history:", query_params={"canvas": canvas.id},
+                     help="Every change to this canvas, its snapshots; compare and restore points")
         st.button("Duplicate", icon=":material/content_copy:", key=f"lib_dup_{canvas.id}",
                   on_click=duplicate, args=(canvas.id,))
         st.button("Trash", icon=":material/delete:", key=f"lib_trash_{canvas.id}",

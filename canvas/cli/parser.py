@@ -1,8 +1,8 @@
 """The command line: everything a user can do in the browser that is not drawing.
 
 Each subcommand is a small function taking the parsed arguments and returning an exit status
-(``canvas.cli.canvases``, ``canvas.cli.customer_data`` and ``canvas.cli.bundles`` hold them). A
-mistake the user can make (bad input, unknown canvas, unreachable database) prints one clear
+(one module a subject: ``canvas.cli.canvases``, ``customer_data``, ``history``, ``bundles``,
+``backup``, ``share``). A mistake the user can make (bad input, unknown canvas, unreachable database) prints one clear
 message on stderr and exits with status 2; never a traceback.
 """
 
@@ -12,7 +12,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from canvas.cli import backup, bundles, canvases, customer_data, share
+from canvas.cli import backup, bundles, canvases, customer_data, history, share
 from canvas.cli.common import EXIT_USER_ERROR
 from canvas.domain.errors import CanvasError
 
@@ -29,6 +29,7 @@ def build_parser() -> argparse.ArgumentParser:
     bundles.add_commands(commands)
     backup.add_commands(commands)
     share.add_commands(commands)
+    history.add_commands(commands)
     return parser
 
 

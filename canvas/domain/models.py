@@ -19,6 +19,7 @@ from sqlmodel import Field, SQLModel
 from canvas.domain.authors import NAME_MAX_CHARS
 from canvas.domain.blocks import DEFAULT_NOTE_COLOUR, Block
 from canvas.domain.relationships import RelationshipBase
+from canvas.domain.timeline import SNAPSHOT_NAME_MAX_CHARS
 
 NOTE_MAX_CHARS = 280
 CANVAS_NAME_MAX_CHARS = 80
@@ -217,6 +218,21 @@ class Change(SQLModel, table=True):
     author_name: str | None = Field(default=None, max_length=NAME_MAX_CHARS)
     created_at: datetime = Field(default_factory=utcnow)
     undone: bool = Field(default=False)
+
+
+class Snapshot(SQLModel, table=True):
+    """A named point of a canvas's history ("after workshop 2"): the canvas version ``seq``. The
+    contents are rebuilt from the change log when asked for (``canvas_state``), not copied here."""
+
+    __table_args__ = (UniqueConstraint("canvas_id", "name"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    canvas_id: str = Field(foreign_key="canvas.id", index=True, ondelete="CASCADE", max_length=32)
+    seq: int
+    name: str = Field(max_length=SNAPSHOT_NAME_MAX_CHARS)
+    author_id: str | None = Field(default=None, max_length=64)
+    author_name: str | None = Field(default=None, max_length=NAME_MAX_CHARS)
+    created_at: datetime = Field(default_factory=utcnow)
 
 
 # --- Customer Relationships -------------------------------------------------------------------

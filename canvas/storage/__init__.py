@@ -4,6 +4,8 @@
 ``canvases`` creates, lists, duplicates and trashes whole canvases; ``board`` holds segments,
 notes and the ``Board`` the board page draws; ``relationships`` the relationship designs and
 dismissed coach findings; ``history`` the change log every change writes one row of, item version checks and undo;
+``points`` the timeline, the state at any point, comparing and restoring points (``restoring``
+writes them), ``snapshots`` named points;
 ``datasets`` the customer data files and remembered segment links; ``records`` the lookups by
 id and ``forms`` the validation of form values. Callers import the package,
 ``from canvas import storage``, and call ``storage.add_note(session=..., ...)``.
@@ -59,8 +61,10 @@ from canvas.storage.db import (
 )
 from canvas.storage.forms import parse
 from canvas.storage.history import last_undoable, log_canvas_change, undo
+from canvas.storage.points import History, Restored, compare_points, load_history, resolve_point, restore_point
 from canvas.storage.records import get_canvas
 from canvas.storage.relationships import dismiss_finding, restore_finding, save_relationship
+from canvas.storage.snapshots import create_snapshot, delete_snapshot
 
 __all__ = [
     "NewDataset",
@@ -71,15 +75,20 @@ __all__ = [
     "DATA_DIR_ENV",
     "DEFAULT_DATABASE_URL",
     "Board",
+    "History",
+    "Restored",
     "add_note",
     "add_segment",
     "alembic_config",
+    "compare_points",
     "count_canvases",
     "create_canvas",
+    "create_snapshot",
     "data_dir",
     "database_url",
     "delete_dataset",
     "delete_note",
+    "delete_snapshot",
     "delete_segment",
     "dismiss_finding",
     "duplicate_canvas",
@@ -92,6 +101,7 @@ __all__ = [
     "list_segments",
     "load_board",
     "load_dataset",
+    "load_history",
     "log_canvas_change",
     "make_engine",
     "metadata",
@@ -103,7 +113,9 @@ __all__ = [
     "redact",
     "remembered_links",
     "restore_canvas",
+    "resolve_point",
     "restore_finding",
+    "restore_point",
     "save_dataset",
     "save_relationship",
     "trash_canvas",

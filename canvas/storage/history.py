@@ -26,7 +26,7 @@ from canvas.domain.models import Canvas, Change, DismissedFinding, Note, Relatio
 from canvas.storage.access import authorize
 from canvas.storage.records import get_canvas
 
-UNDOABLE = ("add", "update", "delete", "move")
+UNDOABLE = ("add", "update", "delete", "move", "restore_point")  # restore_point: storage.points
 LABEL_MAX_CHARS = 120
 
 # What each kind of item is in the user's words, and its table.
@@ -234,6 +234,12 @@ def undo(*, session: Session, canvas_id: str, author: Author | None = None) -> s
 
 
 def _revert(session: Session, change: Change, log: Change) -> None:
+    if change.action == "restore_point":
+        _revert_restore(session, change, log)
+        return
+    if change.item_kind == "canvas":
+        _revert_details(session, change, log)
+        return
     model = _MODELS[change.item_kind]
     before, after = load(change.before), load(change.after)
     if change.action == "move":
@@ -267,8 +273,9 @@ def _revert(session: Session, change: Change, log: Change) -> None:
     log.before = dump(fields(current)) if current is not None else None
 
     if change.action == "add":
-        if model is Segment:
-            remove_segment_rows(session, current.canvas_id, change.item_id)  # type: ignore[union-attr]
+        if model is Segment:  # what goes with it is logged too, so the history can bring it back
+            saved = remove_segment_rows(session, current.canvas_id, change.item_id)  # type: ignore[union-attr]
+            log.before = dump(fields(current) | saved)  # type: ignore[arg-type]
         session.delete(current)
         session.flush()
         return
@@ -294,6 +301,54 @@ def _revert(session: Session, change: Change, log: Change) -> None:
     if model is Segment:
         _restore_segment_rows(session, change.canvas_id, change.item_id, extras)
     log.after = dump(fields(restored_item))
+
+
+def _revert_details(session: Session, change: Change, log: Change) -> None:
+    """Undo a change of the canvas's name, description or currency, unless they changed since."""
+    from canvas.storage.restoring import write_details
+
+    canvas = get_canvas(session=session, canvas_id=change.canvas_id)
+    before, after = load(change.before) or {}, load(change.after) or {}
+    now = {k: getattr(canvas, k) for k in ("name", "description", "currency")}
+    if any(now.get(k) != v for k, v in after.items()):
+        who = last_editor(session, change.canvas_id)
+        raise ItemConflict(f"{who} changed the canvas's details after your change “{change.label}”; undoing it "
+                           "would overwrite their work, so nothing was undone. Undo now goes to your change before it.",
+                           item_kind="canvas", item_id=change.canvas_id, current=now, mine=None, by=who)
+    note = write_details(session, canvas, before)
+    if note:
+        raise InvalidInput(note + " Nothing was undone.")
+    log.before, log.after = dump(now), dump({k: getattr(canvas, k) for k in now})
+
+
+def _revert_restore(session: Session, change: Change, log: Change) -> None:
+    """Undo a restore of an earlier point: put back each item it changed, unless someone changed
+    one of them since (then nothing is undone)."""
+    from canvas.storage.restoring import current_items, write_details, write_items  # it needs this module's peers
+
+    before, after = load(change.before) or {}, load(change.after) or {}
+    now = current_items(session, {kind: list(by_id) for kind, by_id in after.get("items", {}).items()})
+    for kind, by_id in after.get("items", {}).items():
+        for item_id, fields_after in by_id.items():
+            current = now[kind][item_id]
+            if (current is None) != (fields_after is None) or (
+                    current is not None and fields_after is not None and _content(current) != _content(fields_after)):
+                who = last_editor(session, item_id)
+                raise ItemConflict(
+                    f"{who} changed the canvas after your change “{change.label}”; undoing it would overwrite "
+                    "their work, so nothing was undone. Undo now goes to your change before it.",
+                    item_kind=kind, item_id=item_id, current=current, mine=None, by=who,
+                )
+    canvas = get_canvas(session=session, canvas_id=change.canvas_id)
+    details_before = {k: getattr(canvas, k) for k in ("name", "description", "currency")}
+    written = write_items(session, change.canvas_id, before.get("items", {}))
+    old, new = before.get("details") or {}, after.get("details") or {}
+    # Only the details the restore changed, and only if they are still as it left them.
+    details = {k: old[k] for k in old if old[k] != new.get(k) and details_before.get(k) == new.get(k)}
+    if details:
+        write_details(session, canvas, details)
+    log.before = dump({"items": now, "details": details_before})
+    log.after = dump({"items": written, "details": {k: getattr(canvas, k) for k in details_before}})
 
 
 def _content(values: dict[str, Any]) -> dict[str, Any]:
