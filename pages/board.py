@@ -13,7 +13,7 @@ from canvas.domain.models import (
     SegmentCreate,
     SegmentUpdate,
 )
-from canvas.ui import frame, identity, live, markup
+from canvas.ui import exports, frame, identity, live, markup
 from canvas.ui.identity import current_author
 from canvas.ui.markup import escape_text
 
@@ -275,6 +275,7 @@ with status.container(horizontal=True, horizontal_alignment="right", vertical_al
         disabled=board.last_change is None,
         help=f"Undo: {escape_text(board.last_change)}" if board.last_change else "Nothing to undo",
     )
+    exports.share_menu(board.canvas.id, key="board_share")
 
 with st.container(key="board_top"):
     for column, blocks in zip(st.columns(len(BOARD_TOP), gap="small"), BOARD_TOP):
@@ -285,4 +286,5 @@ with st.container(key="board_bottom"):
     for column, block in zip(st.columns(len(BOARD_BOTTOM), gap="small"), BOARD_BOTTOM):
         with column:
             draw_block(board, block)
+exports.attribution()  # the canvas's licence (CC BY-SA 3.0, Strategyzer)
 live.watch(board.canvas)  # others' changes redraw the board (ui/live.py)

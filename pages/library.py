@@ -5,6 +5,7 @@ import streamlit as st
 from canvas import storage
 from canvas.domain.models import CANVAS_NAME_MAX_CHARS, CURRENCIES, CanvasCreate, CanvasUpdate
 from canvas.library import exchange
+from canvas.ui import exports as share
 from canvas.ui import frame, markup
 from canvas.ui.identity import current_author
 
@@ -131,6 +132,7 @@ for canvas in canvases:
         st.download_button("Export", exports[canvas.id].encode(), file_name=f"{canvas.id}.canvas.json",
                            mime="application/json", icon=":material/download:", key=f"lib_export_{canvas.id}",
                            help="The whole canvas as one JSON document (see docs/canvas-format.md)")
+        share.share_menu(canvas.id, key=f"lib_share_{canvas.id}")
         st.button("Duplicate", icon=":material/content_copy:", key=f"lib_dup_{canvas.id}",
                   on_click=duplicate, args=(canvas.id,))
         st.button("Trash", icon=":material/delete:", key=f"lib_trash_{canvas.id}",

@@ -11,9 +11,9 @@ call: a format's name in, the file's bytes, name and media type out.
 """
 
 from canvas.library.exports.content import ATTRIBUTION, ExportContent, gather
-from canvas.library.exports.files import FORMATS, ExportFile, export_file
+from canvas.library.exports.files import FORMATS, ExportFile, export_file, file_name
 from canvas.library.exports.pdf import ChromiumMissing, PrintFailed
 from canvas.library.exports.tables import neutralise
 
 __all__ = ["ATTRIBUTION", "FORMATS", "ChromiumMissing", "ExportContent", "ExportFile", "PrintFailed", "export_file",
-           "gather", "neutralise"]
+           "file_name", "gather", "neutralise"]

@@ -30,6 +30,14 @@ class ExportFile:
     media_type: str
 
 
+def file_name(canvas_id: str, format: str, *, paper: str | None = None, table: str = "segments") -> str:
+    """The file's name: the canvas id (ids are safe in file names), what it holds, the suffix."""
+    from canvas.library.exports.pdf import paper_of
+
+    extra = {"pdf": f"-{paper_of(paper).name.lower()}", "csv": f"-{table}"}.get(format, "")
+    return f"{canvas_id}-canvas{extra}{FORMATS[format][0]}"
+
+
 def export_file(content: ExportContent, format: str, *, paper: str | None = None,
                 table: str = "segments") -> ExportFile:
     """The canvas in ``format`` (see ``FORMATS``); ``paper`` (a3, a4) is the PDF's, ``table``
@@ -37,17 +45,15 @@ def export_file(content: ExportContent, format: str, *, paper: str | None = None
     if format not in FORMATS:
         raise InvalidInput(f"There is no export format {format!r}: choose one of {', '.join(FORMATS)}.",
                            field="format")
-    suffix, media_type, _ = FORMATS[format]
-    stem = f"{content.board.canvas.id}-canvas"
+    media_type = FORMATS[format][1]
     if format == "html":
         from canvas.library.exports.report_html import report_document
 
         data = report_document(content).encode("utf-8")
     elif format == "pdf":
-        from canvas.library.exports.pdf import paper_of, pdf_bytes
+        from canvas.library.exports.pdf import pdf_bytes
 
         data = pdf_bytes(content, paper)
-        stem += f"-{paper_of(paper).name.lower()}"
     elif format == "pptx":
         from canvas.library.exports.slides import pptx_bytes
 
@@ -60,5 +66,5 @@ def export_file(content: ExportContent, format: str, *, paper: str | None = None
         from canvas.library.exports.sheets import csv_text
 
         data = csv_text(content, table).encode("utf-8-sig")  # the mark tells Excel the file is UTF-8
-        stem += f"-{table}"
-    return ExportFile(data=data, file_name=stem + suffix, media_type=media_type)
+    name = file_name(content.board.canvas.id, format, paper=paper, table=table)
+    return ExportFile(data=data, file_name=name, media_type=media_type)
