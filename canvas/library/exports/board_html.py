@@ -89,16 +89,16 @@ a { color: #1f5fa8; }
                  border-bottom: 2px solid #333; margin-bottom: 6px; padding-bottom: 3px; }
 .poster header h1 { font-size: 1.5rem; margin: 0; overflow-wrap: anywhere; }
 .poster header .meta { font-size: 0.8rem; color: #555; white-space: nowrap; }
-.poster .fit { flex: 1 1 auto; min-height: 0; position: relative; }
-.poster .board { transform-origin: 0 0; position: absolute; top: 0; left: 0; }
+.poster .fit { flex: 1 1 auto; min-height: 0; overflow: hidden; }
 .poster.flowing { overflow: visible; height: auto !important; }
-.poster.flowing .fit { position: static; }
-.poster.flowing .board { position: static; }
+.poster.flowing .fit { overflow: visible; }
 """
 
 # Scale the poster's board to its page: the widest board (laid out at width / scale) whose
-# height times the scale fits, found by bisection; below MIN_SCALE the text would be too small
-# to read, so the board then flows over more pages instead (still every note, nothing cut).
+# height at that scale fits, found by bisection; below MIN_SCALE the text would be too small to
+# read, so the board then flows over more pages instead (still every note, nothing cut). CSS
+# zoom, not a transform: a transformed board keeps its unscaled height for printing, and
+# Chromium would cut it at the page's end.
 FIT_SCRIPT = """
 (function () {
   var MIN_SCALE = 0.3;
@@ -106,14 +106,15 @@ FIT_SCRIPT = """
     var fit = poster.querySelector('.fit'), board = poster.querySelector('.board');
     var width = fit.clientWidth, height = fit.clientHeight;
     function fits(scale) {
+      board.style.zoom = scale;
       board.style.width = (width / scale) + 'px';
       board.style.height = 'auto';
       board.style.gridTemplateRows = 'auto auto auto';  // each row as tall as its notes, no taller
-      return board.offsetHeight * scale <= height;
+      return board.getBoundingClientRect().height <= height + 0.5;
     }
     if (!fits(MIN_SCALE)) {
       poster.classList.add('flowing');
-      board.style.width = ''; board.style.height = ''; board.style.transform = ''; board.style.gridTemplateRows = '';
+      board.style.zoom = ''; board.style.width = ''; board.style.height = ''; board.style.gridTemplateRows = '';
       poster.dataset.scale = '1';
       return;
     }
@@ -124,7 +125,6 @@ FIT_SCRIPT = """
     fits(low);
     board.style.gridTemplateRows = '';
     board.style.height = (height / low) + 'px';  // the blocks fill the page, as on a printed canvas
-    board.style.transform = 'scale(' + low + ')';
     poster.dataset.scale = low.toFixed(3);
   });
 })();

@@ -72,7 +72,14 @@ table.figures tr { break-inside: avoid; }
 .finding .sev { font-size: 0.72rem; text-transform: uppercase; font-weight: 700; color: #666; }
 .charts { display: grid; grid-template-columns: repeat(auto-fill, minmax(520px, 1fr)); gap: 14px; }
 .chart { border: 1px solid #eee; border-radius: 6px; padding: 4px; break-inside: avoid; min-width: 0; }
-@media print { .report { max-width: none; padding: 0; } .report h2 { margin-top: 14px; } }
+/* The PDF's report: laid out on screen exactly as it prints (Plotly sizes a chart once, when the
+   page loads), two charts a row, no chart toolbars. */
+.report.paged { max-width: none; padding: 0; margin: 0; }
+.report.paged h2 { margin-top: 14px; }
+.report.paged .charts { grid-template-columns: 1fr 1fr; }
+.report.paged .designs { grid-template-columns: 1fr 1fr 1fr; }
+.report.paged .modebar-container { display: none; }
+@media print { .report { max-width: none; } .modebar-container { display: none; } }
 """
 
 _FOCUS_COLOURS = {"acquisition": "#4C78A8", "retention": "#54A24B", "upselling": "#F58518"}
@@ -194,8 +201,8 @@ def _charts_html(content: ExportContent) -> str:
     return '<div class="charts">' + "".join(divs) + "</div>"
 
 
-def report_body(content: ExportContent) -> str:
-    """The report's sections, in reading order."""
+def report_body(content: ExportContent, *, with_board: bool = True) -> str:
+    """The report's sections, in reading order (the PDF leaves the board out: its poster is the board)."""
     canvas = content.board.canvas
     description = f'<p class="lead">{esc(canvas.description)}</p>' if canvas.description else ""
     stamp = (f"Version {canvas.version} · exported {content.generated_at:%d %b %Y %H:%M} UTC · "
@@ -203,8 +210,8 @@ def report_body(content: ExportContent) -> str:
     designs = "".join(_design_html(content, s, content.board.relationships.get(s.id)) for s in content.board.segments)
     return (f'<main class="report"><h1>{esc(canvas.name)}</h1>{description}<p class="attribution">{stamp}</p>'
             f"<h2>Headline figures</h2>{_tiles_html(content)}"
-            f"<h2>The board</h2>{board_html(content)}"
-            "<h2>Relationship design per segment</h2>"
+            + (f"<h2>The board</h2>{board_html(content)}" if with_board else "")
+            + "<h2>Relationship design per segment</h2>"
             + (f'<div class="designs">{designs}</div>' if designs else '<p class="muted">No segments yet.</p>')
             + f"<h2>Targets</h2>{_targets_html(content)}"
             f"<h2>What the coach finds</h2>{_findings_html(content)}"
@@ -225,9 +232,10 @@ def report_document(content: ExportContent) -> str:
 
 
 def pdf_document(content: ExportContent, paper: Paper) -> str:
-    """What the PDF prints: the poster on its own page, then the report laid out at the page's
-    width (the charts size themselves to it when the page loads, and print as drawn)."""
-    report = report_body(content).replace('<main class="report">',
-                                          f'<main class="report" style="width:{paper.inner_width}mm">', 1)
+    """What the PDF prints: the poster on its own page, then the report (all but the board, which
+    the poster is) laid out at the page's width (the charts size themselves to it when the page
+    loads, and print as drawn)."""
+    report = report_body(content, with_board=False).replace('<main class="report">',
+                                          f'<main class="report paged" style="width:{paper.inner_width}mm">', 1)
     return document(f"{content.board.canvas.name}: Business Model Canvas", poster_html(content, paper) + report,
                     css=REPORT_CSS + page_css(paper), head_scripts=(_plotly_js(),), scripts=(FIT_SCRIPT,))
