@@ -90,15 +90,15 @@ p.bmc-attribution { font-size: 0.75rem; color: #666; margin: 0.5rem 0 0 0; }
   header[data-testid="stHeader"], [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
   [data-testid="stToolbar"], [data-testid="stDecoration"], [data-testid="stStatusWidget"],
   [data-testid="stButton"], [data-testid="stDownloadButton"], [data-testid="stPopover"], [data-testid="stPageLink"],
-  [data-testid="stSelectbox"], [data-testid="stTextInput"], [data-testid="stCaptionContainer"],
-  [data-testid="stTooltipIcon"], [data-testid="stToast"], [data-testid="stAlert"], [class*="st-key-board_tools_"] {
+  [data-testid="stSelectbox"], [data-testid="stTextInput"], [data-testid="stTooltipIcon"], [data-testid="stToast"],
+  .stApp:has(.st-key-board_top) [data-testid="stCaptionContainer"], [class*="st-key-board_tools_"] {
     display: none !important;
   }
   .stMainBlockContainer { padding: 0 !important; max-width: none !important; }
   .st-key-board_top > div > [data-testid="stHorizontalBlock"],
   .st-key-board_bottom > div > [data-testid="stHorizontalBlock"] { min-height: 0; }
-  [class*="st-key-board_block_"] { height: auto !important; max-height: none !important; overflow: visible !important;
-                                   break-inside: avoid; }
+  /* Blocks never scroll or cut a note (a tall block goes on over the next sheet). */
+  [class*="st-key-board_block_"] { max-height: none !important; overflow: visible !important; }
   [class*="st-key-board_block_"] > [data-testid="stElementContainer"]:first-child p { white-space: normal; }
   .bmc-note, .bmc-segment, .bmc-tag { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
 }
