@@ -78,6 +78,7 @@ table.figures tr { break-inside: avoid; }
 .report.paged h2 { margin-top: 14px; }
 .report.paged .charts { grid-template-columns: 1fr 1fr; }
 .report.paged .designs { grid-template-columns: 1fr 1fr 1fr; }
+.report.paged .design { break-inside: auto; }  /* a card taller than the rest of a sheet goes on over the next */
 .report.paged .modebar-container { display: none; }
 @media print { .report { max-width: none; } .modebar-container { display: none; } }
 """
