@@ -126,6 +126,12 @@ def test_board_prints_without_buttons_and_with_every_note(page, demo_database_ur
         wait_for_app(page)
         expect(page.get_by_role("button", name="Undo")).to_be_visible()
         expect(page.get_by_text("CC BY-SA 3.0")).to_be_visible()
+        # The Share as menu: a button per export, each making its file when clicked.
+        page.get_by_role("button", name="Share as").click()
+        for label in ("HTML report (opens offline)", "PowerPoint slides", "Excel workbook (metrics)",
+                      "PDF poster and report, A3"):
+            expect(page.get_by_role("button", name=label)).to_be_enabled(timeout=30_000)
+        page.keyboard.press("Escape")
         page.emulate_media(media="print")
         for hidden in ("Undo", "Share as", "Add", "Edit"):
             expect(page.get_by_role("button", name=hidden).first).to_be_hidden()

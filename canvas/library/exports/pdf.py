@@ -15,7 +15,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from canvas.domain.errors import CanvasError
+from canvas.domain.errors import CanvasError, InvalidInput
 from canvas.library.exports.board_html import DEFAULT_PAPER, PAPERS, Paper
 from canvas.library.exports.content import ExportContent
 
@@ -40,8 +40,6 @@ def paper_of(name: str | None) -> Paper:
     """The paper named ``a3`` or ``a4`` (any case; None: A3)."""
     key = (name or DEFAULT_PAPER).lower()
     if key not in PAPERS:
-        from canvas.domain.errors import InvalidInput
-
         raise InvalidInput(f"There is no paper size {name!r}: choose one of {', '.join(PAPERS)}.", field="paper")
     return PAPERS[key]
 
