@@ -13,7 +13,7 @@ from canvas.domain.models import (
     SegmentCreate,
     SegmentUpdate,
 )
-from canvas.ui import access, frame, identity, live, markup
+from canvas.ui import access, exports, frame, identity, live, markup
 from canvas.ui.identity import current_author
 
 COLOUR_NAMES = {hex_: name for name, hex_ in NOTE_COLOURS.items()}
@@ -279,6 +279,7 @@ with status.container(horizontal=True, horizontal_alignment="right", vertical_al
         )
         st.page_link("pages/history.py", label="History", icon=":material/history:", width="content",
                      query_params={"canvas": board.canvas.id}, help="Every change, snapshots, compare and restore")
+    exports.share_menu(board.canvas.id, key="board_share")
 
 with st.container(key="board_top"):
     for column, blocks in zip(st.columns(len(BOARD_TOP), gap="small"), BOARD_TOP):
@@ -289,4 +290,5 @@ with st.container(key="board_bottom"):
     for column, block in zip(st.columns(len(BOARD_BOTTOM), gap="small"), BOARD_BOTTOM):
         with column:
             draw_block(board, block)
+exports.attribution()  # the canvas's licence (CC BY-SA 3.0, Strategyzer)
 live.watch(board.canvas)  # others' changes redraw the board (ui/live.py)

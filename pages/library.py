@@ -6,6 +6,7 @@ from canvas import storage
 from canvas.domain.models import CANVAS_NAME_MAX_CHARS, CURRENCIES, CanvasCreate, CanvasUpdate
 from canvas.library import exchange
 from canvas.ui import access, bundles, frame, markup
+from canvas.ui import exports as share
 from canvas.ui.identity import current_author
 
 frame.page_frame("library")
@@ -130,6 +131,7 @@ for canvas in canvases:
                            help=bundles.DOWNLOAD_HELP)
         st.page_link("pages/history.py", label="History", icon=":material/history:", query_params={"canvas": canvas.id},
                      help="Every change to this canvas, its snapshots; compare and restore points")
+        share.share_menu(canvas.id, key=f"lib_share_{canvas.id}")
         st.button("Duplicate", icon=":material/content_copy:", key=f"lib_dup_{canvas.id}",
                   on_click=duplicate, args=(canvas.id,))
         st.button("Trash", icon=":material/delete:", key=f"lib_trash_{canvas.id}",

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Set up a fresh machine for the app (default) or for the test suite (--test).
-# Idempotent: a second run only checks. Needs python3 (3.11+); --test also needs Debian's
-# Chromium and PostgreSQL, installed here with apt-get when missing (as root, or through sudo).
+# Idempotent: a second run only checks. Needs python3 (3.11+) and Debian's Chromium (the PDF
+# exports print with it); --test also needs poppler-utils and PostgreSQL. The Debian packages are
+# installed here with apt-get when missing (as root, or through sudo).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -29,17 +30,21 @@ if [[ ! -f $stamp ]]; then
   touch "$stamp"
 fi
 
+# Debian packages: Chromium prints the PDF exports (the app's own need, so every mode installs it;
+# its fonts-noto-color-emoji draws emoji in notes); with --test, poppler-utils (pdftoppm, pdftotext)
+# reads those PDFs back and PostgreSQL's server runs the storage tests. Chromium also drives the
+# browser tests.
+packages=()
+command -v chromium >/dev/null 2>&1 || packages+=(chromium fonts-noto-color-emoji)
 if [[ $mode == --test ]]; then
-  # Debian's Chromium drives the browser tests; PostgreSQL's server runs the storage tests.
-  packages=()
-  command -v chromium >/dev/null 2>&1 || packages+=(chromium fonts-noto-color-emoji)
+  command -v pdftoppm >/dev/null 2>&1 || packages+=(poppler-utils)
   compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || packages+=(postgresql)
-  if ((${#packages[@]})); then
-    echo "setup: installing ${packages[*]} (Debian packages) for the tests"
-    sudo_cmd=()
-    [[ $(id -u) -ne 0 ]] && sudo_cmd=(sudo)
-    export DEBIAN_FRONTEND=noninteractive
-    "${sudo_cmd[@]}" apt-get update -qq
-    "${sudo_cmd[@]}" apt-get install -y -qq "${packages[@]}" >/dev/null
-  fi
+fi
+if ((${#packages[@]})); then
+  echo "setup: installing ${packages[*]} (Debian packages)"
+  sudo_cmd=()
+  [[ $(id -u) -ne 0 ]] && sudo_cmd=(sudo)
+  export DEBIAN_FRONTEND=noninteractive
+  "${sudo_cmd[@]}" apt-get update -qq
+  "${sudo_cmd[@]}" apt-get install -y -qq "${packages[@]}" >/dev/null
 fi

@@ -123,8 +123,10 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
     listing.add_argument("--json", action="store_true", help="print JSON")
     listing.set_defaults(run=cmd_list)
 
-    export = commands.add_parser("export", help="write a canvas as a JSON document (docs/canvas-format.md)")
-    export.add_argument("canvas_id", metavar="ID", help="the canvas id (see `list`)")
+    export = commands.add_parser("export", help="write a canvas as a JSON document (docs/canvas-format.md), "
+                                                "or as a report, slides or a spreadsheet (--format)")
+    # Optional: ``--canvas ID`` (canvas.cli.exports) names it too.
+    export.add_argument("canvas_id", metavar="ID", nargs="?", help="the canvas id (see `list`)")
     export.add_argument("-o", "--output", metavar="FILE", help="the file to write (default: standard output)")
     export.set_defaults(run=cmd_export)
 

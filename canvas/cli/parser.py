@@ -12,7 +12,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from canvas.cli import backup, bundles, canvases, customer_data, history, share
+from canvas.cli import backup, bundles, canvases, customer_data, exports, history, share
 from canvas.cli.common import EXIT_USER_ERROR
 from canvas.domain.errors import CanvasError
 
@@ -25,6 +25,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     canvases.add_commands(commands)
+    exports.extend_export(commands.choices["export"])  # --format html|pdf|pptx|xlsx|csv
     customer_data.add_commands(commands)
     bundles.add_commands(commands)
     backup.add_commands(commands)

@@ -79,6 +79,30 @@ BOARD_CSS = """
 }
 h1.bmc-title { font-size: 1.9rem; padding: 0 0 0.1rem 0; margin: 0; }
 p.bmc-description { color: #555; margin: 0 0 0.4rem 0; }
+p.bmc-attribution { font-size: 0.75rem; color: #666; margin: 0.5rem 0 0 0; }
+/* Printing (the print stylesheet the issue asks for): the canvas alone on landscape paper. No
+   buttons, pickers, menus or sidebar; Streamlit's fixed-height, scrolling app shell opened up so
+   every page prints, not just the first screen; blocks as tall as their notes, none cut. */
+@media print {
+  @page { size: landscape; margin: 8mm; }
+  html, body, .stApp, [data-testid="stAppViewContainer"], [data-testid="stMain"], [data-testid="stMainBlockContainer"] {
+    height: auto !important; min-height: 0 !important; overflow: visible !important; position: static !important;
+  }
+  header[data-testid="stHeader"], [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
+  [data-testid="stToolbar"], [data-testid="stDecoration"], [data-testid="stStatusWidget"],
+  [data-testid="stButton"], [data-testid="stDownloadButton"], [data-testid="stPopover"], [data-testid="stPageLink"],
+  [data-testid="stSelectbox"], [data-testid="stTextInput"], [data-testid="stTooltipIcon"], [data-testid="stToast"],
+  .stApp:has(.st-key-board_top) [data-testid="stCaptionContainer"], [class*="st-key-board_tools_"] {
+    display: none !important;
+  }
+  .stMainBlockContainer { padding: 0 !important; max-width: none !important; }
+  .st-key-board_top > div > [data-testid="stHorizontalBlock"],
+  .st-key-board_bottom > div > [data-testid="stHorizontalBlock"] { min-height: 0; }
+  /* Blocks never scroll or cut a note (a tall block goes on over the next sheet). */
+  [class*="st-key-board_block_"] { max-height: none !important; overflow: visible !important; }
+  [class*="st-key-board_block_"] > [data-testid="stElementContainer"]:first-child p { white-space: normal; }
+  .bmc-note, .bmc-segment, .bmc-tag { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
+}
 </style>
 """
 
