@@ -1,9 +1,13 @@
 """The canvas board: the nine blocks laid out as on the printed canvas, with sticky notes."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 import streamlit as st
 
 from canvas import storage
 from canvas.domain.blocks import BLOCKS, BOARD_BOTTOM, BOARD_TOP, NOTE_COLOURS, Block, next_segment_colour
+from canvas.domain.errors import ItemConflict
 from canvas.domain.models import (
     NOTE_MAX_CHARS,
     SEGMENT_DESCRIPTION_MAX_CHARS,
@@ -55,16 +59,31 @@ def edit_note(canvas_id: str, note_id: str, version: int, command: str) -> None:
             if f"{prefix}_colour" in st.session_state:  # asked only of an untagged note
                 values["colour"] = st.session_state[f"{prefix}_colour"]
             # A conflict leaves the typed text in the box (the widget is keyed), to save again or drop.
-            storage.update_note(session=db, canvas_id=canvas_id, expected_version=version, note_id=note_id,
-                                data=storage.parse(NoteUpdate, **values), author=author)
+            with conflict_kept(prefix):
+                saved = storage.update_note(session=db, canvas_id=canvas_id, expected_version=version,
+                                            note_id=note_id, data=storage.parse(NoteUpdate, **values), author=author)
+            live.set_form_version(prefix, saved.version)
         elif command == "delete":
-            storage.delete_note(session=db, canvas_id=canvas_id, expected_version=version, note_id=note_id,
-                                author=author)
+            with conflict_kept(prefix):
+                storage.delete_note(session=db, canvas_id=canvas_id, expected_version=version, note_id=note_id,
+                                    author=author)
         else:
             storage.move_note(session=db, canvas_id=canvas_id, note_id=note_id,
                               offset=-1 if command == "up" else 1, author=author)
 
     frame.act(action, done={"save": "Note saved", "delete": "Note deleted (Undo brings it back)"}.get(command))
+
+
+@contextmanager
+def conflict_kept(prefix: str) -> Iterator[None]:
+    """On a conflict the form keeps its values and now stands on the item's current version, so
+    saving again replaces the other person's change, as the message says (ui/live.form_version)."""
+    try:
+        yield
+    except ItemConflict as conflict:
+        if conflict.current is not None:
+            live.set_form_version(prefix, conflict.current["version"])
+        raise
 
 
 def add_segment(canvas_id: str) -> None:
@@ -95,18 +114,21 @@ def edit_segment(canvas_id: str, segment_id: str, version: int, command: str) ->
 
     def action(db):
         if command == "save":
-            storage.update_segment(
-                session=db, canvas_id=canvas_id, expected_version=version, segment_id=segment_id, author=author,
-                data=storage.parse(
-                    SegmentUpdate, name=st.session_state[f"{prefix}_name"],
-                    description=st.session_state[f"{prefix}_description"],
-                    colour=st.session_state[f"{prefix}_colour"],
-                    estimated_size=st.session_state[f"{prefix}_size"],
-                ),
-            )
+            with conflict_kept(prefix):
+                saved = storage.update_segment(
+                    session=db, canvas_id=canvas_id, expected_version=version, segment_id=segment_id, author=author,
+                    data=storage.parse(
+                        SegmentUpdate, name=st.session_state[f"{prefix}_name"],
+                        description=st.session_state[f"{prefix}_description"],
+                        colour=st.session_state[f"{prefix}_colour"],
+                        estimated_size=st.session_state[f"{prefix}_size"],
+                    ),
+                )
+            live.set_form_version(prefix, saved.version)
         elif command == "delete":
-            storage.delete_segment(session=db, canvas_id=canvas_id, expected_version=version, segment_id=segment_id,
-                                   author=author)
+            with conflict_kept(prefix):
+                storage.delete_segment(session=db, canvas_id=canvas_id, expected_version=version,
+                                       segment_id=segment_id, author=author)
         else:
             storage.move_segment(session=db, canvas_id=canvas_id, segment_id=segment_id,
                                  offset=-1 if command == "up" else 1, author=author)
@@ -172,6 +194,8 @@ def note_forms(board: storage.Board, block: Block) -> None:
         note_prefix = f"board_note_{note.id}"
         colours = dict(COLOUR_NAMES)
         colours.setdefault(note.colour, "Custom")
+        # The version the boxes were loaded from, not the note's now: see ui/live.form_version.
+        version = live.form_version(note_prefix, f"{note_prefix}_text", note.version)
         with st.form(note_prefix, border=False):
             st.text_area("Text", value=note.text, key=f"{note_prefix}_text", max_chars=NOTE_MAX_CHARS, height=90)
             segment_select(board, key=f"{note_prefix}_segment", current=note.segment_id)
@@ -181,7 +205,7 @@ def note_forms(board: storage.Board, block: Block) -> None:
             else:
                 st.selectbox("Colour", list(colours), index=list(colours).index(note.colour),
                              format_func=colours.__getitem__, key=f"{note_prefix}_colour")
-            edit_buttons(note_prefix, edit_note, (canvas_id, note.id, note.version), delete_help="Delete")
+            edit_buttons(note_prefix, edit_note, (canvas_id, note.id, version), delete_help="Delete")
 
 
 def edit_buttons(prefix: str, on_click, args: tuple, *, delete_help: str) -> None:
@@ -221,6 +245,7 @@ def segment_forms(board: storage.Board) -> None:
                               format_func=lambda sid: by_id[sid].name)
         segment = by_id.get(picked, segments[0])
         prefix = f"board_segment_{segment.id}"
+        version = live.form_version(prefix, f"{prefix}_name", segment.version)
         with st.form(prefix, border=False):
             st.text_input("Segment name", value=segment.name, key=f"{prefix}_name", max_chars=SEGMENT_NAME_MAX_CHARS)
             st.text_area("Who they are", value=segment.description, key=f"{prefix}_description", height=70,
@@ -228,7 +253,7 @@ def segment_forms(board: storage.Board) -> None:
             st.color_picker("Colour", value=segment.colour, key=f"{prefix}_colour")
             st.number_input("Estimated size (customers)", min_value=0, step=100, value=segment.estimated_size,
                             key=f"{prefix}_size")
-            edit_buttons(prefix, edit_segment, (canvas_id, segment.id, segment.version),
+            edit_buttons(prefix, edit_segment, (canvas_id, segment.id, version),
                          delete_help="Delete (its notes stay, untagged)")
 
 

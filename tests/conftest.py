@@ -5,7 +5,8 @@ a test's setup; they are done once per run, into two SQLite templates (the schem
 schema with the demo canvas and its datasets), and each test gets a copy of a file.
 ``database_url`` is an empty, migrated database; ``demo_database_url`` holds the demo as a first
 start of the app leaves it. A folder whose tests all want the demo overrides ``database_url``
-with ``demo_database_url`` in its own conftest. PostgreSQL fixtures are in tests/storage/.
+with ``demo_database_url`` in its own conftest. PostgreSQL fixtures (``postgres_url``) are in
+tests/postgres.py, loaded here as a plugin.
 """
 
 from __future__ import annotations
@@ -20,6 +21,8 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 
 from canvas import storage
+
+pytest_plugins = ["tests.postgres"]  # postgres_url and its server, for every folder
 
 
 @pytest.fixture(autouse=True)

@@ -19,6 +19,11 @@ Timing: ``storage.live`` polls every 0.25 s and this checks every 0.5 s; a chang
 was on screen after 1.2 s (median of 10, max 1.8 s, a loaded machine), most of it the page's own
 rerun.
 
+An edit form must not follow a redraw silently: its keyed boxes keep what they held (the text
+the person is changing), so the item's version the form sends must stay the one those values
+were loaded from, or a save after someone else's change would overwrite it unseen. ``form_version``
+keeps that version for as long as the form's boxes live.
+
 After such a redraw, a toast per change says who did what ("Ana: Add note “…”"), read from the
 change log; changes this browser's author made elsewhere (another tab) are not announced.
 """
@@ -51,6 +56,27 @@ def watch(canvas: Canvas) -> None:
 def newest(canvas_id: str) -> int:
     """The canvas's newest version known to this process (memory only; 0 when unknown)."""
     return live.watcher(frame.engine()).sequence(canvas_id)
+
+
+def form_version(prefix: str, first_key: str, version: int) -> int:
+    """The item's version an edit form's values were loaded from; call before drawing the form.
+
+    ``first_key`` is the key of one of the form's boxes. While that box is in the session state
+    it holds what the person saw or typed, and the version it was loaded from is kept under
+    ``<prefix>_base``; when it is not (the form is drawn afresh from the item's values), that is
+    ``version``, the item's version now. A save passes this version, so a change someone made
+    meanwhile is a conflict, not overwritten. After a save or a conflict the page calls
+    ``set_form_version`` with the version the form now stands on.
+    """
+    if first_key not in st.session_state:
+        st.session_state[f"{prefix}_base"] = version
+    return st.session_state.setdefault(f"{prefix}_base", version)
+
+
+def set_form_version(prefix: str, version: int) -> None:
+    """The form of ``prefix`` now stands on ``version``: after its own save, or after a conflict
+    (its values are kept, and saving them again replaces the other person's on purpose)."""
+    st.session_state[f"{prefix}_base"] = version
 
 
 @st.fragment(run_every=CHECK_SECONDS)

@@ -117,6 +117,26 @@ def test_a_stale_note_edit_is_refused_and_keeps_the_text(app, engine):
     assert "My wording" in markdown_text(app) and not app.error
 
 
+def test_an_edit_form_redrawn_after_someone_elses_change_still_sends_the_version_it_was_loaded_from(app, engine):
+    """Live updates redraw the page while a form is open; its box keeps the old text, so saving it
+    must still be a conflict, not a silent overwrite of the other person's change."""
+    app.selectbox(key="board_pick_channels").set_value("demo-note-17")
+    app = app.run()
+    with Session(engine) as other_person:
+        storage.update_note(session=other_person, canvas_id=DEMO_CANVAS_ID, note_id="demo-note-17", expected_version=1,
+                            data=storage.parse(NoteUpdate, text="Their wording"))
+    app = app.run()  # the redraw a live update makes
+    assert "Their wording" in markdown_text(app)
+    app.text_area(key="board_note_demo-note-17_text").input("My wording")
+    [save] = [b for b in app.button if b.label == "Save" and "board_note_demo-note-17" in str(b.form_id)]
+    app = save.click().run()
+    assert "changed this note meanwhile; it now reads “Their wording”" in app.error[0].value
+    assert app.text_area(key="board_note_demo-note-17_text").value == "My wording"
+    [save] = [b for b in app.button if b.label == "Save" and "board_note_demo-note-17" in str(b.form_id)]
+    app = save.click().run()  # on purpose now: replaces theirs
+    assert not app.error and "My wording" in markdown_text(app)
+
+
 def test_undo_button_reverts_the_last_change(app, engine):
     app = add_form_submit(app, Block.CHANNELS, "Temporary")
     assert "Temporary" in markdown_text(app)

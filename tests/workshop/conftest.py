@@ -1,10 +1,7 @@
-"""Workshop storage tests run on SQLite and on PostgreSQL, with the storage tests' fixtures."""
+"""Workshop storage tests run on SQLite and on PostgreSQL, with the storage tests' fixtures
+(the PostgreSQL ones come from tests/postgres.py, a plugin of tests/conftest.py)."""
 
 from tests.storage.conftest import (  # noqa: F401  (fixtures)
     database_url,
-    postgres_admin,
-    postgres_server,
-    postgres_template,
-    postgres_url,
     sqlite_url,
 )
