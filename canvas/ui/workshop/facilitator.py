@@ -39,6 +39,9 @@ from canvas.workshop.agenda import DEFAULT_MINUTES, MINUTES_MAX, MINUTES_MIN, Bl
 from canvas.workshop.store import WorkshopView
 from canvas.workshop.voting import VoteState
 
+DRAWN_ENDED = "ws_drawn_ended"  # whether the page around the live part was drawn for an ended workshop
+
+
 # --- Starting (facilitator) ---------------------------------------------------------------------
 
 def start(canvas_id: str) -> None:
@@ -79,6 +82,12 @@ def host_step(step: Callable[..., Any], done: str, **values: Any) -> None:
 def open_block() -> None:
     host_step(workshops.open_block, "Block opened: the timer runs",
               minutes=int(st.session_state.get("ws_minutes", DEFAULT_MINUTES)))
+
+
+def set_private() -> None:
+    private = bool(st.session_state.get("ws_private"))
+    host_step(workshops.set_private, "Private mode on: new notes stay hidden until you reveal them" if private
+              else "Private mode off: new notes are shown to everyone at once", private=private)
 
 
 def extend_block() -> None:
@@ -144,6 +153,7 @@ def facilitator(workshop_id: str, token: str) -> None:
             return
     markup.show(st, markup.title_html(f"Workshop on {view.canvas_name}",
                                       "You are the facilitator. Participants join with the code."))
+    st.session_state[DRAWN_ENDED] = view.ended
     left, right = st.columns([1, 2], gap="large")
     with left:
         host_sidebar(view)
@@ -168,6 +178,8 @@ def facilitator_live(workshop_id: str, token: str) -> None:
             st.error(str(error), icon=":material/warning:")
             return
         segments = list_segments(session=db, canvas_id=view.canvas_id) if not view.ended else []
+    if st.session_state.get(DRAWN_ENDED) is not None and st.session_state[DRAWN_ENDED] != view.ended:
+        st.rerun(scope="app")  # ended here or elsewhere: the code and QR code outside this fragment go too
     show_messages()
     if view.ended:
         ended_panel(view, workshop_id, token)
@@ -210,6 +222,9 @@ def agenda_controls(view: WorkshopView) -> None:
                       args=(workshops.lock_block, "Block locked: no more notes"))
             st.number_input("Extend by (minutes)", MINUTES_MIN, MINUTES_MAX, 2, key="ws_extend", width=150)
             st.button("Extend", icon=":material/more_time:", key="ws_extend_go", on_click=extend_block)
+        st.session_state["ws_private"] = view.private  # follows the workshop, also when changed elsewhere
+        st.toggle("Private mode", key="ws_private", on_change=set_private,
+                  help="Silent brainstorming: new notes stay hidden from the others until you reveal them")
         if view.hidden_notes or any(not n.revealed for n in view.notes):
             st.button("Reveal notes", icon=":material/visibility:", key="ws_reveal", on_click=host_step,
                       args=(workshops.reveal_notes, "Notes revealed to everyone"))

@@ -66,9 +66,10 @@ def guest_step(step: Callable[..., Any], done: str | None, **values: Any) -> Any
 
 
 def add_note() -> None:
-    added = guest_step(workshops.add_workshop_note, "Note added", text=st.session_state.get("ws_note_text", ""))
-    if added is not None:
-        st.session_state["ws_note_text"] = ""
+    text = st.session_state.get("ws_note_text", "")
+    added = guest_step(workshops.add_workshop_note, "Note added", text=text)
+    # Added: the box empties (the browser empties it itself as it sends); refused: the text comes back.
+    st.session_state["ws_note_text"] = "" if added is not None else text
 
 
 def vote(note_id: str, up: bool) -> None:
@@ -108,10 +109,13 @@ def participant_live(workshop_id: str, token: str) -> None:
     if view.note_refusal:
         st.info(view.note_refusal, icon=":material/hourglass_top:")
     else:
-        st.text_area("Your idea", key="ws_note_text", max_chars=NOTE_MAX_CHARS, height=90,
-                     placeholder=block_question(view))
-        st.button("Add note", type="primary", icon=":material/add:", key="ws_note_add", on_click=add_note,
-                  use_container_width=True)
+        # A form the browser empties as it sends: emptying the box from the server raced with the
+        # next timed redraw, which sent the old text back (the box kept a note already added).
+        with st.form("ws_note_form", clear_on_submit=True, border=False, enter_to_submit=False):
+            st.text_area("Your idea", key="ws_note_text", max_chars=NOTE_MAX_CHARS, height=90,
+                         placeholder=block_question(view))
+            st.form_submit_button("Add note", type="primary", icon=":material/add:", key="ws_note_add",
+                                  on_click=add_note, use_container_width=True)
     if view.vote_state == VoteState.OPEN:
         st.markdown(f"**Vote:** {view.votes_left} of {view.vote_allowance} votes left")
     elif view.vote_state == VoteState.CLOSED:
@@ -125,7 +129,7 @@ def participant_live(workshop_id: str, token: str) -> None:
 
 
 def note_card(note: NoteView, view: WorkshopView) -> None:
-    with st.container(border=True, key=f"ws_note_{note.id}"):
+    with st.container(border=True, key=f"ws_card_{note.id}"):
         st.markdown(escape_text(note.text))
         details = [escape_text(", ".join(note.authors))]
         if note.mine and not note.revealed:
@@ -140,7 +144,7 @@ def note_card(note: NoteView, view: WorkshopView) -> None:
         if view.vote_state == VoteState.OPEN and note.revealed:
             with st.container(horizontal=True, gap="small"):
                 st.button("Vote", icon=":material/add_circle:", key=f"ws_vote_{note.id}", on_click=vote,
-                          args=(note.id, True), disabled=not view.votes_left)
+                          args=(note.id, True))  # with none left, the click is told why
                 if note.my_votes:
                     st.button("Take back", icon=":material/remove_circle:", key=f"ws_unvote_{note.id}",
                               on_click=vote, args=(note.id, False))

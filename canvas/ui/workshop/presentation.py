@@ -12,6 +12,7 @@ from canvas.ui.workshop.common import (
     block_heading,
     block_question,
     code_html,
+    inject_presentation_css,
     origin,
     plural,
     qr_html,
@@ -26,8 +27,9 @@ from canvas.workshop.voting import VoteState
 # --- Presentation (projector) -------------------------------------------------------------------
 
 def presentation(workshop_id: str, token: str) -> None:
-    st.button("Back to the controls", icon=":material/arrow_back:", key="ws_present_off", on_click=present,
-              args=(False,), type="tertiary")
+    inject_presentation_css()
+    st.button("Controls", icon=":material/arrow_back:", key="ws_present_off", on_click=present, args=(False,),
+              type="tertiary", help="Back to the facilitator's controls")
     presentation_live(workshop_id, token)
 
 
