@@ -80,7 +80,7 @@ def board_notes(page):
 
 
 def start_workshop(host, app_url: str) -> str:
-    host.goto(f"{app_url}/workshop", wait_until="commit", timeout=3 * WAIT_MS)
+    host.goto(f"{app_url}/workshop", wait_until="commit", timeout=8 * WAIT_MS)
     wait_for_app(host, timeout_ms=3 * WAIT_MS)
     host.get_by_text("Private mode (silent brainstorming").click()  # start in the open: notes seen at once
     expect(host.get_by_role("switch", name=re.compile("Private mode"))).not_to_be_checked()
@@ -91,8 +91,8 @@ def start_workshop(host, app_url: str) -> str:
 
 
 def join(phone, app_url: str, code: str, name: str) -> None:
-    phone.goto(f"{app_url}/workshop?join={code}", wait_until="commit", timeout=3 * WAIT_MS)
-    wait_for_app(phone, timeout_ms=3 * WAIT_MS)
+    phone.goto(f"{app_url}/workshop?join={code}", wait_until="commit", timeout=8 * WAIT_MS)
+    wait_for_app(phone, timeout_ms=8 * WAIT_MS)  # a new phone loads the whole app: slow on a busy machine
     expect(phone.get_by_role("textbox", name="Join code")).to_have_value(code)
     phone.get_by_role("textbox", name="Your name").fill(name)
     button(phone, "Join").click()

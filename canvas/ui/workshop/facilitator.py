@@ -135,7 +135,7 @@ def host_sidebar(view: WorkshopView) -> None:
         st.caption(f"Workshop {codes.format_code(view.code)} has ended: its code no longer works.")
         return
     markup.show(st, code_html(view.code))
-    st.markdown(f"Join at `{link}`")
+    markup.show(st, f'<div class="ws-link">Join at <a href="{escape_text(link)}">{escape_text(link)}</a></div>')
     if link.startswith("http"):
         markup.show(st, qr_html(link))
     st.caption(":material/info: Keep this tab open to run the workshop. Your facilitator powers are kept in "
@@ -192,7 +192,8 @@ def facilitator_live(workshop_id: str, token: str) -> None:
     markup.show(timer, timer_html(view))
     agenda_controls(view)
     st.caption(f"{len(view.participants)} joined: {escape_text(', '.join(view.participants)) or 'nobody yet'}")
-    markup.show(st, sticky_notes_html(view.notes, empty="No notes on this block yet"))
+    markup.show(st, '<div class="ws-board">' + sticky_notes_html(view.notes, empty="No notes on this block yet")
+                + "</div>")
     if view.notes:
         note_controls(view, segments)
     st.divider()

@@ -101,11 +101,13 @@ def participant_live(workshop_id: str, token: str) -> None:
     show_messages()
     st.caption(f"{escape_text(view.canvas_name)} · you are **{escape_text(view.me or '')}** · "
                f"code {codes.format_code(view.code)}")
-    heading, timer = st.columns([3, 1], vertical_alignment="center")
-    heading.markdown(block_heading(view))
-    if view.agenda.current is not None:
-        heading.caption(block_question(view))
-    markup.show(timer, timer_html(view))
+    # One row even on a phone (columns would stack): the block and its question, the timer at the right.
+    with st.container(horizontal=True, vertical_alignment="center", horizontal_alignment="distribute"):
+        with st.container(width="stretch"):
+            st.markdown(block_heading(view))
+            if view.agenda.current is not None:
+                st.caption(block_question(view))
+        markup.show(st, timer_html(view), width="content")
     if view.note_refusal:
         st.info(view.note_refusal, icon=":material/hourglass_top:")
     else:
