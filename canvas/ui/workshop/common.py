@@ -57,7 +57,7 @@ header[data-testid="stHeader"], [data-testid="stSidebar"], [data-testid="stSideb
 .st-key-ws_present_off button p { font-size: .75rem; }
 div.ws-present-title { font-size: 2.8rem; font-weight: 700; line-height: 1.15; margin: 0 0 .4rem; }
 div.ws-present-question { font-size: 1.6rem; font-style: italic; color: #444; margin: 0; }
-div.ws-present-join { font-size: 1.15rem; color: #444; margin: 0; overflow-wrap: anywhere; }
+div.ws-present-join { font-size: 1.15rem; color: #444; margin: 0; overflow-wrap: break-word; }
 div.ws-present-status { font-size: 1.2rem; color: #555; margin: 0; }
 </style>
 """

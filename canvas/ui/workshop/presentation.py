@@ -50,8 +50,9 @@ def presentation_live(workshop_id: str, token: str) -> None:
         if view.ended:
             markup.show(st, '<div class="ws-present-join">This workshop has ended. Thank you!</div>')
         else:
-            markup.show(st, f'<div class="ws-present-join">Join at {escape_text(origin() or "")}/'
-                            f"{codes.JOIN_PATH} with the code</div>")
+            site = (origin() or "").partition("://")[2]  # the scheme is noise on a projector
+            markup.show(st, f'<div class="ws-present-join">Join at <b>{escape_text(site)}/{codes.JOIN_PATH}</b> '
+                            "with the code</div>")
             markup.show(st, code_html(view.code, small=True))
             link = codes.join_link(view.code, origin=origin())
             if link.startswith("http"):
