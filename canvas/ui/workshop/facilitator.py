@@ -104,6 +104,7 @@ def merge() -> None:
 def promote() -> None:
     host_step(workshops.promote_note, "Note put on the canvas", note_id=st.session_state.get("ws_promote") or "",
               segment_id=st.session_state.get("ws_promote_segment") or None)
+    st.session_state["ws_promote_segment"] = NO_SEGMENT  # the next note is not tagged by accident
 
 
 def end() -> None:
