@@ -162,8 +162,8 @@ def test_a_short_workshop_with_a_facilitator_and_three_phones(people, app_url, d
     expect(board_notes(host)).to_have_count(0, timeout=WAIT_MS)
 
     # Value Propositions, in private mode: each sees only their own until the reveal.
-    host.get_by_text("Private mode", exact=True).click()
-    expect(host.get_by_test_id("stToast").filter(has_text="Private mode on")).to_be_visible(timeout=WAIT_MS)
+    facilitate(host, "Private mode", "Private mode on")
+    expect(button(host, "End private mode")).to_be_visible(timeout=WAIT_MS)
     open_block(host, phones, "Value Propositions")
     ideas = ["Fresh beans every week", "Weekly fresh beans", "Brewing guides"]
     add_at_once(phones, ideas)

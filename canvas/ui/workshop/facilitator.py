@@ -84,8 +84,7 @@ def open_block() -> None:
               minutes=int(st.session_state.get("ws_minutes", DEFAULT_MINUTES)))
 
 
-def set_private() -> None:
-    private = bool(st.session_state.get("ws_private"))
+def set_private(private: bool) -> None:
     host_step(workshops.set_private, "Private mode on: new notes stay hidden until you reveal them" if private
               else "Private mode off: new notes are shown to everyone at once", private=private)
 
@@ -224,8 +223,10 @@ def agenda_controls(view: WorkshopView) -> None:
                       args=(workshops.lock_block, "Block locked: no more notes"))
             st.number_input("Extend by (minutes)", MINUTES_MIN, MINUTES_MAX, 2, key="ws_extend", width=150)
             st.button("Extend", icon=":material/more_time:", key="ws_extend_go", on_click=extend_block)
-        st.session_state["ws_private"] = view.private  # follows the workshop, also when changed elsewhere
-        st.toggle("Private mode", key="ws_private", on_change=set_private,
+        # A button, not a toggle: a toggle's old value, sent back by a timed redraw, switched it back.
+        st.button("End private mode" if view.private else "Private mode", key="ws_private",
+                  icon=":material/visibility_off:" if not view.private else ":material/visibility:",
+                  on_click=set_private, args=(not view.private,),
                   help="Silent brainstorming: new notes stay hidden from the others until you reveal them")
         if view.hidden_notes or any(not n.revealed for n in view.notes):
             st.button("Reveal notes", icon=":material/visibility:", key="ws_reveal", on_click=host_step,
