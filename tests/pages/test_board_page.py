@@ -130,7 +130,7 @@ def test_an_edit_form_redrawn_after_someone_elses_change_still_sends_the_version
     app.text_area(key="board_note_demo-note-17_text").input("My wording")
     [save] = [b for b in app.button if b.label == "Save" and "board_note_demo-note-17" in str(b.form_id)]
     app = save.click().run()
-    assert "changed this note meanwhile; it now reads “Their wording”" in app.error[0].value
+    assert "changed this note meanwhile; it now reads “Their wording”" in shown(app.error[0].value)
     assert app.text_area(key="board_note_demo-note-17_text").value == "My wording"
     [save] = [b for b in app.button if b.label == "Save" and "board_note_demo-note-17" in str(b.form_id)]
     app = save.click().run()  # on purpose now: replaces theirs

@@ -155,3 +155,40 @@ def test_a_token_cookie_is_read_back_only_when_it_is_one_we_wrote():
     assert ui.from_cookie(value) == ("a1b2c3d4e5f6", "tok-EN_123")
     for bad in (None, "", "no-dot", ".tok", "id.", 'id.tok";alert(1)', "id.tok en", "x" * 40 + ".tok"):
         assert ui.from_cookie(bad) is None
+
+
+def test_the_facilitator_switches_private_mode_during_the_workshop(database_url):
+    host, code = started()
+    host = click(host, "ws_open")
+    ana, ben = joined(code, "Ana"), joined(code, "Ben")
+    ana.text_area(key="ws_note_text").input("Hidden idea")
+    ana = click(ana, "ws_note_add")
+    assert "Hidden idea" not in text_of(ben.run())  # started in private mode
+
+    host = host.run()
+    assert host.button(key="ws_private").label == "End private mode"
+    host = click(host, "ws_private")
+    assert not host.exception and not host.error and host.button(key="ws_private").label == "Private mode"
+    ana.text_area(key="ws_note_text").input("Open idea")
+    ana = click(ana, "ws_note_add")
+    ben = ben.run()
+    assert "Open idea" in text_of(ben) and "Hidden idea" not in text_of(ben)  # only new notes are open
+
+
+def test_a_vote_beyond_the_allowance_is_told_why(database_url):
+    host, code = started()
+    host = click(host, "ws_open")
+    ana = joined(code, "Ana")
+    ana.text_area(key="ws_note_text").input("Only idea")
+    ana = click(ana, "ws_note_add")
+    host = click(host.run(), "ws_reveal")
+    host = click(host, "ws_vote_start")
+    ana = ana.run()
+    for _ in range(3):
+        ana = next(b for b in ana.button if b.key.startswith("ws_vote_")).click().run()
+    assert "0 of 3 votes left" in text_of(ana) and not ana.error
+    vote = next(b for b in ana.button if b.key.startswith("ws_vote_"))
+    assert not vote.disabled
+    ana = vote.click().run()
+    assert "You have used all 3 of your votes" in ana.error[0].value and "0 of 3 votes left" in text_of(ana)
+

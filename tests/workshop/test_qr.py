@@ -16,3 +16,9 @@ def test_the_qr_code_is_an_svg_of_the_link():
 def test_a_qr_code_needs_a_link():
     with pytest.raises(ValueError):
         qr_svg("")
+
+
+def test_the_qr_code_scales_to_the_size_the_page_gives_it():
+    svg = qr_svg("https://canvas.example.org/workshop?join=K7QM4P")
+    head = svg[:svg.index(">")]
+    assert "viewBox=" in head and "width=" not in head and "height=" not in head

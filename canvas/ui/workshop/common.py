@@ -32,10 +32,33 @@ div.ws-code-small { font-size: 2.6rem !important; font-weight: 700; letter-spaci
 div.ws-timer { font-size: 2.6rem !important; font-weight: 700; font-variant-numeric: tabular-nums; line-height: 1.1; }
 .ws-timer.ws-up { color: #c62828; }
 div.ws-timer.ws-big { font-size: 4.5rem !important; text-align: right; }
-.ws-qr svg { width: 100%; max-width: 260px; height: auto; }
-.ws-qr-small svg { max-width: 150px; }
-.ws-present .bmc-note { font-size: 1.35rem; padding: 12px 14px; }
-.ws-present .bmc-author { font-size: 0.95rem; }
+.ws-qr svg { display: block; width: 100%; max-width: 240px; height: auto; }
+.ws-qr-small svg { width: 170px; max-width: 170px; }
+div.ws-link { font-size: .85rem; overflow-wrap: anywhere; margin: 0 0 .4rem; }
+.ws-board { margin-bottom: .8rem; }
+.ws-board .bmc-notes { display: grid; grid-template-columns: repeat(auto-fill, minmax(210px, 1fr)); gap: 8px; }
+.ws-present .bmc-note { font-size: 1.6rem; line-height: 1.3; padding: 14px 16px; }
+.ws-present .bmc-author { font-size: 1rem; }
+.ws-present .bmc-notes { gap: 12px; }
+</style>
+"""
+
+# The projector's page: no navigation bar, header or sidebar, the whole width for the board, and the
+# way back to the controls a small mark in the bottom corner (full strength when pointed at).
+PRESENTATION_CSS = """
+<style>
+header[data-testid="stHeader"], [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
+[data-testid="stToolbar"], [data-testid="stDecoration"] { display: none !important; }
+.block-container { padding: 1.2rem 2.2rem 2rem !important; max-width: 100% !important; }
+.st-key-ws_present_off { position: fixed; right: 10px; bottom: 8px; z-index: 999990; width: auto !important;
+  opacity: .3; transition: opacity .2s; }
+.st-key-ws_present_off:hover, .st-key-ws_present_off:focus-within { opacity: 1; }
+.st-key-ws_present_off button { min-height: 0; padding: 2px 6px; }
+.st-key-ws_present_off button p { font-size: .75rem; }
+div.ws-present-title { font-size: 2.8rem; font-weight: 700; line-height: 1.15; margin: 0 0 .4rem; }
+div.ws-present-question { font-size: 1.6rem; font-style: italic; color: #444; margin: 0; }
+div.ws-present-join { font-size: 1.15rem; color: #444; margin: 0; overflow-wrap: break-word; }
+div.ws-present-status { font-size: 1.2rem; color: #555; margin: 0; }
 </style>
 """
 
@@ -45,6 +68,10 @@ div.ws-timer.ws-big { font-size: 4.5rem !important; text-align: right; }
 def inject_css() -> None:
     frame.inject_css()
     markup.show(st, WORKSHOP_CSS)  # static CSS, no user text
+
+
+def inject_presentation_css() -> None:
+    markup.show(st, PRESENTATION_CSS)  # static CSS, no user text
 
 
 def plural(number: int, noun: str) -> str:
@@ -93,6 +120,14 @@ def block_heading(view: WorkshopView) -> str:
     info = BLOCKS[view.agenda.current]
     number = next(row.number for row in view.blocks if row.block == view.agenda.current)
     return f"{info.icon} **{number}/9 · {info.title}**"
+
+
+def block_title(view: WorkshopView) -> str:
+    """The current block's title as plain text ("1/9 · Customer Segments")."""
+    if view.agenda.current is None:
+        return "Every block is done"
+    number = next(row.number for row in view.blocks if row.block == view.agenda.current)
+    return f"{number}/9 · {BLOCKS[view.agenda.current].title}"
 
 
 def block_question(view: WorkshopView) -> str:

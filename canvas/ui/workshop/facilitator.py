@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 from collections.abc import Callable
 from typing import Any
@@ -37,6 +38,9 @@ from canvas.workshop import store as workshops
 from canvas.workshop.agenda import DEFAULT_MINUTES, MINUTES_MAX, MINUTES_MIN, BlockState
 from canvas.workshop.store import WorkshopView
 from canvas.workshop.voting import VoteState
+
+DRAWN_ENDED = "ws_drawn_ended"  # whether the page around the live part was drawn for an ended workshop
+
 
 # --- Starting (facilitator) ---------------------------------------------------------------------
 
@@ -80,6 +84,11 @@ def open_block() -> None:
               minutes=int(st.session_state.get("ws_minutes", DEFAULT_MINUTES)))
 
 
+def set_private(private: bool) -> None:
+    host_step(workshops.set_private, "Private mode on: new notes stay hidden until you reveal them" if private
+              else "Private mode off: new notes are shown to everyone at once", private=private)
+
+
 def extend_block() -> None:
     host_step(workshops.extend_block, "Timer extended", minutes=int(st.session_state.get("ws_extend", 2)))
 
@@ -94,6 +103,7 @@ def merge() -> None:
 def promote() -> None:
     host_step(workshops.promote_note, "Note put on the canvas", note_id=st.session_state.get("ws_promote") or "",
               segment_id=st.session_state.get("ws_promote_segment") or None)
+    st.session_state["ws_promote_segment"] = NO_SEGMENT  # the next note is not tagged by accident
 
 
 def end() -> None:
@@ -125,7 +135,8 @@ def host_sidebar(view: WorkshopView) -> None:
         st.caption(f"Workshop {codes.format_code(view.code)} has ended: its code no longer works.")
         return
     markup.show(st, code_html(view.code))
-    st.markdown(f"Join at `{link}`")
+    # The address as the href (HTML-escaped only: escape_text's invisible joiners would break it).
+    markup.show(st, f'<div class="ws-link">Join at <a href="{html.escape(link)}">{markup.escape_text(link)}</a></div>')
     if link.startswith("http"):
         markup.show(st, qr_html(link))
     st.caption(":material/info: Keep this tab open to run the workshop. Your facilitator powers are kept in "
@@ -143,6 +154,7 @@ def facilitator(workshop_id: str, token: str) -> None:
             return
     markup.show(st, markup.title_html(f"Workshop on {view.canvas_name}",
                                       "You are the facilitator. Participants join with the code."))
+    st.session_state[DRAWN_ENDED] = view.ended
     left, right = st.columns([1, 2], gap="large")
     with left:
         host_sidebar(view)
@@ -167,6 +179,8 @@ def facilitator_live(workshop_id: str, token: str) -> None:
             st.error(markup.literal(str(error)), icon=":material/warning:")
             return
         segments = list_segments(session=db, canvas_id=view.canvas_id) if not view.ended else []
+    if st.session_state.get(DRAWN_ENDED) is not None and st.session_state[DRAWN_ENDED] != view.ended:
+        st.rerun(scope="app")  # ended here or elsewhere: the code and QR code outside this fragment go too
     show_messages()
     if view.ended:
         ended_panel(view, workshop_id, token)
@@ -179,7 +193,8 @@ def facilitator_live(workshop_id: str, token: str) -> None:
     markup.show(timer, timer_html(view))
     agenda_controls(view)
     st.caption(f"{len(view.participants)} joined: {markup.literal(', '.join(view.participants)) or 'nobody yet'}")
-    markup.show(st, sticky_notes_html(view.notes, empty="No notes on this block yet"))
+    markup.show(st, '<div class="ws-board">' + sticky_notes_html(view.notes, empty="No notes on this block yet")
+                + "</div>")
     if view.notes:
         note_controls(view, segments)
     st.divider()
@@ -209,6 +224,11 @@ def agenda_controls(view: WorkshopView) -> None:
                       args=(workshops.lock_block, "Block locked: no more notes"))
             st.number_input("Extend by (minutes)", MINUTES_MIN, MINUTES_MAX, 2, key="ws_extend", width=150)
             st.button("Extend", icon=":material/more_time:", key="ws_extend_go", on_click=extend_block)
+        # A button, not a toggle: a toggle's old value, sent back by a timed redraw, switched it back.
+        st.button("End private mode" if view.private else "Private mode", key="ws_private",
+                  icon=":material/visibility_off:" if not view.private else ":material/visibility:",
+                  on_click=set_private, args=(not view.private,),
+                  help="Silent brainstorming: new notes stay hidden from the others until you reveal them")
         if view.hidden_notes or any(not n.revealed for n in view.notes):
             st.button("Reveal notes", icon=":material/visibility:", key="ws_reveal", on_click=host_step,
                       args=(workshops.reveal_notes, "Notes revealed to everyone"))

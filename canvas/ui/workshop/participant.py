@@ -65,9 +65,10 @@ def guest_step(step: Callable[..., Any], done: str | None, **values: Any) -> Any
 
 
 def add_note() -> None:
-    added = guest_step(workshops.add_workshop_note, "Note added", text=st.session_state.get("ws_note_text", ""))
-    if added is not None:
-        st.session_state["ws_note_text"] = ""
+    text = st.session_state.get("ws_note_text", "")
+    added = guest_step(workshops.add_workshop_note, "Note added", text=text)
+    # Added: the box empties (the browser empties it itself as it sends); refused: the text comes back.
+    st.session_state["ws_note_text"] = "" if added is not None else text
 
 
 def vote(note_id: str, up: bool) -> None:
@@ -99,18 +100,23 @@ def participant_live(workshop_id: str, token: str) -> None:
     show_messages()
     st.caption(f"{markup.literal(view.canvas_name)} · you are **{markup.literal(view.me or '')}** · "
                f"code {codes.format_code(view.code)}")
-    heading, timer = st.columns([3, 1], vertical_alignment="center")
-    heading.markdown(block_heading(view))
-    if view.agenda.current is not None:
-        heading.caption(block_question(view))
-    markup.show(timer, timer_html(view))
+    # One row even on a phone (columns would stack): the block and its question, the timer at the right.
+    with st.container(horizontal=True, vertical_alignment="center", horizontal_alignment="distribute"):
+        with st.container(width="stretch"):
+            st.markdown(block_heading(view))
+            if view.agenda.current is not None:
+                st.caption(block_question(view))
+        markup.show(st, timer_html(view), width="content")
     if view.note_refusal:
         st.info(markup.literal(view.note_refusal), icon=":material/hourglass_top:")
     else:
-        st.text_area("Your idea", key="ws_note_text", max_chars=NOTE_MAX_CHARS, height=90,
-                     placeholder=block_question(view))
-        st.button("Add note", type="primary", icon=":material/add:", key="ws_note_add", on_click=add_note,
-                  use_container_width=True)
+        # A form the browser empties as it sends: emptying the box from the server raced with the
+        # next timed redraw, which sent the old text back (the box kept a note already added).
+        with st.form("ws_note_form", clear_on_submit=True, border=False, enter_to_submit=False):
+            st.text_area("Your idea", key="ws_note_text", max_chars=NOTE_MAX_CHARS, height=90,
+                         placeholder=block_question(view))
+            st.form_submit_button("Add note", type="primary", icon=":material/add:", key="ws_note_add",
+                                  on_click=add_note, use_container_width=True)
     if view.vote_state == VoteState.OPEN:
         st.markdown(f"**Vote:** {view.votes_left} of {view.vote_allowance} votes left")
     elif view.vote_state == VoteState.CLOSED:
@@ -124,7 +130,7 @@ def participant_live(workshop_id: str, token: str) -> None:
 
 
 def note_card(note: NoteView, view: WorkshopView) -> None:
-    with st.container(border=True, key=f"ws_note_{note.id}"):
+    with st.container(border=True, key=f"ws_card_{note.id}"):
         st.markdown(markup.literal(note.text))
         details = [markup.literal(", ".join(note.authors))]
         if note.mine and not note.revealed:
@@ -139,7 +145,7 @@ def note_card(note: NoteView, view: WorkshopView) -> None:
         if view.vote_state == VoteState.OPEN and note.revealed:
             with st.container(horizontal=True, gap="small"):
                 st.button("Vote", icon=":material/add_circle:", key=f"ws_vote_{note.id}", on_click=vote,
-                          args=(note.id, True), disabled=not view.votes_left)
+                          args=(note.id, True))  # with none left, the click is told why
                 if note.my_votes:
                     st.button("Take back", icon=":material/remove_circle:", key=f"ws_unvote_{note.id}",
                               on_click=vote, args=(note.id, False))

@@ -8,9 +8,10 @@ from canvas.domain.errors import CanvasError
 from canvas.ui import frame, markup
 from canvas.ui.workshop.common import (
     REFRESH_SECONDS,
-    block_heading,
     block_question,
+    block_title,
     code_html,
+    inject_presentation_css,
     origin,
     plural,
     qr_html,
@@ -25,8 +26,9 @@ from canvas.workshop.voting import VoteState
 # --- Presentation (projector) -------------------------------------------------------------------
 
 def presentation(workshop_id: str, token: str) -> None:
-    st.button("Back to the controls", icon=":material/arrow_back:", key="ws_present_off", on_click=present,
-              args=(False,), type="tertiary")
+    inject_presentation_css()
+    st.button("Controls", icon=":material/arrow_back:", key="ws_present_off", on_click=present, args=(False,),
+              type="tertiary", help="Back to the facilitator's controls")
     presentation_live(workshop_id, token)
 
 
@@ -38,20 +40,23 @@ def presentation_live(workshop_id: str, token: str) -> None:
         except CanvasError as error:
             st.error(markup.literal(str(error)), icon=":material/warning:")
             return
-    top, code_col, timer_col = st.columns([3, 1.3, 1], vertical_alignment="top")
+    top, code_col, timer_col = st.columns([3, 1.4, 1.1], vertical_alignment="top")
     with top:
-        st.markdown(f"### {block_heading(view)}")
+        markup.show(st, f'<div class="ws-present-title">{markup.escape_text(block_title(view))}</div>')
         if view.agenda.current is not None:
-            st.markdown(f"*{block_question(view)}*")
+            markup.show(st, f'<div class="ws-present-question">{markup.escape_text(block_question(view))}</div>')
     with code_col:
-        st.caption(markup.literal(f"Join at {origin() or ''}/{codes.JOIN_PATH} with the code"))
-        markup.show(st, code_html(view.code, small=True))
-        link = codes.join_link(view.code, origin=origin())
-        if link.startswith("http") and not view.ended:
-            markup.show(st, qr_html(link, small=True))
+        if view.ended:
+            markup.show(st, '<div class="ws-present-join">This workshop has ended. Thank you!</div>')
+        else:
+            site = (origin() or "").partition("://")[2]  # the scheme is noise on a projector
+            markup.show(st, f'<div class="ws-present-join">Join at <b>{markup.escape_text(site)}/{codes.JOIN_PATH}</b> '
+                            "with the code</div>")
+            markup.show(st, code_html(view.code, small=True))
+            link = codes.join_link(view.code, origin=origin())
+            if link.startswith("http"):
+                markup.show(st, qr_html(link, small=True))
     markup.show(timer_col, timer_html(view, big=True))
-    if view.ended:
-        st.info("This workshop has ended. Thank you!", icon=":material/flag:")
     notes = list(view.notes)
     if view.vote_state == VoteState.CLOSED:
         notes.sort(key=lambda n: -(n.votes or 0))  # the most voted first
@@ -60,8 +65,9 @@ def presentation_live(workshop_id: str, token: str) -> None:
         with column.container(key=f"ws_present_col_{index}"):
             markup.show(st, '<div class="ws-present">' + sticky_notes_html(notes[index::4], empty="")
                         + "</div>")
+    status = [plural(len(view.participants), "participant")]
     if view.hidden_notes:
-        st.caption(f"{plural(view.hidden_notes, 'note')} still hidden until the facilitator reveals them.")
-    vote = {VoteState.NONE: "", VoteState.OPEN: f" · vote open: {plural(view.votes_cast, 'vote')} cast",
-            VoteState.CLOSED: " · vote closed: the most voted first"}[view.vote_state]
-    st.caption(f"{len(view.participants)} joined{vote}")
+        status.append(f"{plural(view.hidden_notes, 'note')} still hidden until the facilitator reveals them")
+    status.append({VoteState.NONE: "", VoteState.OPEN: f"vote open: {plural(view.votes_cast, 'vote')} cast",
+                   VoteState.CLOSED: "vote closed: the most voted first"}[view.vote_state])
+    markup.show(st, f'<div class="ws-present-status">{markup.escape_text(" · ".join(p for p in status if p))}</div>')
