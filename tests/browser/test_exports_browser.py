@@ -8,6 +8,7 @@ import re
 import subprocess
 from pathlib import Path
 
+import openpyxl
 import pytest
 from playwright.sync_api import expect
 from sqlmodel import Session
@@ -25,7 +26,7 @@ pytestmark = pytest.mark.browser
 def words(text: str) -> str:
     """The text without white space: a PDF line may break a long word anywhere (a note's text
     wraps there), and pdftotext then puts a line break inside it."""
-    return re.sub(r"\s+", "", text)
+    return re.sub(r"[\s\u2060]+", "", text)  # and escape_text's invisible word joiners
 
 
 def read(database_url: str, make) -> ExportContent:
@@ -131,6 +132,13 @@ def test_board_prints_without_buttons_and_with_every_note(page, demo_database_ur
         for label in ("HTML report (opens offline)", "PowerPoint slides", "Excel workbook (metrics)",
                       "PDF poster and report, A3"):
             expect(page.get_by_role("button", name=label)).to_be_enabled(timeout=30_000)
+        with page.expect_download(timeout=60_000) as download:  # made on the click, named for the canvas
+            page.get_by_role("button", name="Excel workbook (metrics)").click()
+        assert download.value.suggested_filename == "demo-kettle-crema-canvas.xlsx"
+        saved = tmp_path / download.value.suggested_filename  # openpyxl goes by the file's extension
+        download.value.save_as(saved)
+        workbook = openpyxl.load_workbook(saved, read_only=True)
+        assert len(workbook.sheetnames) >= 2 and workbook.worksheets[0].max_row > 1
         page.keyboard.press("Escape")
         page.emulate_media(media="print")
         for hidden in ("Undo", "Share as", "Add", "Edit"):
