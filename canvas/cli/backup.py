@@ -6,12 +6,11 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from canvas.cli.common import EXIT_OK
+from canvas.cli.common import EXIT_OK, database
 from canvas.domain.errors import InvalidInput
 
 
 def cmd_backup(args: argparse.Namespace) -> int:
-    from canvas import storage
     from canvas.storage import backup
 
     target = Path(args.file)
@@ -21,13 +20,10 @@ def cmd_backup(args: argparse.Namespace) -> int:
 
     from canvas.storage.leftovers import sweep_dataset_files
 
-    engine = storage.make_engine()
-    try:
+    with database() as engine:
         with Session(engine) as session:
             sweep_dataset_files(session=session)  # leftovers of killed saves are not backed up
         summary = backup.write_backup(engine, target)
-    finally:
-        engine.dispose()
     print(f"Backed up {summary.sentence()} to {target}")
     return EXIT_OK
 
@@ -39,11 +35,8 @@ def cmd_restore(args: argparse.Namespace) -> int:
     source = Path(args.file)
     if not source.is_file():
         raise InvalidInput(f"No backup file at {source}.")
-    engine = storage.make_engine()
-    try:
+    with database() as engine:
         summary = backup.restore_backup(engine, source)
-    finally:
-        engine.dispose()
     print(f"Restored {summary.sentence()} into {storage.redact(storage.database_url())}")
     return EXIT_OK
 

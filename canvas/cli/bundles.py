@@ -7,23 +7,14 @@ import argparse
 import os
 import sys
 
-from canvas.cli.common import EXIT_OK, open_session
+from canvas.cli.common import EXIT_OK, open_session, read_limited
 from canvas.domain.errors import InvalidInput
 
 
 def _read_bundle_file(path: str) -> bytes:
-    """The file's bytes, at most one byte past a bundle's size limit (so reading it finds it too big)."""
     from canvas.library.bundle_zip import MAX_BUNDLE_BYTES
 
-    try:
-        with open(path, "rb") as handle:
-            return handle.read(MAX_BUNDLE_BYTES + 1)
-    except FileNotFoundError:
-        raise InvalidInput(f"There is no file {path!r}.") from None
-    except IsADirectoryError:
-        raise InvalidInput(f"{path!r} is a folder, not a file.") from None
-    except PermissionError:
-        raise InvalidInput(f"{path!r} cannot be read (permission denied).") from None
+    return read_limited(path, MAX_BUNDLE_BYTES)
 
 
 def cmd_bundle_export(args: argparse.Namespace) -> int:

@@ -10,7 +10,7 @@ import argparse
 import json
 import sys
 
-from canvas.cli.common import EXIT_OK, open_session
+from canvas.cli.common import EXIT_OK, open_session, read_limited
 from canvas.domain.errors import InvalidInput
 
 
@@ -50,18 +50,9 @@ def cmd_list(args: argparse.Namespace) -> int:
 # --- The canvas format ----------------------------------------------------------------------------
 
 def _read_file(path: str) -> bytes:
-    """The file's bytes, at most one byte past the format's size limit (so reading it finds it too big)."""
     from canvas.library import exchange
 
-    try:
-        with open(path, "rb") as handle:
-            return handle.read(exchange.MAX_DOCUMENT_BYTES + 1)
-    except FileNotFoundError:
-        raise InvalidInput(f"There is no file {path!r}.") from None
-    except IsADirectoryError:
-        raise InvalidInput(f"{path!r} is a folder, not a file.") from None
-    except PermissionError:
-        raise InvalidInput(f"{path!r} cannot be read (permission denied).") from None
+    return read_limited(path, exchange.MAX_DOCUMENT_BYTES)
 
 
 def cmd_export(args: argparse.Namespace) -> int:

@@ -6,9 +6,14 @@ functions that use them, so the file commands (metrics, clv) start without them.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
+from canvas.domain.errors import InvalidInput
+
 if TYPE_CHECKING:
+    from sqlalchemy import Engine
     from sqlmodel import Session
 
 # A mistake the user can make exits with 2, like argparse's own usage errors.
@@ -22,3 +27,29 @@ def open_session() -> Session:
     from canvas import storage
 
     return Session(storage.make_engine(), expire_on_commit=False)
+
+
+@contextmanager
+def database() -> Iterator[Engine]:
+    """The engine of $CANVAS_DATABASE_URL (migrated), disposed of afterwards."""
+    from canvas import storage
+
+    engine = storage.make_engine()
+    try:
+        yield engine
+    finally:
+        engine.dispose()
+
+
+def read_limited(path: str, limit: int) -> bytes:
+    """The file's bytes, at most one byte past ``limit`` (so the reader finds it too big); a
+    missing, folder or unreadable path is one clear message."""
+    try:
+        with open(path, "rb") as handle:
+            return handle.read(limit + 1)
+    except FileNotFoundError:
+        raise InvalidInput(f"There is no file {path!r}.") from None
+    except IsADirectoryError:
+        raise InvalidInput(f"{path!r} is a folder, not a file.") from None
+    except PermissionError:
+        raise InvalidInput(f"{path!r} cannot be read (permission denied).") from None
