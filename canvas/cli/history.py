@@ -40,13 +40,7 @@ def _history_json(history: History) -> dict[str, Any]:
 
 
 def _where_history_starts(history: History) -> str:
-    if history.blocked_by is not None:
-        return (f"History from v{history.earliest}: “{history.blocked_by.label}” replaced the whole canvas then, "
-                "and what it held before cannot be rebuilt.")
-    if history.began_late:
-        return (f"History from v{history.earliest}, when the change log began; earlier changes to this canvas "
-                "were not recorded.")
-    return "History from v1, the start."
+    return history.where_it_starts() or "History from v1, the start."
 
 
 def cmd_history(args: argparse.Namespace) -> int:

@@ -69,6 +69,17 @@ class History:
         """Whether the canvas had changes before the change log existed (its history starts later)."""
         return self.blocked_by is None and self.earliest > 1
 
+    def where_it_starts(self) -> str | None:
+        """Why the history starts where it does, in plain words (None when it starts at the canvas's
+        start): for the history page and the ``history`` command alike."""
+        if self.blocked_by is not None:
+            return (f"The history starts at v{self.earliest}: “{self.blocked_by.label}” replaced the whole canvas "
+                    "then, and what it held before was not kept.")
+        if self.began_late:
+            return (f"The history starts at v{self.earliest}, when the change log began: earlier changes to this "
+                    "canvas were not recorded, so that is the earliest point to compare or restore.")
+        return None
+
     @property
     def sessions(self) -> list[WorkSession]:
         return work_sessions(self.changes)

@@ -114,13 +114,8 @@ def show_older() -> None:
 
 def where_it_starts(history: storage.History) -> str | None:
     """Markdown: why the history starts where it does, when that is not the canvas's start."""
-    if history.blocked_by is not None:
-        return (f"The history starts at v{history.earliest}: “{literal(history.blocked_by.label)}” replaced the whole "
-                "canvas then, and what it held before was not kept.")
-    if history.began_late:
-        return (f"The history starts at v{history.earliest}, when the change log began: earlier changes to this "
-                "canvas were not recorded, so that is the earliest point to compare or restore.")
-    return None
+    starts = history.where_it_starts()
+    return literal(starts) if starts else None
 
 
 def _when(moment: datetime) -> str:
