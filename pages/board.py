@@ -183,7 +183,9 @@ def note_forms(board: storage.Board, block: Block) -> None:
             st.selectbox("Colour", list(NOTE_COLOURS), key=f"{prefix}_colour")
         st.button("Add note", type="primary", key=f"{prefix}_submit", on_click=add_note, args=(canvas_id, block))
     notes = board.notes[block]
-    with row.popover("Edit", icon=":material/edit:", disabled=not notes, help="Edit, reorder or delete a note"):
+    # Keyed and tracked as well: it stays open through the reruns of others' changes and of a conflict.
+    with row.popover("Edit", icon=":material/edit:", disabled=not notes, help="Edit, reorder or delete a note",
+                     key=f"board_edit_{block.value}_open", on_change="rerun"):
         if not notes:
             return
         by_id = {n.id: n for n in notes}
@@ -237,7 +239,7 @@ def segment_forms(board: storage.Board) -> None:
             st.form_submit_button("Add segment", type="primary", on_click=add_segment, args=(canvas_id,))
     segments = board.segments
     with row.popover("Edit", icon=":material/edit:", disabled=not segments,
-                     help="Edit, reorder or delete a segment"):
+                     help="Edit, reorder or delete a segment", key="board_edit_segment_open", on_change="rerun"):
         if not segments:
             return
         by_id = {s.id: s for s in segments}

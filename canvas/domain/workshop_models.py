@@ -37,6 +37,10 @@ class Workshop(SQLModel, table=True):
     vote_state: str = Field(default="none", max_length=16)  # of the current block: none, open, closed
     created_at: datetime = Field(default_factory=utcnow)
     ended_at: datetime | None = None
+    # Change counters the open pages follow (``storage.live``): ``version`` every change,
+    # ``shared_version`` the changes every participant sees (``workshop.lookups.count_change``).
+    version: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+    shared_version: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
 
 
 class WorkshopParticipant(SQLModel, table=True):

@@ -1,10 +1,14 @@
-"""Which canvases changed, known in memory: one watcher a database, one polling thread a process.
+"""Which canvases and workshops changed, known in memory: one watcher a database, one polling
+thread a process.
 
 Every change to a canvas bumps ``Canvas.version`` (its sequence number), so a page only has to
 compare the version it drew with the newest one to know that someone else changed the canvas.
 Asking the database for that once a second in every open browser session would cost a query per
 session per second; instead one daemon thread per database polls ``SELECT id, version FROM canvas``
 every ``POLL_SECONDS`` and keeps the answers in a dict, and ``Watcher.sequence`` reads the dict.
+Workshops the same way: each has two change counters (``workshop.lookups.count_change``) and,
+while it runs, a count of the current block's notes still hidden (private mode), read by
+``Watcher.workshop_state``: phones show that count ticking without redrawing for each hidden note.
 
 Polling is used on PostgreSQL too: the query is one index-free scan of a table with one row a
 canvas, and it needs no trigger, no migration and no connection held in LISTEN. (A LISTEN/NOTIFY
@@ -17,6 +21,7 @@ import logging
 import threading
 import time
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from sqlalchemy import Engine, text
 from sqlalchemy.exc import SQLAlchemyError
@@ -27,6 +32,27 @@ from canvas.domain.models import Change
 POLL_SECONDS = 0.25
 
 log = logging.getLogger(__name__)
+
+# Every workshop's counters and, for a running one, its current block's hidden notes (merged ones
+# counted in the note they went into). One scalar subquery a running workshop, on an indexed column.
+WORKSHOPS_QUERY = text("""
+SELECT w.id, w.version, w.shared_version,
+       CASE WHEN w.state = 'running' THEN (
+           SELECT count(*) FROM workshopnote n
+           WHERE n.workshop_id = w.id AND n.block = w.current_block
+             AND NOT n.revealed AND n.merged_into_id IS NULL)
+       ELSE 0 END
+FROM workshop w
+""")
+
+
+class WorkshopState(NamedTuple):
+    version: int  # every change (``workshop.lookups.count_change``)
+    shared_version: int  # the changes every participant sees
+    hidden: int  # the current block's notes not revealed yet
+
+
+UNKNOWN_WORKSHOP = WorkshopState(0, 0, 0)
 
 
 class Watcher:
@@ -39,6 +65,7 @@ class Watcher:
         self._engine = engine
         self._poll_seconds = poll_seconds
         self._versions: dict[str, int] = {}
+        self._workshops: dict[str, WorkshopState] = {}
         self._changed = threading.Condition()
         self._stopping = threading.Event()
         self.polls = 0  # how many polls have finished (successful or not): for tests and health
@@ -49,6 +76,10 @@ class Watcher:
     def sequence(self, canvas_id: str) -> int:
         """The newest version of the canvas seen by the last poll; 0 when unknown. Memory only."""
         return self._versions.get(canvas_id, 0)
+
+    def workshop_state(self, workshop_id: str) -> WorkshopState:
+        """The workshop's counters seen by the last poll; all 0 when unknown. Memory only."""
+        return self._workshops.get(workshop_id, UNKNOWN_WORKSHOP)
 
     def wait_beyond(self, canvas_id: str, seen: int, *, timeout: float) -> int:
         """Block until the canvas's version is above ``seen`` or ``timeout`` seconds have passed;
@@ -79,12 +110,14 @@ class Watcher:
         try:
             with self._engine.connect() as connection:
                 rows = connection.execute(text("SELECT id, version FROM canvas")).all()
+                workshops = connection.execute(WORKSHOPS_QUERY).all()
         except SQLAlchemyError as error:  # the database is away for a moment: keep what we knew
             log.warning("live updates: could not read the canvas versions: %s", error)
-            rows = None
+            rows, workshops = None, None
         with self._changed:
-            if rows is not None:
+            if rows is not None and workshops is not None:
                 self._versions = {canvas_id: version for canvas_id, version in rows}
+                self._workshops = {row[0]: WorkshopState(*row[1:]) for row in workshops}
             self.polls += 1
             self._changed.notify_all()
 

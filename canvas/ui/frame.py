@@ -228,12 +228,16 @@ def flash(kind: str, text: str) -> None:
 
 
 def show_flash() -> None:
-    """Show the messages left by the actions of this run, then forget them."""
+    """Show the messages left by the actions of this run, then forget them.
+
+    They go into a container drawn on every run, message or not, so a message never shifts the
+    page below it: an open popover there stays open (and keeps what is typed in it)."""
+    slot = st.container(key="flash")
     for kind, text in st.session_state[FLASH]:
         if kind == "error":
-            st.error(markup.literal(text), icon=":material/warning:")
+            slot.error(markup.literal(text), icon=":material/warning:")
         elif kind == "info":
-            st.info(markup.literal(text), icon=":material/info:")
+            slot.info(markup.literal(text), icon=":material/info:")
         else:
             st.toast(markup.literal(text), icon=":material/check_circle:")
     st.session_state[FLASH] = []

@@ -27,7 +27,17 @@ from canvas.workshop import agenda as agenda_rules
 from canvas.workshop import brainstorm, codes, voting
 from canvas.workshop.agenda import Agenda, BlockState
 from canvas.workshop.errors import VoteRefused
-from canvas.workshop.lookups import _as_facilitator, _aware, _names, _note_here, _now, _store_agenda, _tally, agenda_of
+from canvas.workshop.lookups import (
+    _as_facilitator,
+    _aware,
+    _names,
+    _note_here,
+    _now,
+    _store_agenda,
+    _tally,
+    agenda_of,
+    count_change,
+)
 from canvas.workshop.voting import VoteState
 
 _PROMOTING = "-"  # promoted_note_id while the canvas note is being written
@@ -85,6 +95,7 @@ def _agenda_step(session: Session, workshop_id: str, token: str | None, step: An
         raise
     _store_agenda(workshop, agenda)
     session.add(workshop)
+    count_change(session, workshop.id, shared=True)  # what every screen shows
     session.commit()
     return agenda
 
@@ -120,6 +131,7 @@ def set_private(*, session: Session, workshop_id: str, facilitator_token: str | 
     workshop = _as_facilitator(session, workshop_id, facilitator_token)
     workshop.private = private
     session.add(workshop)
+    count_change(session, workshop.id, shared=True)  # what every screen shows
     session.commit()
 
 
@@ -132,6 +144,7 @@ def reveal_notes(*, session: Session, workshop_id: str, facilitator_token: str |
                                    col(WorkshopNote.revealed).is_(False))
         .values(revealed=True)
     )
+    count_change(session, workshop.id, shared=True)  # what every screen shows
     session.commit()
     return int(result.rowcount or 0)
 
@@ -152,6 +165,7 @@ def start_vote(*, session: Session, workshop_id: str, facilitator_token: str | N
         raise VoteRefused("Every block is done: there is no block to vote on.")
     workshop.vote_state = VoteState.OPEN.value
     session.add(workshop)
+    count_change(session, workshop.id, shared=True)  # what every screen shows
     session.commit()
 
 
@@ -163,6 +177,7 @@ def close_vote(*, session: Session, workshop_id: str, facilitator_token: str | N
         raise VoteRefused("No vote is open on this block: start one first.")
     workshop.vote_state = VoteState.CLOSED.value
     session.add(workshop)
+    count_change(session, workshop.id, shared=True)  # what every screen shows
     session.commit()
 
 
@@ -188,6 +203,7 @@ def merge_notes(*, session: Session, workshop_id: str, facilitator_token: str | 
         session.add(note)
     target.revealed = target.revealed or any(note.revealed for note in others)
     session.add(target)
+    count_change(session, workshop.id, shared=True)  # what every screen shows
     session.commit()
 
 
@@ -244,6 +260,7 @@ def promote_note(*, session: Session, workshop_id: str, facilitator_token: str |
         session.rollback()
         raise
     session.exec(update(WorkshopNote).where(col(WorkshopNote.id) == note_id).values(promoted_note_id=made))
+    count_change(session, workshop.id, shared=True)  # what every screen shows
     session.commit()
     return made
 
@@ -267,6 +284,7 @@ def end_workshop(*, session: Session, workshop_id: str, facilitator_token: str |
         label=(f"Workshop {codes.format_code(workshop.code)}: {_count(len(summary.participants), 'participant')}, "
                f"{_count(len(summary.notes), 'note')}, {promoted} promoted"),
     )
+    count_change(session, workshop.id, shared=True)  # what every screen shows
     session.commit()
     return summary
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import func
+from sqlalchemy import func, update
 from sqlmodel import Session, col, select
 
 from canvas.domain.blocks import Block
@@ -45,6 +45,18 @@ def _workshop(session: Session, workshop_id: str, *, lock: bool = False) -> Work
             "for the current join code."
         )
     return workshop
+
+
+def count_change(session: Session, workshop_id: str, *, shared: bool) -> None:
+    """Count a change of the workshop, in the transaction that makes it (last, just before the
+    commit: on PostgreSQL the row stays locked until then). ``shared`` when every participant
+    sees it; a change only its author and the facilitator see (a hidden note, a vote, a join)
+    bumps ``version`` alone, so it redraws no phone but its author's."""
+    values = {"version": col(Workshop.version) + 1}
+    if shared:
+        values["shared_version"] = col(Workshop.shared_version) + 1
+    session.exec(update(Workshop).where(col(Workshop.id) == workshop_id).values(**values)
+                 .execution_options(synchronize_session=False))
 
 
 def _running(workshop: Workshop) -> None:

@@ -13,7 +13,16 @@ from canvas.domain.workshop_models import WorkshopNote, WorkshopVote
 from canvas.workshop import agenda as agenda_rules
 from canvas.workshop import brainstorm, voting
 from canvas.workshop.errors import NoteRefused, VoteRefused
-from canvas.workshop.lookups import _as_participant, _note_here, _now, _running, _votes_used, _workshop, agenda_of
+from canvas.workshop.lookups import (
+    _as_participant,
+    _note_here,
+    _now,
+    _running,
+    _votes_used,
+    _workshop,
+    agenda_of,
+    count_change,
+)
 from canvas.workshop.voting import VoteState
 
 
@@ -31,6 +40,8 @@ def add_workshop_note(*, session: Session, workshop_id: str, participant_token: 
     note = WorkshopNote(workshop_id=workshop.id, block=agenda.current.value, text=brainstorm.clean_note_text(text),
                         participant_id=participant.id, revealed=not workshop.private, created_at=_now(now))
     session.add(note)
+    session.flush()
+    count_change(session, workshop.id, shared=note.revealed)  # a hidden note: its author's and the facilitator's
     session.commit()
     return note.id
 
@@ -51,6 +62,8 @@ def cast_vote(*, session: Session, workshop_id: str, participant_token: str | No
         session.rollback()
         raise
     session.add(WorkshopVote(workshop_id=workshop.id, participant_id=participant.id, note_id=note.id))
+    session.flush()
+    count_change(session, workshop.id, shared=False)  # tallies stay hidden until the vote closes
     session.commit()
     return voting.votes_left(used=used + 1, allowance=workshop.vote_allowance)
 
@@ -70,6 +83,8 @@ def withdraw_vote(*, session: Session, workshop_id: str, participant_token: str 
         session.rollback()
         raise VoteRefused("You have no vote on that note to take back.")
     session.delete(vote)
+    session.flush()
+    count_change(session, workshop.id, shared=False)
     session.commit()
     return voting.votes_left(used=_votes_used(session, workshop, participant.id), allowance=workshop.vote_allowance)
 

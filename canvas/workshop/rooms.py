@@ -14,7 +14,7 @@ from canvas.storage.access import authorize
 from canvas.storage.records import get_canvas
 from canvas.workshop import codes, voting
 from canvas.workshop.errors import UnknownJoinCode, WorkshopEnded
-from canvas.workshop.lookups import _now
+from canvas.workshop.lookups import _now, count_change
 from canvas.workshop.participants import clean_participant_name, name_key
 
 CODE_ATTEMPTS = 8  # new codes drawn when one is taken (31^6 codes: a clash is rare)
@@ -111,6 +111,8 @@ def join_workshop(*, session: Session, code: str, name: str, now: datetime | Non
                                       token_hash=codes.token_hash(token), joined_at=_now(now))
     session.add(participant)
     try:
+        session.flush()
+        count_change(session, target.workshop_id, shared=False)  # the facilitator's list of who joined
         session.commit()
     except IntegrityError:  # someone took the name a moment ago
         session.rollback()

@@ -69,6 +69,10 @@ class WorkshopView:
     notes: tuple[NoteView, ...]  # the current block's notes this viewer may see, oldest first
     hidden_notes: int  # the current block's notes this viewer may not see yet (private mode)
     me: str | None  # the participant's name; None for the facilitator
+    # The workshop's change counters when this was read (read first: a change made while reading
+    # makes the page draw again, never drop it): see ``lookups.count_change``.
+    version: int = 0
+    shared_version: int = 0
 
 
 # --- Views ------------------------------------------------------------------------------------------
@@ -100,6 +104,7 @@ def participant_view(*, session: Session, workshop_id: str, participant_token: s
 
 def _view(session: Session, workshop: Workshop, participant: WorkshopParticipant | None,
           now: datetime, *, facilitator: bool) -> WorkshopView:
+    version, shared_version = workshop.version, workshop.shared_version
     canvas = get_canvas(session=session, canvas_id=workshop.canvas_id, include_trashed=True)
     agenda = agenda_of(workshop)
     ended = workshop.state == "ended"
@@ -118,10 +123,14 @@ def _view(session: Session, workshop: Workshop, participant: WorkshopParticipant
         if participant is not None:
             mine = voting.tally(session.exec(select(WorkshopVote.note_id).where(
                 WorkshopVote.participant_id == participant.id)).all())
+        merged_into: dict[str, list[WorkshopNote]] = {}
+        for note in rows:
+            if note.merged_into_id is not None:
+                merged_into.setdefault(note.merged_into_id, []).append(note)
         for note in rows:
             if note.merged_into_id is not None:
                 continue
-            merged = [n for n in rows if n.merged_into_id == note.id]
+            merged = merged_into.get(note.id, [])
             authors_ids = [note.participant_id] + [n.participant_id for n in merged]
             if not brainstorm.can_see(author_id=note.participant_id, revealed=note.revealed, viewer_id=viewer,
                                       facilitator=facilitator) and viewer not in authors_ids:
@@ -152,6 +161,7 @@ def _view(session: Session, workshop: Workshop, participant: WorkshopParticipant
         votes_left=(voting.votes_left(used=_votes_used(session, workshop, participant.id),
                                       allowance=workshop.vote_allowance) if participant else None),
         votes_cast=votes_cast, note_refusal=refusal, participants=tuple(names.values()), notes=tuple(notes),
-        hidden_notes=hidden,        me=participant.name if participant else None,
+        hidden_notes=hidden, me=participant.name if participant else None,
+        version=version, shared_version=shared_version,
     )
 

@@ -15,6 +15,7 @@ from canvas.domain.authors import Author
 from canvas.domain.blocks import Block
 from canvas.domain.models import NoteCreate
 from canvas.storage import live
+from canvas.workshop import store as workshops
 from tests.support import add_note, new_canvas
 
 
@@ -40,6 +41,32 @@ def test_a_change_through_another_engine_is_seen_within_a_poll(engine: Engine, d
         with Session(other, expire_on_commit=False) as db:
             add_note(db, db.merge(canvas), "Local milk co-op")
         assert watcher.wait_beyond(canvas.id, 1, timeout=2 * live.POLL_SECONDS + 1) == 2
+    finally:
+        other.dispose()
+
+
+def test_a_workshop_change_is_seen_within_a_poll(engine: Engine, database_url: str, watchers):
+    with Session(engine, expire_on_commit=False) as db:
+        canvas = new_canvas(db)
+        started = workshops.start_workshop(session=db, canvas_id=canvas.id)
+    watcher = live.watcher(engine)
+    assert watcher.workshop_state(started.workshop_id) == (0, 0, 0)
+    assert watcher.workshop_state("no-such-workshop") == (0, 0, 0)
+    other = storage.make_engine(database_url, migrate_schema=False)
+    try:
+        with Session(other) as db:
+            ana = workshops.join_workshop(session=db, code=started.code, name="Ana")
+            workshops.open_block(session=db, workshop_id=started.workshop_id,
+                                 facilitator_token=started.facilitator_token)
+            for text in ("Home brewers", "Office teams"):  # private mode: hidden
+                workshops.add_workshop_note(session=db, workshop_id=started.workshop_id,
+                                            participant_token=ana.token, text=text)
+        for _ in range(100):
+            if watcher.workshop_state(started.workshop_id) == (4, 1, 2):
+                break
+            watcher.wait_beyond("no-such-canvas", 0, timeout=live.POLL_SECONDS)  # one poll
+        # The join and the hidden notes count in version only; opening the block in both.
+        assert watcher.workshop_state(started.workshop_id) == (4, 1, 2)
     finally:
         other.dispose()
 

@@ -347,6 +347,46 @@ def test_participants_adding_notes_at_the_same_moment_all_keep_theirs(engine, se
     assert sorted(n.text for n in room.view().notes) == sorted(f"P{i} idea {n}" for i in range(8) for n in range(5))
 
 
+def counters(session, room) -> tuple[int, int]:
+    session.expire_all()
+    workshop = session.get_one(Workshop, room.id)
+    return workshop.version, workshop.shared_version
+
+
+def test_every_change_is_counted_and_what_every_participant_sees_is_counted_apart(session):
+    room = Room(session, "Ana", "Ben", private=True)
+    assert counters(session, room) == (2, 0)  # two joins: the facilitator's list, no phone
+    steps = [
+        (lambda: room.open_on(Block.CUSTOMER_SEGMENTS), (1, 1)),  # the agenda: every screen
+        (lambda: room.note("Ana", "Home brewers"), (1, 0)),  # hidden: Ana's phone and the facilitator
+        (lambda: room.facilitate(ws.reveal_notes), (1, 1)),
+        (lambda: room.facilitate(ws.set_private, private=False), (1, 1)),
+        (lambda: room.note("Ben", "Office teams"), (1, 1)),  # seen by all at once
+        (lambda: room.facilitate(ws.start_vote), (1, 1)),
+        (lambda: room.vote("Ana", room.view().notes[0].id), (1, 0)),  # tallies hidden until the close
+        (lambda: room.facilitate(ws.close_vote), (1, 1)),
+        (lambda: room.facilitate(ws.promote_note, note_id=room.view().notes[0].id), (1, 1)),
+        (lambda: room.facilitate(ws.end_workshop), (1, 1)),
+    ]
+    for step, (more, more_shared) in steps:
+        before = counters(session, room)
+        step()
+        after = counters(session, room)
+        assert (after[0] - before[0], after[1] - before[1]) == (more, more_shared), step
+    # What a view reads carries the counters it was read at.
+    assert (room.view().version, room.view().shared_version) == counters(session, room)
+
+
+def test_a_refused_step_is_not_counted(session):
+    room = Room(session, "Ana")
+    before = counters(session, room)
+    with pytest.raises(NoteRefused):
+        room.note("Ana", "Before the block opens")
+    with pytest.raises(VoteRefused):
+        room.facilitate(ws.close_vote)
+    assert counters(session, room) == before
+
+
 def test_notes_of_another_workshop_cannot_be_reached_from_this_one(session):
     mine, theirs = Room(session, "Ana", private=False), Room(session, "Ben", private=False, canvas="Other")
     for room in (mine, theirs):

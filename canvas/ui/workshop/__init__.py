@@ -6,7 +6,8 @@ Tokens never go in a URL: the facilitator's (``HOST``) gives the powers of
 They live in ``st.session_state`` and, for a day, in a cookie of the app's own origin (written by
 a script in the page, as ``ui.identity`` does), so a reload or another tab of the same browser (the
 projector's presentation view) picks them up again (``restore``).
-The live parts (timer, notes, participants) are fragments redrawn every second.
+Each view is drawn once per run; a ticking timer reruns it when the workshop changes
+(``common.live_part``).
 
 Modules: ``common`` (session keys, CSS, small HTML helpers, messages), ``tokens`` (the tokens kept
 in this browser), ``facilitator`` (starting and running a workshop), ``participant`` (joining and

@@ -1,17 +1,32 @@
-"""Shared pieces of the workshop page: the session keys, the CSS, the small HTML helpers and the
-messages kept on screen across the live parts' redraws."""
+"""Shared pieces of the workshop page: the session keys, the CSS, the small HTML helpers, the
+ticking timer that also follows the workshop's changes, and the messages kept on screen across
+redraws.
+
+How a workshop page stays live (``live_part``): each view is drawn once per run from one read of
+the database, and one small fragment per session ticks every ``TICK_SECONDS``. It redraws the
+timer from the clock and the count of hidden notes from memory (no query), and compares the
+workshop's change counter with the one the view was drawn at, read from memory too
+(``storage.live``: one thread a process polls the counters). Only when they differ, or when the
+timer runs out, does it rerun the page. An idle session so costs a dictionary read and a few
+small elements a second, not a query and a redraw of every note. Phones follow
+``shared_version`` (changes every participant sees), the facilitator and the projector
+``version`` (every change): thirty people writing hidden notes redraw two screens, not
+thirty-two.
+"""
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 import streamlit as st
 from sqlmodel import Session
 
 from canvas.domain.blocks import BLOCKS
-from canvas.domain.models import Note
+from canvas.domain.models import Note, utcnow
+from canvas.storage import live
 from canvas.ui import frame, markup
 from canvas.ui.markup import escape_text
 from canvas.workshop import codes, qr
@@ -21,7 +36,7 @@ from canvas.workshop.store import NoteView, WorkshopView
 HOST = "ws_host"  # {"workshop_id": ..., "token": ...} of the workshop this session runs
 GUEST = "ws_guest"  # {"workshop_id": ..., "token": ..., "name": ...} of the workshop this session joined
 MESSAGES = "ws_messages"  # (kind, text, time.monotonic()) of the messages on screen
-REFRESH_SECONDS = 1
+TICK_SECONDS = 1
 MESSAGE_SECONDS = 12
 NO_SEGMENT = ""
 
@@ -83,14 +98,49 @@ def clock(seconds: int) -> str:
     return f"{seconds // 60}:{seconds % 60:02d}"
 
 
-def timer_html(view: WorkshopView, *, big: bool = False) -> str:
-    """The open block's countdown, or the block's state (numbers and static words, no user text)."""
+def timer_html(view: WorkshopView, *, big: bool = False, now: datetime | None = None) -> str:
+    """The open block's countdown at ``now`` (when the view was read if None), or the block's
+    state (numbers and static words, no user text)."""
     size = " ws-big" if big else ""
     if view.ended or view.agenda.phase != BlockState.OPEN:
         state = "Ended" if view.ended else view.agenda.phase.value.capitalize()
         return f'<div class="ws-timer{size}">{escape_text(state)}</div>'
-    up = " ws-up" if view.remaining_seconds == 0 else ""
-    return f'<div class="ws-timer{size}{up}">{clock(view.remaining_seconds)}</div>'
+    remaining = view.remaining_seconds if now is None else view.agenda.remaining_seconds(now)
+    up = " ws-up" if remaining == 0 else ""
+    return f'<div class="ws-timer{size}{up}">{clock(remaining)}</div>'
+
+
+def live_timer(view: WorkshopView, *, big: bool = False) -> None:
+    """The facilitator's and the projector's timer: ``live_part`` drawing the timer alone."""
+    live_part(view, participant=False, draw=lambda now, _hidden: markup.show(st, timer_html(view, big=big, now=now)))
+
+
+def live_part(view: WorkshopView, *, participant: bool, draw: Callable[[datetime, int], None]) -> None:
+    """Call ``draw(now, hidden)`` every ``TICK_SECONDS`` (``hidden``: the notes of the current
+    block this viewer cannot see yet, counted in memory), and rerun the page when the workshop has
+    changed since ``view`` was read (for a participant, a change every participant sees) or its
+    timer has run out since. Call once per run, where the live part goes."""
+    _ticking(view, participant, draw)
+
+
+@st.fragment(run_every=TICK_SECONDS)
+def _ticking(view: WorkshopView, participant: bool, draw: Callable[[datetime, int], None]) -> None:
+    state = live.watcher(frame.engine()).workshop_state(view.workshop_id)
+    newest, drawn = (state.shared_version, view.shared_version) if participant else (state.version, view.version)
+    now = utcnow()
+    ran_out = view.remaining_seconds > 0 and view.agenda.remaining_seconds(now) == 0  # notes are refused now
+    if newest > drawn or ran_out:
+        st.rerun(scope="app")
+    draw(now, hidden_now(view, state))
+
+
+def hidden_now(view: WorkshopView, state: live.WorkshopState) -> int:
+    """The notes ``view``'s viewer cannot see yet, now: the watcher's count of the block's hidden
+    notes less the viewer's own, or the view's count while the watcher has not caught up with it."""
+    if state.version < view.version:
+        return view.hidden_notes
+    own_hidden = sum(1 for note in view.notes if not note.revealed)
+    return max(0, state.hidden - own_hidden)
 
 
 def code_html(code: str, *, small: bool = False) -> str:

@@ -19,18 +19,17 @@ from canvas.ui.identity import current_author
 from canvas.ui.workshop.common import (
     HOST,
     NO_SEGMENT,
-    REFRESH_SECONDS,
     act,
     block_heading,
     block_question,
     code_html,
+    live_timer,
     note_label,
     origin,
     qr_html,
     say,
     show_messages,
     sticky_notes_html,
-    timer_html,
 )
 from canvas.ui.workshop.tokens import HOST_COOKIE, remember
 from canvas.workshop import codes, voting
@@ -38,9 +37,6 @@ from canvas.workshop import store as workshops
 from canvas.workshop.agenda import DEFAULT_MINUTES, MINUTES_MAX, MINUTES_MIN, BlockState
 from canvas.workshop.store import WorkshopView
 from canvas.workshop.voting import VoteState
-
-DRAWN_ENDED = "ws_drawn_ended"  # whether the page around the live part was drawn for an ended workshop
-
 
 # --- Starting (facilitator) ---------------------------------------------------------------------
 
@@ -152,9 +148,9 @@ def facilitator(workshop_id: str, token: str) -> None:
             st.error(markup.literal(str(error)), icon=":material/warning:")
             st.button("Start again", on_click=leave_host, key="ws_leave")
             return
+        segments = list_segments(session=db, canvas_id=view.canvas_id) if not view.ended else []
     markup.show(st, markup.title_html(f"Workshop on {view.canvas_name}",
                                       "You are the facilitator. Participants join with the code."))
-    st.session_state[DRAWN_ENDED] = view.ended
     left, right = st.columns([1, 2], gap="large")
     with left:
         host_sidebar(view)
@@ -165,32 +161,23 @@ def facilitator(workshop_id: str, token: str) -> None:
                            icon=":material/open_in_new:",
                            help="The presentation view in another tab of this browser, to drag to the projector")
     with right:
-        facilitator_live(workshop_id, token)
+        facilitator_board(view, segments, token)
 
 
-@st.fragment(run_every=REFRESH_SECONDS)
-def facilitator_live(workshop_id: str, token: str) -> None:
-    if (st.session_state.get(HOST) or {}).get("workshop_id") != workshop_id:
-        st.rerun(scope="app")  # "Start another workshop" was clicked in here
-    with frame.session() as db:
-        try:
-            view = workshops.facilitator_view(session=db, workshop_id=workshop_id, facilitator_token=token)
-        except CanvasError as error:
-            st.error(markup.literal(str(error)), icon=":material/warning:")
-            return
-        segments = list_segments(session=db, canvas_id=view.canvas_id) if not view.ended else []
-    if st.session_state.get(DRAWN_ENDED) is not None and st.session_state[DRAWN_ENDED] != view.ended:
-        st.rerun(scope="app")  # ended here or elsewhere: the code and QR code outside this fragment go too
+def facilitator_board(view: WorkshopView, segments: list[Any], token: str) -> None:
+    """The right-hand side: the agenda, the timer, the notes and their controls (or the summary)."""
     show_messages()
     if view.ended:
-        ended_panel(view, workshop_id, token)
+        ended_panel(view, view.workshop_id, token)
+        live_timer(view)  # follows the workshop (nothing changes it once ended)
         return
     agenda_strip(view)
     heading, timer = st.columns([3, 1], vertical_alignment="center")
     heading.markdown(block_heading(view))
     if view.agenda.current is not None:
         heading.caption(block_question(view))
-    markup.show(timer, timer_html(view))
+    with timer:
+        live_timer(view)
     agenda_controls(view)
     st.caption(f"{len(view.participants)} joined: {markup.literal(', '.join(view.participants)) or 'nobody yet'}")
     markup.show(st, '<div class="ws-board">' + sticky_notes_html(view.notes, empty="No notes on this block yet")

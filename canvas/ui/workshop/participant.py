@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 import streamlit as st
@@ -13,10 +14,10 @@ from canvas.ui import frame, markup
 from canvas.ui.identity import current_author
 from canvas.ui.workshop.common import (
     GUEST,
-    REFRESH_SECONDS,
     act,
     block_heading,
     block_question,
+    live_part,
     plural,
     say,
     show_messages,
@@ -83,13 +84,7 @@ def leave_guest() -> None:
 
 
 def participant(workshop_id: str, token: str) -> None:
-    participant_live(workshop_id, token)
-
-
-@st.fragment(run_every=REFRESH_SECONDS)
-def participant_live(workshop_id: str, token: str) -> None:
-    if (st.session_state.get(GUEST) or {}).get("workshop_id") != workshop_id:
-        st.rerun(scope="app")  # "Join again" was clicked in here
+    """The phone view, drawn once per run; ``live_part`` reruns the page when it changes."""
     with frame.session() as db:
         try:
             view = workshops.participant_view(session=db, workshop_id=workshop_id, participant_token=token)
@@ -100,13 +95,7 @@ def participant_live(workshop_id: str, token: str) -> None:
     show_messages()
     st.caption(f"{markup.literal(view.canvas_name)} · you are **{markup.literal(view.me or '')}** · "
                f"code {codes.format_code(view.code)}")
-    # One row even on a phone (columns would stack): the block and its question, the timer at the right.
-    with st.container(horizontal=True, vertical_alignment="center", horizontal_alignment="distribute"):
-        with st.container(width="stretch"):
-            st.markdown(block_heading(view))
-            if view.agenda.current is not None:
-                st.caption(block_question(view))
-        markup.show(st, timer_html(view), width="content")
+    live_part(view, participant=True, draw=lambda now, hidden: header(view, now, hidden))
     if view.note_refusal:
         st.info(markup.literal(view.note_refusal), icon=":material/hourglass_top:")
     else:
@@ -121,12 +110,23 @@ def participant_live(workshop_id: str, token: str) -> None:
         st.markdown(f"**Vote:** {view.votes_left} of {view.vote_allowance} votes left")
     elif view.vote_state == VoteState.CLOSED:
         st.markdown("**Vote closed:** the results are shown on the notes")
-    if view.private and view.hidden_notes:
-        st.caption(f"{plural(view.hidden_notes, 'note')} of others hidden until the facilitator reveals them.")
     if not view.notes:
         st.caption("No notes on this block yet.")
     for note in view.notes:
         note_card(note, view)
+
+
+def header(view: WorkshopView, now: datetime, hidden: int) -> None:
+    """The block, its question and the timer in one row (columns would stack on a phone), then how
+    many notes of others are hidden: drawn every second by ``live_part``."""
+    with st.container(horizontal=True, vertical_alignment="center", horizontal_alignment="distribute"):
+        with st.container(width="stretch"):
+            st.markdown(block_heading(view))
+            if view.agenda.current is not None:
+                st.caption(block_question(view))
+        markup.show(st, timer_html(view, now=now), width="content")
+    if view.private and hidden:
+        st.caption(f"{plural(hidden, 'note')} of others hidden until the facilitator reveals them.")
 
 
 def note_card(note: NoteView, view: WorkshopView) -> None:

@@ -7,16 +7,15 @@ import streamlit as st
 from canvas.domain.errors import CanvasError
 from canvas.ui import frame, markup
 from canvas.ui.workshop.common import (
-    REFRESH_SECONDS,
     block_question,
     block_title,
     code_html,
     inject_presentation_css,
+    live_timer,
     origin,
     plural,
     qr_html,
     sticky_notes_html,
-    timer_html,
 )
 from canvas.ui.workshop.facilitator import present
 from canvas.workshop import codes
@@ -29,11 +28,6 @@ def presentation(workshop_id: str, token: str) -> None:
     inject_presentation_css()
     st.button("Controls", icon=":material/arrow_back:", key="ws_present_off", on_click=present, args=(False,),
               type="tertiary", help="Back to the facilitator's controls")
-    presentation_live(workshop_id, token)
-
-
-@st.fragment(run_every=REFRESH_SECONDS)
-def presentation_live(workshop_id: str, token: str) -> None:
     with frame.session() as db:
         try:
             view = workshops.presentation_view(session=db, workshop_id=workshop_id, facilitator_token=token)
@@ -56,7 +50,8 @@ def presentation_live(workshop_id: str, token: str) -> None:
             link = codes.join_link(view.code, origin=origin())
             if link.startswith("http"):
                 markup.show(st, qr_html(link, small=True))
-    markup.show(timer_col, timer_html(view, big=True))
+    with timer_col:
+        live_timer(view, big=True)
     notes = list(view.notes)
     if view.vote_state == VoteState.CLOSED:
         notes.sort(key=lambda n: -(n.votes or 0))  # the most voted first
