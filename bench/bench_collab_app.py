@@ -66,7 +66,11 @@ document.addEventListener('click', event => {
   }
 }, true);
 const look = node => {
-  const text = node.textContent || '';
+  // Shown text only: what is typed in a box (the note about to be sent) is not a note on screen.
+  const element = node.nodeType === 1 ? node : node.parentElement;
+  if (element?.closest('textarea, input')) return;
+  let text = node.textContent || '';
+  if (node.nodeType === 1) for (const box of node.querySelectorAll('textarea')) text = text.replace(box.textContent, '');
   for (const match of text.matchAll(/Idea \d\d-\d\d/g)) {
     if (!(match[0] in window.__seen)) {
       window.__seen[match[0]] = Date.now();
