@@ -3,7 +3,8 @@ ticking timer that also follows the workshop's changes, and the messages kept on
 redraws.
 
 How a workshop page stays live (``live_part``): each view is drawn once per run from one read of
-the database, and one small fragment per session ticks every ``TICK_SECONDS``. It redraws the
+the database, and one small fragment per session ticks every ``TICK_SECONDS`` (a phone) or
+``SCREEN_TICK_SECONDS`` (the facilitator's screen and the projector). It redraws the
 timer from the clock and the count of hidden notes from memory (no query), and compares the
 workshop's change counter with the one the view was drawn at, read from memory too
 (``storage.live``: one thread a process polls the counters). Only when they differ, or when the
@@ -37,6 +38,7 @@ HOST = "ws_host"  # {"workshop_id": ..., "token": ...} of the workshop this sess
 GUEST = "ws_guest"  # {"workshop_id": ..., "token": ..., "name": ...} of the workshop this session joined
 MESSAGES = "ws_messages"  # (kind, text, time.monotonic()) of the messages on screen
 TICK_SECONDS = 1
+SCREEN_TICK_SECONDS = 0.5
 MESSAGE_SECONDS = 12
 NO_SEGMENT = ""
 
@@ -120,10 +122,9 @@ def live_part(view: WorkshopView, *, participant: bool, draw: Callable[[datetime
     block this viewer cannot see yet, counted in memory), and rerun the page when the workshop has
     changed since ``view`` was read (for a participant, a change every participant sees) or its
     timer has run out since. Call once per run, where the live part goes."""
-    _ticking(view, participant, draw)
+    (_phone_ticking if participant else _screen_ticking)(view, participant, draw)
 
 
-@st.fragment(run_every=TICK_SECONDS)
 def _ticking(view: WorkshopView, participant: bool, draw: Callable[[datetime, int], None]) -> None:
     state = live.watcher(frame.engine()).workshop_state(view.workshop_id)
     newest, drawn = (state.shared_version, view.shared_version) if participant else (state.version, view.version)
@@ -132,6 +133,11 @@ def _ticking(view: WorkshopView, participant: bool, draw: Callable[[datetime, in
     if newest > drawn or ran_out:
         st.rerun(scope="app")
     draw(now, hidden_now(view, state))
+
+
+# Phones tick once a second; the facilitator's screen and the projector, two screens a room, twice.
+_phone_ticking = st.fragment(_ticking, run_every=TICK_SECONDS)
+_screen_ticking = st.fragment(_ticking, run_every=SCREEN_TICK_SECONDS)
 
 
 def hidden_now(view: WorkshopView, state: live.WorkshopState) -> int:
