@@ -260,8 +260,14 @@ async def run(args: argparse.Namespace, database_url: str) -> None:
             browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             idle_rss = memory_mb(pid)[0]
             opening = time.monotonic()
-            host = await open_page(browser, base, (HOST_COOKIE, cookie_value(room.workshop_id,
-                                   room.facilitator_token)), room, {"width": 1440, "height": 1000})
+            host_cookie = (HOST_COOKIE, cookie_value(room.workshop_id, room.facilitator_token))
+            if args.facilitator_protocol:  # the server's part of "seen", without the browser's drawing
+                host = Phone(-1, WsSession(base, "workshop", query=f"workshop={room.workshop_id}",
+                                           cookies=dict([host_cookie])))
+                host.session.on_text = host.saw
+                await host.session.open()
+            else:
+                host = await open_page(browser, base, host_cookie, room, {"width": 1440, "height": 1000})
             arriving = asyncio.Semaphore(args.arriving)  # a room trickles in, a few at a time
 
             async def arrive(number: int) -> Phone:
@@ -290,7 +296,11 @@ async def run(args: argparse.Namespace, database_url: str) -> None:
             await asyncio.sleep(5)  # the last notes reach the other screens
             mean_share = sampler.stop()
             rss_now, rss_peak = memory_mb(pid)
-            other = await host.evaluate("window.__seen")
+            if isinstance(host, Phone):
+                other = {text: at * 1000 for text, at in host.seen.items()}
+                await host.session.close()
+            else:
+                other = await host.evaluate("window.__seen")
             for phone in phones:
                 await phone.session.close()
             await browser.close()
@@ -318,7 +328,8 @@ async def run(args: argparse.Namespace, database_url: str) -> None:
           f"presses: {len(pressed)}; {len(errors)} not back on their author's phone within 60 s, "
           f"{unseen} never on the facilitator's screen")
     print(f"time to store a note (press -> back on own phone): {percentiles(store_ms)}")
-    print(f"time to see it on another screen (press -> facilitator's, drawn): {percentiles(see_ms)}")
+    how = "arrived, not drawn" if args.facilitator_protocol else "drawn"
+    print(f"time to see it on another screen (press -> facilitator's, {how}): {percentiles(see_ms)}")
     if args.open:
         print(f"time to see it on the other phones (press -> arrived): {percentiles(phones_ms)}")
     print(f"app server CPU while adding: mean {mean_share:.0%} of a core, busiest second {sampler.busiest:.0%}; "
@@ -328,6 +339,9 @@ async def run(args: argparse.Namespace, database_url: str) -> None:
           f"peak {rss_peak:.0f} MB")
     for line in errors[:5]:
         print("  ", line)
+    log = Path(tempfile.gettempdir()) / f"streamlit-{port}.log"
+    problems = [line for line in log.read_text(errors="replace").splitlines() if "Traceback" in line or "ERROR" in line]
+    print(f"app server log: {len(problems)} errors ({log})")
 
 
 def main() -> None:
@@ -336,6 +350,8 @@ def main() -> None:
     parser.add_argument("--notes", type=int, default=20, help="notes per participant")
     parser.add_argument("--seconds", type=float, default=60, help="time for each participant's notes")
     parser.add_argument("--arriving", type=int, default=5, help="sessions opening at once (setup only)")
+    parser.add_argument("--facilitator-protocol", action="store_true",
+                        help="the facilitator's screen as a protocol session too (the server's part of the delay)")
     parser.add_argument("--open", action="store_true", help="without private mode: every phone sees every note")
     parser.add_argument("--database-url", help="default: SQLite in a temporary folder")
     parser.add_argument("--pin", action="store_true",

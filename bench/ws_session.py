@@ -7,8 +7,11 @@ with the browser's cookies, asks for a run of a page, keeps the elements it is s
 path, as the page would), reruns fragments on the intervals the server asks for (``auto_rerun``),
 and sends widget values and button clicks with a rerun. It draws nothing.
 
-Only what the benchmarks use is implemented: text areas, text inputs and buttons (form submit
-buttons included); widget values are sent only for the widgets given to ``click``.
+Only what the benchmarks use is implemented: text areas and buttons (form submit buttons
+included). As the browser does, every run request carries the values of the widgets set so far
+(the server merges a request into one still waiting with the newer one's values: a timed rerun
+sent without them would drop a note's text typed a moment before), and the timed reruns wait
+while a run is under way.
 """
 
 from __future__ import annotations
@@ -41,6 +44,8 @@ class WsSession:
         self._reader: asyncio.Task[None] | None = None
         self._timers: dict[str, asyncio.Task[None]] = {}  # fragment id -> its auto-rerun loop
         self._finished = asyncio.Event()
+        self._values: dict[str, WidgetState] = {}  # widget id -> its value, as the browser holds it
+        self._running = False
 
     async def open(self) -> None:
         """Connect and run the page once; returns when that run has finished."""
@@ -72,8 +77,12 @@ class WsSession:
         state.page_name = "" if self.page_hash else self.path
         state.fragment_id = fragment_id
         state.is_auto_rerun = auto
-        state.widget_states.widgets.extend(widgets or [])
+        sent = dict(self._values)
+        for widget in widgets or []:
+            sent[widget.id] = widget
+        state.widget_states.widgets.extend(sent.values())
         self._finished.clear()
+        self._running = True
         await self._socket.send(message.SerializeToString())
 
     async def wait_finished(self, timeout: float = 300) -> None:
@@ -89,11 +98,12 @@ class WsSession:
 
     async def type_and_click(self, box_label: str, text: str, button_label: str) -> None:
         """Type ``text`` into a text area and press a button (a form's submit button: both go
-        together, as the browser sends them)."""
+        together, as the browser sends them). The form clears on submit: the box is empty after."""
         box, button = self.find("text_area", box_label), self.find("button", button_label)
         typed = WidgetState(id=box.id, string_value=text)
         pressed = WidgetState(id=button.id, trigger_value=True)
         await self.rerun([typed, pressed])
+        self._values[box.id] = WidgetState(id=box.id, string_value="")
 
     async def _read(self) -> None:
         async for data in self._socket:
@@ -119,6 +129,7 @@ class WsSession:
         elif kind == "script_finished" and message.script_finished != ForwardMsg.FINISHED_EARLY_FOR_RERUN:
             # A run that ended early for a rerun (st.rerun, or a newer request) is followed by that one.
             self.runs_finished += 1
+            self._running = False
             self._finished.set()
 
     async def _tick(self, fragment_id: str, interval: float) -> None:
@@ -126,4 +137,5 @@ class WsSession:
         with contextlib.suppress(asyncio.CancelledError, websockets.ConnectionClosed):
             while True:
                 await asyncio.sleep(interval)
-                await self.rerun(fragment_id=fragment_id, auto=True)
+                if not self._running:
+                    await self.rerun(fragment_id=fragment_id, auto=True)

@@ -11,6 +11,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -41,9 +42,12 @@ def running_app(database_url: str, *, port: int | None = None, timeout: float = 
     """Start the app on ``database_url``; yields its base URL and stops it afterwards.
 
     ``cpus`` (e.g. "0") pins the server to those CPUs with ``taskset``, for benchmarks that keep
-    the browser off them.
+    the browser off them. The server's output goes to ``streamlit-<port>.log`` in the temporary
+    folder (a pipe nobody reads would fill up and stall the server at its next log line).
     """
     port = port or free_port()
+    log_path = Path(tempfile.gettempdir()) / f"streamlit-{port}.log"
+    log = log_path.open("wb")
     env = dict(os.environ, CANVAS_DATABASE_URL=database_url)
     pin = ["taskset", "-c", cpus] if cpus else []
     process = subprocess.Popen(
@@ -51,7 +55,7 @@ def running_app(database_url: str, *, port: int | None = None, timeout: float = 
          "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
          # The code under test stays as it was at start: no re-import when a source file is saved.
          "--server.fileWatcherType", "none"],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
     )
     base = f"http://127.0.0.1:{port}"
     try:
@@ -64,7 +68,7 @@ def running_app(database_url: str, *, port: int | None = None, timeout: float = 
             except OSError:
                 pass
             if process.poll() is not None or time.monotonic() > deadline:
-                output = process.stdout.read().decode(errors="replace") if process.stdout else ""
+                output = log_path.read_text(errors="replace")
                 raise RuntimeError(f"streamlit did not start on port {port}:\n{output}")
             time.sleep(0.2)
         yield base
@@ -74,6 +78,7 @@ def running_app(database_url: str, *, port: int | None = None, timeout: float = 
             process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             process.kill()
+        log.close()
 
 
 def launch(playwright):
