@@ -62,7 +62,7 @@ def join(page, server: str, code: str, name: str) -> None:
 def add_idea(page, text: str) -> None:
     page.get_by_label("Your idea").fill(text)
     page.get_by_role("button", name="Add note").click()
-    expect(page.locator("[class*='st-key-ws_card_']").filter(has_text=text)).to_be_visible()
+    expect(page.locator(".ws-phone-notes .bmc-note").filter(has_text=text)).to_be_visible()
 
 
 def test_a_workshop_split_across_two_servers_and_a_board_edit_seen_through_the_other(browser, postgres_url):

@@ -31,7 +31,8 @@ pytestmark = pytest.mark.browser
 SEEN_WITHIN_MS = 2_000
 WAIT_MS = 45_000  # for what a busy machine may take a while to draw (never the measured figure)
 PHONE = {"width": 390, "height": 844}
-NOTE_CARDS = "[class*='st-key-ws_card_']"  # a participant's note cards (containers keyed ws_card_<id>)
+# A participant's notes: sticky notes in one element, or while a vote is open cards keyed ws_card_<id>.
+NOTE_CARDS = ".ws-phone-notes .bmc-note, [class*='st-key-ws_card_']"
 
 # Records, in the page, when each watched text first shows in a note: a MutationObserver, so the
 # moment is the redraw's own and no timer of a busy or background page delays it.

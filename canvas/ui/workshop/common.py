@@ -54,6 +54,8 @@ div.ws-timer.ws-big { font-size: 4.5rem !important; text-align: right; }
 div.ws-link { font-size: .85rem; overflow-wrap: anywhere; margin: 0 0 .4rem; }
 .ws-board { margin-bottom: .8rem; }
 .ws-board .bmc-notes { display: grid; grid-template-columns: repeat(auto-fill, minmax(210px, 1fr)); gap: 8px; }
+.ws-phone-notes .bmc-note { font-size: 1rem; line-height: 1.35; padding: 10px 12px; }
+.ws-phone-notes .bmc-author { font-size: .8rem; }
 .ws-present .bmc-note { font-size: 1.6rem; line-height: 1.3; padding: 14px 16px; }
 .ws-present .bmc-author { font-size: 1rem; }
 .ws-present .bmc-notes { gap: 12px; }
@@ -196,20 +198,30 @@ def note_label(note: NoteView) -> str:
     return f"{text} ({', '.join(note.authors)})"  # select boxes show their options as plain text
 
 
-def sticky_notes_html(notes: tuple[NoteView, ...] | list[NoteView], *, empty: str) -> str:
-    """Workshop notes drawn as the board's sticky notes (markup.notes_html escapes every text):
-    the authors, and the votes once shown, in the small line under the text."""
-    drawn = []
-    for note in notes:
-        line = ", ".join(note.authors)
-        if note.votes is not None:
-            line += f" · {note.votes} vote{'' if note.votes == 1 else 's'}"
-        if note.promoted:
-            line += " · on the canvas"
-        if not note.revealed:
-            line += " · hidden"
-        drawn.append(Note(id=note.id, canvas_id="", block=note.block.value, text=note.text,
-                          colour="#FFE98A" if note.revealed else "#E6E6E6", author_name=line))
+def note_details(note: NoteView, *, participant: bool) -> list[str]:
+    """The small line under a workshop note, as plain text parts: its authors, then what this
+    viewer should know (hidden, votes, on the canvas)."""
+    details = [", ".join(note.authors)]
+    if participant and note.mine and not note.revealed:
+        details.append("only you see it (until the reveal)")
+    if note.votes is not None:
+        details.append(plural(note.votes, "vote"))
+    if participant and note.my_votes:
+        details.append(f"your votes: {note.my_votes}")
+    if note.promoted:
+        details.append("on the canvas")
+    if not participant and not note.revealed:
+        details.append("hidden")
+    return details
+
+
+def sticky_notes_html(notes: tuple[NoteView, ...] | list[NoteView], *, empty: str, participant: bool = False) -> str:
+    """Workshop notes drawn as the board's sticky notes, in one element (markup.notes_html escapes
+    every text), with ``note_details`` in the small line under the text."""
+    drawn = [Note(id=note.id, canvas_id="", block=note.block.value, text=note.text,
+                  colour="#FFE98A" if note.revealed else "#E6E6E6",
+                  author_name=" · ".join(note_details(note, participant=participant)))
+             for note in notes]
     return markup.notes_html(drawn, {}, empty=empty)
 
 

@@ -18,9 +18,11 @@ from canvas.ui.workshop.common import (
     block_heading,
     block_question,
     live_part,
+    note_details,
     plural,
     say,
     show_messages,
+    sticky_notes_html,
     timer_html,
 )
 from canvas.ui.workshop.tokens import GUEST_COOKIE, remember
@@ -110,10 +112,14 @@ def participant(workshop_id: str, token: str) -> None:
         st.markdown(f"**Vote:** {view.votes_left} of {view.vote_allowance} votes left")
     elif view.vote_state == VoteState.CLOSED:
         st.markdown("**Vote closed:** the results are shown on the notes")
-    if not view.notes:
-        st.caption("No notes on this block yet.")
-    for note in view.notes:
-        note_card(note, view)
+    if view.vote_state == VoteState.OPEN:  # a card a note, with its vote buttons
+        if not view.notes:
+            st.caption("No notes on this block yet.")
+        for note in view.notes:
+            note_card(note, view)
+    else:  # one element for every note: a room's 600 notes in open mode would be 1,800 elements a rerun
+        markup.show(st, '<div class="ws-phone-notes">' + sticky_notes_html(
+            view.notes, empty="No notes on this block yet.", participant=True) + "</div>")
 
 
 def header(view: WorkshopView, now: datetime, hidden: int) -> None:
@@ -132,16 +138,7 @@ def header(view: WorkshopView, now: datetime, hidden: int) -> None:
 def note_card(note: NoteView, view: WorkshopView) -> None:
     with st.container(border=True, key=f"ws_card_{note.id}"):
         st.markdown(markup.literal(note.text))
-        details = [markup.literal(", ".join(note.authors))]
-        if note.mine and not note.revealed:
-            details.append("only you see it (until the reveal)")
-        if note.votes is not None:
-            details.append(f"{note.votes} vote{'' if note.votes == 1 else 's'}")
-        if note.my_votes:
-            details.append(f"your votes: {note.my_votes}")
-        if note.promoted:
-            details.append("on the canvas")
-        st.caption(" · ".join(details))
+        st.caption(markup.literal(" · ".join(note_details(note, participant=True))))
         if view.vote_state == VoteState.OPEN and note.revealed:
             with st.container(horizontal=True, gap="small"):
                 st.button("Vote", icon=":material/add_circle:", key=f"ws_vote_{note.id}", on_click=vote,
