@@ -23,6 +23,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from canvas.customer_data import limits
 from canvas.customer_data.cells import clean_text, parse_dates_in_range, parse_numbers, parse_periods
 from canvas.customer_data.errors import IngestError
 from canvas.customer_data.files import RawTable, read_table
@@ -148,6 +149,9 @@ def ingest(raw: RawTable, kind: str, mapping: Mapping[str, str | None] | None = 
                 report.detected["decimal_separator"] = "comma" if decimal == "," else "point"
                 # "inf" reads as a number but is no amount: it would make every total infinite.
                 reject(~np.isfinite(numbers), "bad_amount", f"Unreadable amount in column “{column}”", column)
+                reject(np.isfinite(numbers) & (numbers.abs() > limits.MAX_AMOUNT), "bad_amount",
+                       f"Amount beyond ±{limits.MAX_AMOUNT:,} in column “{column}” (a typo or a code, not an "
+                       "order: fix it or leave the row out)", column)
             else:
                 low, high = (0, 10) if f.name == "nps" else (1, 5)
                 given = values.astype("string").str.strip().fillna("").ne("")

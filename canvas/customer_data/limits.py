@@ -43,6 +43,12 @@ def megabytes(count: int) -> str:
 def rows(count: int) -> str:
     return f"{count:,} rows"
 
+# One row's amount, either sign. Totals are summed exactly in whole cents (float64 holds whole
+# numbers exactly below 2**53, about 9e15): a billion a row leaves room for millions of rows, and
+# no order, refund or invoice of a real customer comes near it; beyond it is a typo or a code
+# (an amount of 1.8e306 made the totals overflow).
+MAX_AMOUNT = 1_000_000_000
+
 # Reading and checking one upload in the browser (``worker.py``): the "5M" file takes about 7 s
 # on a quiet machine, 1.8 GB resident and 3.3 GB of address space (what RLIMIT_AS counts:
 # libraries reserve more than they touch), plus the file and the result as they travel to and

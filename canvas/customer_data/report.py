@@ -10,6 +10,8 @@ from typing import Any
 
 import numpy as np
 
+from canvas.customer_data.limits import MAX_AMOUNT
+
 SHOWN_LINES = 20  # problem lines listed in the report; the rest are counted
 SKIPPED = "skipped"
 
@@ -133,7 +135,7 @@ def _whole_units(amounts: np.ndarray) -> tuple[np.ndarray, int]:
 
 def reconcile(report: Report, amounts: np.ndarray, bad: np.ndarray) -> None:
     """Fill the report's totals; ``bad`` holds each row's problem number (0: kept)."""
-    readable = np.isfinite(amounts)
+    readable = np.isfinite(amounts) & (np.abs(amounts) <= MAX_AMOUNT)  # the others are refused rows
     report.unreadable_amounts = int((~readable).sum())
     units, scale = _whole_units(np.where(readable, amounts, 0.0))
     # Sums of whole numbers below 2**53 are exact in float64.

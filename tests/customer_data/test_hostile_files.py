@@ -107,6 +107,18 @@ def test_infinite_amounts_are_refused_per_row_with_their_lines(delimiter):
     assert result.report.file_total == 10.0 and result.report.counted_total == 10.0
 
 
+def test_amounts_beyond_the_limit_are_refused_per_row_and_the_totals_stay_finite():
+    # Found by the fuzz test: 1.8e306 is finite, but in cents it is not (OverflowError in the totals).
+    rows = ["customer,date,amount", "c1,2024-01-01,1.797693134862316e+306", "c2,2024-01-02,-2000000000",
+            "c3,2024-01-03,1000000000", "c4,2024-01-04,10"]
+    result = load_bytes("\n".join(rows).encode())
+    assert result.frame["amount"].tolist() == [1_000_000_000.0, 10.0]  # the limit itself is an amount
+    [problem] = result.report.problems
+    assert problem.kind == "bad_amount" and problem.lines == [2, 3]
+    assert f"beyond ±{limits.MAX_AMOUNT:,}" in problem.message
+    assert result.report.file_total == result.report.counted_total == 1_000_000_010.0
+
+
 def test_infinite_amounts_in_parquet_and_excel_are_refused_too():
     import io
 
