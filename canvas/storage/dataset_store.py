@@ -110,8 +110,9 @@ def load_frame(executor: Executor, dataset: Stored) -> Any:
 
 # --- Writing ----------------------------------------------------------------------------------------
 
-def rechunk(pieces: Iterable[bytes], size: int = CHUNK_BYTES) -> Iterator[bytes]:
-    """The same bytes in pieces of exactly ``size`` (the last one shorter)."""
+def rechunk(pieces: Iterable[bytes], size: int | None = None) -> Iterator[bytes]:
+    """The same bytes in pieces of exactly ``size`` (``CHUNK_BYTES``; the last one shorter)."""
+    size = size or CHUNK_BYTES
     buffer = bytearray()
     for piece in pieces:
         buffer += piece
