@@ -146,6 +146,46 @@ def test_a_duplicate_whose_commit_fails_leaves_nothing(session, store, data_dir,
     assert [c.name for c in storage.list_canvases(session=session)] == ["Original"]
 
 
+def test_a_save_whose_commit_fails_leaves_nothing(session, store, data_dir, monkeypatch):
+    canvas = new_canvas(session)
+
+    def fail() -> None:
+        raise OSError("the database went away")
+
+    monkeypatch.setattr(session, "commit", fail)
+    with pytest.raises(OSError):
+        save(session, canvas.id)
+    monkeypatch.undo()
+    assert storage.list_datasets(session=session, canvas_id=canvas.id) == {}
+    assert (files(data_dir), chunks(session)) == ([], 0)
+
+
+def test_datasets_saved_before_0010_are_files_and_stay_readable(tmp_path, data_dir):
+    from alembic import command
+
+    engine = storage.make_engine(f"sqlite:///{tmp_path / 'old.db'}", migrate_schema=False)
+    with engine.begin() as connection:
+        config = storage.alembic_config()
+        config.attributes["connection"] = connection
+        command.upgrade(config, "0009")
+    (data_dir / "datasets" / "old").mkdir(parents=True)
+    ORDERS.to_parquet(data_dir / "datasets" / "old" / "d1.parquet", index=False)
+    with engine.begin() as connection:
+        connection.execute(text(
+            "INSERT INTO canvas (id, name, description, currency, version, created_at, updated_at) "
+            "VALUES ('old', 'Old canvas', '', 'EUR', 1, '2026-01-01', '2026-01-01')"))
+        connection.execute(text(
+            "INSERT INTO dataset (id, canvas_id, kind, filename, path, rows, mapping, segment_links, report, "
+            "created_at) VALUES ('d1', 'old', 'transactions', 'o.csv', 'datasets/old/d1.parquet', 3000, '{}', "
+            "'{}', '{}', '2026-01-01')"))
+    storage.migrate(engine)
+    with Session(engine) as session:
+        [dataset] = storage.list_datasets(session=session, canvas_id="old").values()
+        assert dataset.store == "files"
+        assert storage.load_dataset(dataset, session=session).equals(ORDERS)
+    engine.dispose()
+
+
 def test_datasets_saved_before_the_setting_changed_stay_readable_and_copies_follow_it(session, data_dir,
                                                                                       monkeypatch):
     canvas = new_canvas(session, "Original")
