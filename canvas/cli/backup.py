@@ -44,13 +44,14 @@ def cmd_restore(args: argparse.Namespace) -> int:
 def add_commands(commands: argparse._SubParsersAction) -> None:
     backup = commands.add_parser(
         "backup", help="write the database and every dataset file to one zip",
-        description="Write every table of $CANVAS_DATABASE_URL and every dataset file of $CANVAS_DATA_DIR to "
-                    "one zip, read in one transaction (safe while the app runs).")
+        description="Write every table of $CANVAS_DATABASE_URL and every dataset's Parquet file (from "
+                    "$CANVAS_DATA_DIR or the database) to one zip, read in one transaction (safe while the app runs).")
     backup.add_argument("file", help="the zip to write, e.g. backup-2026-11-23.zip")
     backup.set_defaults(run=cmd_backup)
     restore = commands.add_parser(
         "restore", help="restore a backup into an empty database",
         description="Restore a zip made by `backup` into the empty database of $CANVAS_DATABASE_URL (migrated "
-                    "first) and its dataset files into $CANVAS_DATA_DIR. Nothing is written if any check fails.")
+                    "first) and its datasets where $CANVAS_DATASETS says (files into $CANVAS_DATA_DIR, or the "
+                    "database). Nothing is written if any check fails.")
     restore.add_argument("file", help="the zip made by `python -m canvas backup`")
     restore.set_defaults(run=cmd_restore)

@@ -54,7 +54,7 @@ def load_canvas_data(*, session: Session, canvas_id: str) -> CanvasData:
     """Read the canvas's datasets and link every row to a segment."""
     datasets, names, key = describe(session=session, canvas_id=canvas_id)
     return link_frames(
-        {kind: storage.load_dataset(d) for kind, d in datasets.items()}, datasets, names, key
+        {kind: storage.load_dataset(d, session=session) for kind, d in datasets.items()}, datasets, names, key
     )
 
 

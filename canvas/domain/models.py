@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from typing import Annotated
 
 from pydantic import AfterValidator
-from sqlalchemy import JSON, Column, Text, UniqueConstraint
+from sqlalchemy import JSON, Column, LargeBinary, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from canvas.domain.authors import NAME_MAX_CHARS
@@ -263,19 +263,32 @@ DATASET_KINDS = ("transactions", "surveys", "spend", "customers")
 
 
 class Dataset(SQLModel, table=True):
-    """A confirmed upload of customer data, linked to a canvas. The rows live in a Parquet file."""
+    """A confirmed upload of customer data, linked to a canvas. The rows are one Parquet file's
+    bytes, kept where ``store`` says (``storage.dataset_store``)."""
 
     id: str = Field(default_factory=new_id, primary_key=True, max_length=32)
     canvas_id: str = Field(foreign_key="canvas.id", index=True, ondelete="CASCADE")
     kind: str = Field(max_length=20)  # one of DATASET_KINDS; one dataset of each kind per canvas
     filename: str = Field(max_length=255)
-    path: str = Field(max_length=500)  # relative to the data folder
+    # The file's name relative to the data folder: where it lives when ``store`` is "files", and
+    # its name in backups either way.
+    path: str = Field(max_length=500)
+    store: str = Field(default="files", max_length=10)  # "files" or "database" (DatasetChunk rows)
     rows: int = 0
     mapping: dict[str, str | None] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     # Raw segment value in the file -> canvas segment id ("" = Unassigned).
     segment_links: dict[str, str] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     report: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     created_at: datetime = Field(default_factory=utcnow)
+
+
+class DatasetChunk(SQLModel, table=True):
+    """A piece of a dataset's Parquet file, in order, when the dataset is kept in the database
+    (``Dataset.store == "database"``): every app server on the database reads it."""
+
+    dataset_id: str = Field(foreign_key="dataset.id", primary_key=True, ondelete="CASCADE", max_length=32)
+    number: int = Field(primary_key=True)  # 0, 1, 2, ... in the file's order
+    data: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
 
 
 class RememberedLink(SQLModel, table=True):

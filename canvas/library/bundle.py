@@ -61,7 +61,7 @@ def export_bundle(*, session: Session, canvas_id: str) -> bytes:
     files: dict[str, bytes] = {}
     datasets = []
     for kind, dataset in sorted(storage.list_datasets(session=session, canvas_id=canvas_id).items()):
-        content = storage.read_dataset_file(dataset)
+        content = storage.read_dataset_file(dataset, session=session)
         entry = f"data/{kind}.parquet"
         files[entry] = content
         datasets.append({

@@ -6,7 +6,8 @@ notes and the ``Board`` the board page draws; ``relationships`` the relationship
 dismissed coach findings; ``history`` the change log every change writes one row of, item version checks and undo;
 ``points`` the timeline, the state at any point, comparing and restoring points (``restoring``
 writes them), ``snapshots`` named points;
-``datasets`` the customer data files and remembered segment links; ``records`` the lookups by
+``datasets`` the customer data and remembered segment links (``dataset_store``: where the data's
+bytes are kept); ``records`` the lookups by
 id and ``forms`` the validation of form values. Callers import the package,
 ``from canvas import storage``, and call ``storage.add_note(session=..., ...)``.
 """
@@ -50,6 +51,7 @@ from canvas.storage.db import (
     DATA_DIR,
     DATA_DIR_ENV,
     DATABASE_URL_ENV,
+    DATASETS_ENV,
     DEFAULT_DATABASE_URL,
     alembic_config,
     data_dir,
@@ -71,6 +73,7 @@ __all__ = [
     "add_datasets",
     "read_dataset_file",
     "DATABASE_URL_ENV",
+    "DATASETS_ENV",
     "DATA_DIR",
     "DATA_DIR_ENV",
     "DEFAULT_DATABASE_URL",

@@ -1,15 +1,19 @@
-"""Backups: the whole database and every dataset file in one zip, and its restore.
+"""Backups: the whole database and every dataset's file in one zip, and its restore.
 
 A backup is read in one transaction (a consistent snapshot on PostgreSQL and on SQLite), from the
 tables the migrations made (reflected, so a table added by a later migration is included
 without touching this module). The zip holds ``manifest.json`` (format, version, schema
 revision, row counts, and each data file's size and SHA-256), ``tables/<name>.jsonl`` (one row
-a line, in the order foreign keys need) and ``files/<path>`` (the Parquet files, under the
-paths their dataset records name). It is written to a temporary name and renamed when complete.
+a line, in the order foreign keys need) and ``files/<path>`` (each dataset's Parquet file, under
+the path its record names, wherever the dataset is kept: a file, or chunks in the database whose
+rows are not repeated in ``tables/``). It is written to a temporary name and renamed when complete.
 
 Restore goes into an empty database at the same schema revision (a fresh database is migrated
-first by ``make_engine``): the files are checked against the manifest and written first, the rows
-inserted in one transaction; if anything fails, the new files are removed and no row is left.
+first by ``make_engine``), each dataset going where ``CANVAS_DATASETS`` says now (so a backup of
+one kind of deployment restores into the other). Every data file is checked against the manifest.
+Kept as files, they are written first and the rows inserted in one transaction; if anything fails,
+the new files are removed and no row is left. Kept in the database, the chunks are rows of that
+same transaction.
 """
 
 from __future__ import annotations
@@ -29,7 +33,8 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.exc import SQLAlchemyError
 
 from canvas.domain.errors import InvalidInput
-from canvas.storage.db import data_dir
+from canvas.storage import dataset_store
+from canvas.storage.db import DATASETS_IN_DATABASE, data_dir, dataset_store_setting
 
 FORMAT = "business-model-canvas-backup"
 VERSION = 1
@@ -40,6 +45,8 @@ VERSION_TABLE = "alembic_version"
 MAX_ENTRIES = 100_000
 MAX_UNCOMPRESSED_BYTES = 50_000_000_000
 CHUNK = 1 << 20
+DATASET_TABLE = "dataset"
+CHUNK_TABLE = dataset_store.CHUNKS.name  # its bytes are the files/ entries, not rows of tables/
 
 
 @dataclass
@@ -61,6 +68,11 @@ def _tables(connection: Connection) -> list[Table]:
     meta = MetaData()
     meta.reflect(bind=connection)
     return [table for table in meta.sorted_tables if table.name != VERSION_TABLE]
+
+
+def _row_tables(tables: list[Table]) -> list[Table]:
+    """The tables whose rows a backup holds as rows."""
+    return [table for table in tables if table.name != CHUNK_TABLE]
 
 
 def _revision(connection: Connection) -> str:
@@ -94,16 +106,17 @@ def write_backup(engine: Engine, target: Path) -> Summary:
         files: dict[str, dict[str, Any]] = {}
         try:
             with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED, allowZip64=True) as archive:
-                for table in _tables(connection):
+                for table in _row_tables(_tables(connection)):
                     count = 0
                     with archive.open(f"tables/{table.name}.jsonl", "w", force_zip64=True) as out:
                         for line in _rows(connection, table):
                             out.write(line.encode() + b"\n")
                             count += 1
                     summary.rows[table.name] = count
-                    if table.name == "dataset":
-                        for (path,) in connection.execute(select(table.c.path)):
-                            files[path] = _add_file(archive, path)
+                    if table.name == DATASET_TABLE:
+                        located = select(table.c.id, table.c.path, table.c.store, table.c.filename)
+                        for dataset in connection.execute(located).all():
+                            files[dataset.path] = _add_file(archive, connection, dataset)
                 summary.files = len(files)
                 summary.file_bytes = sum(entry["bytes"] for entry in files.values())
                 manifest = {"format": FORMAT, "version": VERSION, "revision": summary.revision,
@@ -117,16 +130,16 @@ def write_backup(engine: Engine, target: Path) -> Summary:
     return summary
 
 
-def _add_file(archive: zipfile.ZipFile, path: str) -> dict[str, Any]:
-    source = data_dir() / path
-    if not source.is_file():
-        raise InvalidInput(f"The data file {path} named by a dataset is missing from {data_dir()}: the backup "
-                           "would not restore that dataset. Delete the dataset or upload its file again, then "
-                           "back up.")
+def _add_file(archive: zipfile.ZipFile, connection: Connection, dataset: Any) -> dict[str, Any]:
+    """Copy one dataset's bytes, from wherever they are kept, to the zip (a chunk at a time)."""
+    if dataset.store != DATASETS_IN_DATABASE and not (data_dir() / dataset.path).is_file():
+        raise InvalidInput(f"The data file {dataset.path} named by a dataset is missing from {data_dir()}: the "
+                           "backup would not restore that dataset. Delete the dataset or upload its file again, "
+                           "then back up.")
     digest = hashlib.sha256()
     size = 0
-    with source.open("rb") as read, archive.open(f"files/{path}", "w", force_zip64=True) as out:
-        while chunk := read.read(CHUNK):
+    with archive.open(f"files/{dataset.path}", "w", force_zip64=True) as out:
+        for chunk in dataset_store.read_pieces(connection, dataset):
             digest.update(chunk)
             size += len(chunk)
             out.write(chunk)
@@ -167,6 +180,23 @@ def _safe_path(source: Path, path: Any) -> Path:
     return data_dir() / path
 
 
+def _checked(archive: zipfile.ZipFile, source: Path, path: str, expected: Any) -> Iterator[bytes]:
+    """A data file's bytes from the zip, a chunk at a time; raises after the last one if they do
+    not match the manifest (so nothing written from them is kept)."""
+    digest, size = hashlib.sha256(), 0
+    try:
+        read = archive.open(f"files/{path}")
+    except KeyError:
+        raise _bad(source, f"the data file {path} named in its manifest is not in it") from None
+    with read:
+        while chunk := read.read(CHUNK):
+            digest.update(chunk)
+            size += len(chunk)
+            yield chunk
+    if not isinstance(expected, dict) or size != expected.get("bytes") or digest.hexdigest() != expected.get("sha256"):
+        raise _bad(source, f"the data file {path} does not match its manifest (damaged or edited)")
+
+
 def _restore_files(archive: zipfile.ZipFile, source: Path, files: dict[str, Any]) -> list[Path]:
     """Write each data file under a temporary name, check it against the manifest, then rename."""
     written: list[Path] = []
@@ -174,26 +204,24 @@ def _restore_files(archive: zipfile.ZipFile, source: Path, files: dict[str, Any]
         for path, expected in files.items():
             target = _safe_path(source, path)
             target.parent.mkdir(parents=True, exist_ok=True)
-            partial = target.with_name(target.name + ".partial")
-            digest, size = hashlib.sha256(), 0
-            try:
-                with archive.open(f"files/{path}") as read, partial.open("wb") as out:
-                    while chunk := read.read(CHUNK):
-                        digest.update(chunk)
-                        size += len(chunk)
-                        out.write(chunk)
-            except KeyError:
-                raise _bad(source, f"the data file {path} named in its manifest is not in it") from None
-            if size != expected.get("bytes") or digest.hexdigest() != expected.get("sha256"):
-                partial.unlink(missing_ok=True)
-                raise _bad(source, f"the data file {path} does not match its manifest (damaged or edited)")
-            os.replace(partial, target)
+            dataset_store.write_file(target, _checked(archive, source, path, expected))
             written.append(target)
     except BaseException:
         for target in written:
             target.unlink(missing_ok=True)
         raise
     return written
+
+
+def _restore_datasets(connection: Connection, archive: zipfile.ZipFile, source: Path, tables: list[Table],
+                      files: dict[str, Any], store: str) -> None:
+    """Check every restored dataset has its file in the backup; kept in the database, write its chunks."""
+    table = next(t for t in tables if t.name == DATASET_TABLE)
+    for dataset_id, path in connection.execute(select(table.c.id, table.c.path)).all():
+        if path not in files:
+            raise _bad(source, f"the data file {path} of a dataset is not in its manifest")
+        if store == DATASETS_IN_DATABASE:
+            dataset_store.insert_chunks(connection, dataset_id, _checked(archive, source, path, files[path]))
 
 
 def _value(column: Any, value: Any) -> Any:
@@ -204,7 +232,8 @@ def _value(column: Any, value: Any) -> Any:
     return value
 
 
-def _insert_rows(connection: Connection, archive: zipfile.ZipFile, source: Path, table: Table) -> int:
+def _insert_rows(connection: Connection, archive: zipfile.ZipFile, source: Path, table: Table,
+                 store: str) -> int:
     try:
         lines = archive.open(f"tables/{table.name}.jsonl")
     except KeyError:
@@ -215,7 +244,10 @@ def _insert_rows(connection: Connection, archive: zipfile.ZipFile, source: Path,
         for number, line in enumerate(lines, start=1):
             try:
                 row = json.loads(line)
-                batch.append({c.name: _value(c, row[c.name]) for c in table.columns if c.name in row})
+                values = {c.name: _value(c, row[c.name]) for c in table.columns if c.name in row}
+                if table.name == DATASET_TABLE:
+                    values["store"] = store  # where this deployment keeps datasets
+                batch.append(values)
             except (ValueError, TypeError):
                 raise _bad(source, f"line {number} of tables/{table.name}.jsonl is not a row of that table") from None
             if len(batch) >= 1000:
@@ -263,14 +295,18 @@ def restore_backup(engine: Engine, source: Path) -> Summary:
                                    "is restored into an empty database only. Point CANVAS_DATABASE_URL at a new "
                                    "database and run restore again.")
             files = manifest.get("files") or {}
-            if not isinstance(files, dict):
+            if not isinstance(files, dict) or not all(isinstance(f, dict) for f in files.values()):
                 raise _bad(source, "its list of data files is malformed")
-            written = _restore_files(archive, source, files)
+            for path in files:
+                _safe_path(source, path)
+            store = dataset_store_setting()
+            written = [] if store == DATASETS_IN_DATABASE else _restore_files(archive, source, files)
             try:
-                summary = Summary(revision=revision, files=len(written),
+                summary = Summary(revision=revision, files=len(files),
                                   file_bytes=sum(int(f.get("bytes", 0)) for f in files.values()))
-                for table in tables:
-                    summary.rows[table.name] = _insert_rows(connection, archive, source, table)
+                for table in _row_tables(tables):
+                    summary.rows[table.name] = _insert_rows(connection, archive, source, table, store)
+                _restore_datasets(connection, archive, source, tables, files, store)
                 if engine.dialect.name == "postgresql":
                     _reset_sequences(connection, tables)
             except BaseException:

@@ -28,8 +28,8 @@ from canvas.domain.models import (
 )
 from canvas.storage.access import authorize
 from canvas.storage.board import list_segments
+from canvas.storage.dataset_store import Writes
 from canvas.storage.datasets import commit_or_remove, copy_datasets
-from canvas.storage.db import data_dir
 from canvas.storage.forms import parse
 from canvas.storage.history import last_editor, log_canvas_change
 from canvas.storage.records import get_canvas
@@ -192,10 +192,15 @@ def purge_canvas(*, session: Session, canvas_id: str) -> None:
     canvas = get_canvas(session=session, canvas_id=canvas_id, include_trashed=True)
     if canvas.deleted_at is None:
         raise InvalidInput("Only a canvas in the trash can be deleted for good: move it to the trash first.")
-    files = [d.path for d in session.exec(select(Dataset).where(Dataset.canvas_id == canvas_id)).all()]
-    for model in (Dataset, DismissedFinding, RememberedLink, Relationship, Note, Segment, Change):
-        session.exec(delete(model).where(col(model.canvas_id) == canvas_id))
-    session.delete(canvas)
-    session.commit()
-    for path in files:
-        (data_dir() / path).unlink(missing_ok=True)
+    writes = Writes(session)  # the datasets' chunks go with the rows, their files after the commit
+    try:
+        for dataset in session.exec(select(Dataset).where(Dataset.canvas_id == canvas_id)).all():
+            writes.remove(dataset)
+        session.flush()
+        for model in (DismissedFinding, RememberedLink, Relationship, Note, Segment, Change):
+            session.exec(delete(model).where(col(model.canvas_id) == canvas_id))
+        session.delete(canvas)
+    except BaseException:
+        writes.abandon()
+        raise
+    writes.commit()

@@ -1,21 +1,19 @@
-"""A canvas's customer data: one dataset record per kind, its rows in a Parquet file on disk, and
-the segment links the founder confirmed, remembered for the next upload.
+"""A canvas's customer data: one dataset record per kind, its rows as one Parquet file's bytes,
+and the segment links the founder confirmed, remembered for the next upload.
 
-Files live under ``db.data_dir()`` at ``datasets/<canvas id>/<dataset id>.parquet``. A record
-never exists without its file: the file is written first (to a temporary name, then renamed) and
-removed again if the record's commit fails. ``add_datasets`` (a bundle's import) and
+Where the bytes are kept (files under the data folder, or chunks in the database: the
+``CANVAS_DATASETS`` setting) is ``dataset_store``'s business alone. A record never exists without
+its bytes: both are stored in one step, all or nothing. ``add_datasets`` (a bundle's import) and
 ``copy_datasets`` (a duplicate) store several at once, all or nothing.
 """
 
 from __future__ import annotations
 
-import os
-import shutil
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
+from sqlalchemy.orm import object_session
 from sqlmodel import Session, col, delete, select
 
 from canvas.domain.errors import InvalidInput
@@ -23,7 +21,8 @@ from canvas.domain.models import DATASET_KINDS, Dataset, RememberedLink
 from canvas.domain.value_keys import value_key
 from canvas.storage.access import authorize
 from canvas.storage.board import list_segments
-from canvas.storage.db import data_dir
+from canvas.storage.dataset_store import Writes, load_frame, read_bytes
+from canvas.storage.db import DATASETS_IN_DATABASE
 from canvas.storage.records import get_canvas
 
 REMEMBERED_KEY_MAX_CHARS = 255  # the column's width; longer values are not segment names
@@ -43,10 +42,8 @@ def save_dataset(*, session: Session, canvas_id: str, kind: str, frame: Any, fil
 
     ``frame`` is the cleaned rows (a pandas DataFrame). ``confirmed_links`` (value -> segment id,
     "" for Unassigned) are the links the founder confirmed: they are remembered for the next
-    upload of the canvas, in the same transaction. The rows go to a Parquet file first (written
-    to a temporary name, then renamed); the record is committed after; if the commit fails the
-    new file is removed, so there is never a record without its file, nor a half-written file
-    under a real name.
+    upload of the canvas, in the same transaction. The rows are stored with the record, all or
+    nothing (``dataset_store.Writes``): never a record without its rows, nor half-written rows.
     """
     authorize(session, canvas_id)
     get_canvas(session=session, canvas_id=canvas_id)
@@ -55,62 +52,37 @@ def save_dataset(*, session: Session, canvas_id: str, kind: str, frame: Any, fil
     _check_links(session, canvas_id, segment_links or {})
     dataset = Dataset(canvas_id=canvas_id, kind=kind, filename=filename[:255], rows=len(frame),
                       mapping=mapping, report=report, segment_links=segment_links or {}, path="")
-    target = _place(dataset)
-    _write(target, lambda partial: frame.to_parquet(partial, index=False))
-    previous = list_datasets(session=session, canvas_id=canvas_id).get(kind)
+    writes = Writes(session)
     try:
+        previous = list_datasets(session=session, canvas_id=canvas_id).get(kind)
         if previous is not None:
-            session.delete(previous)
-        session.add(dataset)
+            writes.remove(previous)
+        writes.add_frame(dataset, frame)
         _remember_links(session, canvas_id, confirmed_links or {})
-        session.commit()
     except BaseException:
-        session.rollback()
-        target.unlink(missing_ok=True)
+        writes.abandon()
         raise
-    if previous is not None:
-        (data_dir() / previous.path).unlink(missing_ok=True)
+    writes.commit()
     session.refresh(dataset)
     return dataset
 
 
-def _place(dataset: Dataset) -> Path:
-    """Give a new dataset record its file's path; the folder is made if needed."""
-    dataset.path = f"datasets/{dataset.canvas_id}/{dataset.id}.parquet"
-    target = data_dir() / dataset.path
-    target.parent.mkdir(parents=True, exist_ok=True)
-    return target
+def load_dataset(dataset: Dataset, *, session: Session | None = None) -> Any:
+    """The dataset's rows as a pandas DataFrame. ``session``: one on the dataset's database (the
+    session that read the record when not given), to read datasets kept in the database."""
+    return load_frame(_session_of(dataset, session), dataset)
 
 
-def _write(target: Path, write: Any) -> None:
-    """Write a file under a temporary name, then rename it: never a half-written file under a real name."""
-    partial = target.with_suffix(".parquet.partial")
-    try:
-        write(partial)
-        os.replace(partial, target)
-    finally:
-        partial.unlink(missing_ok=True)
-
-
-def _existing_file(dataset: Dataset) -> Path:
-    path = data_dir() / dataset.path
-    if not path.is_file():
-        raise InvalidInput(
-            f"The data file of “{dataset.filename}” is missing from {data_dir()}. Upload the file again."
-        )
-    return path
-
-
-def load_dataset(dataset: Dataset) -> Any:
-    """The dataset's rows as a pandas DataFrame."""
-    import pandas as pd
-
-    return pd.read_parquet(_existing_file(dataset))
-
-
-def read_dataset_file(dataset: Dataset) -> bytes:
+def read_dataset_file(dataset: Dataset, *, session: Session | None = None) -> bytes:
     """The dataset's Parquet file as stored (what a canvas bundle carries)."""
-    return _existing_file(dataset).read_bytes()
+    return read_bytes(_session_of(dataset, session), dataset)
+
+
+def _session_of(dataset: Dataset, session: Session | None) -> Session:
+    session = session or cast(Session | None, object_session(dataset))
+    if session is None and dataset.store == DATASETS_IN_DATABASE:
+        raise ValueError("reading a dataset kept in the database needs a session")  # a programming error
+    return cast(Session, session)
 
 
 @dataclass
@@ -129,16 +101,15 @@ def add_datasets(*, session: Session, canvas_id: str, datasets: Sequence[NewData
     """Store several datasets (one of each kind) for the canvas and commit, all or nothing.
 
     This commits whatever the session holds with them: a bundle's import adds the new canvas
-    first (flushed, not committed), so the canvas, its contents, the records and the files appear
-    together or not at all. Every file is written before the commit; if anything fails, the
-    session is rolled back and the files written are removed. A dataset of a kind the canvas
-    already has replaces it (its file is removed after the commit).
+    first (flushed, not committed), so the canvas, its contents, the records and their rows appear
+    together or not at all; if anything fails, the session is rolled back and the files written
+    are removed. A dataset of a kind the canvas already has replaces it.
     """
     authorize(session, canvas_id)
     kinds = [d.kind for d in datasets]
     if len(set(kinds)) != len(kinds):
         raise InvalidInput("At most one dataset of each kind can be linked to a canvas.")
-    written: list[Path] = []
+    writes = Writes(session)
     try:
         get_canvas(session=session, canvas_id=canvas_id)
         previous = list_datasets(session=session, canvas_id=canvas_id)
@@ -150,66 +121,48 @@ def add_datasets(*, session: Session, canvas_id: str, datasets: Sequence[NewData
             record = Dataset(canvas_id=canvas_id, kind=item.kind, filename=item.filename[:255], rows=len(item.frame),
                              mapping=dict(item.mapping), report=dict(item.report),
                              segment_links=dict(item.segment_links), path="")
-            target = _place(record)
-            _write(target, lambda partial, frame=item.frame: frame.to_parquet(partial, index=False))
-            written.append(target)
             if item.kind in previous:
-                session.delete(previous[item.kind])
-            session.add(record)
+                writes.remove(previous[item.kind])
+            writes.add_frame(record, item.frame)
             records.append(record)
-        session.commit()
     except BaseException:
-        session.rollback()
-        _remove(written)
+        writes.abandon()
         raise
-    for kind in kinds:
-        if kind in previous:
-            (data_dir() / previous[kind].path).unlink(missing_ok=True)
+    writes.commit()
     for record in records:
         session.refresh(record)
     return records
 
 
-def copy_datasets(*, session: Session, source_id: str, target_id: str, segment_ids: dict[str, str]) -> list[Path]:
+def copy_datasets(*, session: Session, source_id: str, target_id: str, segment_ids: dict[str, str]) -> Writes:
     """Give ``target_id`` a copy of every dataset of ``source_id`` and of its remembered links,
     each link moved to the copy's segment (``segment_ids``: original segment id -> copy's; a link
-    to a segment not copied becomes Unassigned). The files are copied now; the records are added
-    but not committed: the caller commits, and removes the returned files if the commit fails.
+    to a segment not copied becomes Unassigned). The records and their rows are stored but not
+    committed: the caller commits with ``commit_or_remove`` (the files written are removed if the
+    commit fails). If a copy fails, the files written so far are removed.
     """
     authorize(session, target_id)
-    written: list[Path] = []
+    writes = Writes(session)
     try:
         for original in list_datasets(session=session, canvas_id=source_id).values():
-            source = _existing_file(original)
             links = {value: segment_ids.get(sid, "") if sid else "" for value, sid in original.segment_links.items()}
             copy = Dataset(canvas_id=target_id, kind=original.kind, filename=original.filename, rows=original.rows,
                            mapping=dict(original.mapping), report=dict(original.report), segment_links=links, path="")
-            target = _place(copy)
-            _write(target, lambda partial, source=source: shutil.copyfile(source, partial))
-            written.append(target)
-            session.add(copy)
+            writes.add_copy(copy, original)
         remembered = session.exec(select(RememberedLink).where(RememberedLink.canvas_id == source_id)).all()
         session.add_all(RememberedLink(canvas_id=target_id, value_key=r.value_key, segment_id=segment_ids[r.segment_id])
                         for r in remembered if r.segment_id in segment_ids)
     except BaseException:
-        _remove(written)
+        for path in writes.written:
+            path.unlink(missing_ok=True)
         raise
-    return written
+    return writes
 
 
-def commit_or_remove(session: Session, written: Sequence[Path]) -> None:
-    """Commit the session; if that fails, roll back and remove the files written for it."""
-    try:
-        session.commit()
-    except BaseException:
-        session.rollback()
-        _remove(written)
-        raise
-
-
-def _remove(paths: Sequence[Path]) -> None:
-    for path in paths:
-        path.unlink(missing_ok=True)
+def commit_or_remove(session: Session, writes: Writes) -> None:
+    """Commit the session (``writes``'s own); if that fails, roll back and remove the files
+    written for it."""
+    writes.commit()
 
 
 def _check_links(session: Session, canvas_id: str, links: dict[str, str]) -> None:
@@ -259,12 +212,15 @@ def _remember_links(session: Session, canvas_id: str, links: dict[str, str]) -> 
 
 
 def delete_dataset(*, session: Session, canvas_id: str, dataset_id: str) -> None:
-    """Remove a dataset and its file."""
+    """Remove a dataset and its rows (its chunks with the record, or its file after the commit)."""
     authorize(session, canvas_id)
     dataset = session.get(Dataset, dataset_id)
     if dataset is None or dataset.canvas_id != canvas_id:
         raise InvalidInput("That dataset is no longer linked to this canvas. Reload the page.")
-    path = data_dir() / dataset.path
-    session.delete(dataset)
-    session.commit()
-    path.unlink(missing_ok=True)
+    writes = Writes(session)
+    try:
+        writes.remove(dataset)
+    except BaseException:
+        writes.abandon()
+        raise
+    writes.commit()

@@ -1,8 +1,9 @@
 """The database and the data folder: the URL setting, the engine, and the schema via Alembic.
 
 The engine is made once from ``CANVAS_DATABASE_URL`` (SQLite in ``data/`` when unset); the
-tables come from the migrations in ``migrations/``, never from ``create_all``. Dataset files
-live under ``CANVAS_DATA_DIR`` (``data/`` when unset).
+tables come from the migrations in ``migrations/``, never from ``create_all``. Datasets are kept
+where ``CANVAS_DATASETS`` says: ``files`` (the default) under ``CANVAS_DATA_DIR`` (``data/`` when
+unset), or ``database`` (in the database itself, for several app servers on one database).
 """
 
 from __future__ import annotations
@@ -27,6 +28,10 @@ DATA_DIR = Path(__file__).resolve().parents[2] / "data"
 DEFAULT_DATABASE_URL = f"sqlite:///{DATA_DIR / 'canvas.db'}"
 DATABASE_URL_ENV = "CANVAS_DATABASE_URL"
 DATA_DIR_ENV = "CANVAS_DATA_DIR"
+DATASETS_ENV = "CANVAS_DATASETS"
+DATASETS_IN_FILES = "files"
+DATASETS_IN_DATABASE = "database"
+DATASET_STORES = (DATASETS_IN_FILES, DATASETS_IN_DATABASE)
 
 
 def database_url() -> str:
@@ -37,6 +42,21 @@ def database_url() -> str:
 def data_dir() -> Path:
     """Where dataset files live: ``CANVAS_DATA_DIR`` or ``data/``."""
     return Path(os.environ.get(DATA_DIR_ENV, "").strip() or DATA_DIR)
+
+
+def dataset_store_setting() -> str:
+    """Where new datasets are kept: ``CANVAS_DATASETS`` (``files`` when unset).
+
+    Raises ``DatabaseUnavailable`` (the app's start-up error) for any other value, so a typo stops
+    the app at start rather than scattering datasets.
+    """
+    value = os.environ.get(DATASETS_ENV, "").strip().lower() or DATASETS_IN_FILES
+    if value not in DATASET_STORES:
+        raise DatabaseUnavailable(
+            f"{DATASETS_ENV} is {value!r}: use {DATASETS_IN_FILES} (the default: Parquet files under "
+            f"{DATA_DIR_ENV}, on this server) or {DATASETS_IN_DATABASE} (in the database, read by every app server)."
+        )
+    return value
 
 
 def redact(url: str) -> str:
@@ -54,6 +74,7 @@ def make_engine(url: str | None = None, *, migrate_schema: bool = True) -> Engin
     malformed, the driver is missing or the server cannot be reached.
     """
     url = url or database_url()
+    dataset_store_setting()  # a wrong setting stops the start, with its message
     try:
         parsed = make_url(url)
     except ArgumentError:
