@@ -48,3 +48,13 @@ if ((${#packages[@]})); then
   "${sudo_cmd[@]}" apt-get update -qq
   "${sudo_cmd[@]}" apt-get install -y -qq "${packages[@]}" >/dev/null
 fi
+# With --test, nginx runs deploy/nginx.conf in front of two app servers (tests/deploy); that test
+# skips without it, so a failed install (e.g. its service cannot take port 80) only says so.
+if [[ $mode == --test ]] && ! command -v nginx >/dev/null 2>&1 && [[ ! -x /usr/sbin/nginx ]]; then
+  echo "setup: installing nginx-light (Debian package, for the deployment test)"
+  sudo_cmd=()
+  [[ $(id -u) -ne 0 ]] && sudo_cmd=(sudo)
+  { "${sudo_cmd[@]}" apt-get update -qq \
+    && "${sudo_cmd[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx-light >/dev/null; } \
+    || echo "setup: nginx-light did not install; tests/deploy/test_proxy_browser.py will be skipped"
+fi

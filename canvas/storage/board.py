@@ -106,12 +106,14 @@ def _check_segment_name_free(session: Session, canvas_id: str, name: str, except
         raise NameTaken(f"This canvas already has a segment called “{name}”.", field="name")
 
 
-def add_segment(*, session: Session, canvas_id: str, data: SegmentCreate, author: Author | None = None) -> Segment:
+def add_segment(*, session: Session, canvas_id: str, data: SegmentCreate, author: Author | None = None,
+                new_id: str | None = None) -> Segment:
     """A new segment at the end of the canvas's segments; ``NameTaken`` if the canvas has the name.
-    Never conflicts with other people's changes."""
+    Never conflicts with other people's changes. ``new_id``: the segment's id, for a caller that
+    writes it elsewhere in the same transaction (a workshop note's promotion)."""
     authorize(session, canvas_id)
     _check_segment_name_free(session, canvas_id, data.name)
-    segment = Segment.model_validate(data, update={"canvas_id": canvas_id})
+    segment = Segment.model_validate(data, update={"canvas_id": canvas_id, **({"id": new_id} if new_id else {})})
     segment_id = segment.id
     with changing(session, canvas_id=canvas_id, author=author, item_kind="segment", item_id=segment_id,
                   action="add", label=f"Add segment “{data.name}”") as log:
@@ -233,9 +235,11 @@ def _check_note_block(block: Block) -> None:
         )
 
 
-def add_note(*, session: Session, canvas_id: str, data: NoteCreate, author: Author | None = None) -> Note:
+def add_note(*, session: Session, canvas_id: str, data: NoteCreate, author: Author | None = None,
+             new_id: str | None = None) -> Note:
     """A new note at the end of its block, optionally tagged with a segment of the canvas.
-    Never conflicts: two people adding notes at once both get theirs."""
+    Never conflicts: two people adding notes at once both get theirs. ``new_id`` as for
+    ``add_segment``."""
     authorize(session, canvas_id)
     block = Block(data.block)
     _check_note_block(block)
@@ -243,6 +247,8 @@ def add_note(*, session: Session, canvas_id: str, data: NoteCreate, author: Auth
         segment_on_canvas(session, canvas_id, data.segment_id)
     note = Note(canvas_id=canvas_id, block=block.value, text=data.text, colour=data.colour,
                 segment_id=data.segment_id, author_name=author.name if author else None)
+    if new_id:
+        note.id = new_id
     note_id = note.id
     with changing(session, canvas_id=canvas_id, author=author, item_kind="note", item_id=note_id,
                   action="add", label=f"Add note “{preview(data.text)}”") as log:

@@ -19,7 +19,7 @@ from canvas import storage
 from canvas.domain.authors import Author
 from canvas.domain.blocks import BLOCKS, Block
 from canvas.domain.errors import InvalidInput
-from canvas.domain.models import NoteCreate, SegmentCreate, utcnow
+from canvas.domain.models import NoteCreate, SegmentCreate, new_id, utcnow
 from canvas.domain.workshop_models import Workshop, WorkshopNote, WorkshopParticipant, WorkshopVote
 from canvas.storage.history import log_canvas_change
 from canvas.storage.records import get_canvas
@@ -40,7 +40,9 @@ from canvas.workshop.lookups import (
 )
 from canvas.workshop.voting import VoteState
 
-_PROMOTING = "-"  # promoted_note_id while the canvas note is being written
+# promoted_note_id left by a promotion killed half-way before the claim, the canvas note and the
+# workshop's counter were written in one transaction: read as not promoted.
+_PROMOTING = "-"
 
 
 # --- What the pages get -------------------------------------------------------------------------
@@ -238,30 +240,30 @@ def promote_note(*, session: Session, workshop_id: str, facilitator_token: str |
     participant = session.get_one(WorkshopParticipant, note.participant_id)
     author = Author(id=f"workshop:{participant.id}", name=brainstorm.authors_label(authors))
     block, canvas_id, text = Block(note.block), workshop.canvas_id, note.text
-    # Claim the note first, in the canvas change's own transaction: of two clicks one promotes.
+    # Claim the note under the id the canvas note will have, and count the change, in the canvas
+    # change's own transaction (add_note and add_segment commit it): of two clicks one promotes,
+    # and a process killed half-way leaves the note either promoted or not, never in between.
+    made = new_id()
     claimed = session.exec(update(WorkshopNote).where(col(WorkshopNote.id) == note.id,
                                                       col(WorkshopNote.promoted_note_id).is_(None))
-                           .values(promoted_note_id=_PROMOTING))
+                           .values(promoted_note_id=made))
     if claimed.rowcount != 1:
         session.rollback()
         raise InvalidInput("That note is on the canvas already.", field="note_id")
+    count_change(session, workshop.id, shared=True)  # what every screen shows
     try:
         if block == Block.CUSTOMER_SEGMENTS:
             if segment_id:
                 raise InvalidInput("A Customer Segments note becomes a segment itself; it cannot be tagged "
                                    "with another segment.", field="segment_id")
-            made = storage.add_segment(session=session, canvas_id=canvas_id, author=author,
-                                       data=storage.parse(SegmentCreate, name=text)).id
+            storage.add_segment(session=session, canvas_id=canvas_id, author=author, new_id=made,
+                                data=storage.parse(SegmentCreate, name=text))
         else:
-            made = storage.add_note(session=session, canvas_id=canvas_id, author=author,
-                                    data=storage.parse(NoteCreate, block=block, text=text,
-                                                       segment_id=segment_id or None)).id
+            storage.add_note(session=session, canvas_id=canvas_id, author=author, new_id=made,
+                             data=storage.parse(NoteCreate, block=block, text=text, segment_id=segment_id or None))
     except BaseException:
         session.rollback()
         raise
-    session.exec(update(WorkshopNote).where(col(WorkshopNote.id) == note_id).values(promoted_note_id=made))
-    count_change(session, workshop.id, shared=True)  # what every screen shows
-    session.commit()
     return made
 
 

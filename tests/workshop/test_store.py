@@ -16,7 +16,7 @@ from canvas import storage
 from canvas.domain.blocks import Block
 from canvas.domain.errors import InvalidInput, NameTaken
 from canvas.domain.models import Change, Note, Segment
-from canvas.domain.workshop_models import Workshop, WorkshopParticipant
+from canvas.domain.workshop_models import Workshop, WorkshopNote, WorkshopParticipant
 from canvas.workshop import codes
 from canvas.workshop import store as ws
 from canvas.workshop.agenda import BlockState
@@ -345,6 +345,40 @@ def test_participants_adding_notes_at_the_same_moment_all_keep_theirs(engine, se
         written = [note for notes in pool.map(write, room.tokens) for note in notes]
     assert len(set(written)) == 40
     assert sorted(n.text for n in room.view().notes) == sorted(f"P{i} idea {n}" for i in range(8) for n in range(5))
+
+
+class Killed(BaseException):
+    """The process dying: nothing after the point where it is raised runs."""
+
+
+def test_a_promotion_commits_whole_so_a_process_killed_after_the_canvas_change_leaves_it_promoted(
+        session, monkeypatch):
+    """The canvas note, the workshop note's link to it and the workshop's counter are one
+    transaction: a process killed the moment the canvas note is stored leaves the workshop note
+    promoted as that note, and counted, never marked half-way (tests/storage/test_crash.py kills
+    real processes)."""
+    room = Room(session, "Ana", private=False)
+    room.open_on(Block.CHANNELS)
+    note = room.note("Ana", "Web shop")
+    version, shared = counters(session, room)
+    stored = storage.add_note
+
+    def store_then_die(**kwargs):
+        stored(**kwargs)
+        raise Killed
+
+    monkeypatch.setattr(storage, "add_note", store_then_die)
+    with pytest.raises(Killed):
+        room.facilitate(ws.promote_note, note_id=note)
+    monkeypatch.undo()
+
+    (made,) = storage.load_board(session=session, canvas_id=room.canvas.id).notes[Block.CHANNELS]
+    assert made.text == "Web shop"
+    assert session.get_one(WorkshopNote, note).promoted_note_id == made.id
+    assert counters(session, room) == (version + 1, shared + 1)
+    assert room.view().notes[0].promoted
+    with pytest.raises(InvalidInput, match="on the canvas already"):
+        room.facilitate(ws.promote_note, note_id=note)
 
 
 def counters(session, room) -> tuple[int, int]:
