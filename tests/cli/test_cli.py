@@ -234,3 +234,17 @@ def test_list_prints_a_stored_escape_sequence_as_text(database_url, engine, caps
     assert "Acme" in out
     assert "\x1b" not in out and "\x07" not in out
     assert "Acme\\x1b[31m\\x1b]0;pwned\\x07" in out
+
+
+def test_a_busy_database_is_one_line_and_exit_2(database_url, monkeypatch, capsys):
+    from sqlalchemy.exc import TimeoutError as PoolTimeout
+
+    from canvas import storage
+    from canvas.storage.db import DATABASE_BUSY
+
+    def exhausted(**kwargs):
+        raise PoolTimeout("QueuePool limit of size 10 overflow 30 reached, connection timed out, timeout 10.00")
+
+    monkeypatch.setattr(storage, "list_canvases", exhausted)
+    assert main(["list"]) == 2
+    assert capsys.readouterr().err == f"error: {DATABASE_BUSY}\n"
