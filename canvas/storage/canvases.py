@@ -66,11 +66,6 @@ def _check_name_free(session: Session, name: str, *, except_id: str | None = Non
     raise NameTaken(lookalike_message("canvas", name, existing), field="name")
 
 
-def name_is_free(session: Session, name: str, *, except_id: str | None = None) -> bool:
-    """No live canvas (but ``except_id``) has the name or one that looks like it."""
-    return find_lookalike(name, _live_names(session, except_id=except_id)) is None
-
-
 def free_name(session: Session, base: str, suffix: str = "") -> str:
     """``base + suffix``, or “base suffix (2)”, “base suffix (3)”…: the first name no live canvas
     has (nor one that looks like it), with ``base`` shortened where needed so that every

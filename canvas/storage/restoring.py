@@ -14,7 +14,7 @@ from typing import Any
 from sqlmodel import Session, SQLModel, col, select
 
 from canvas.domain.canvas_state import DETAILS, KEY_FIELD, KINDS, CanvasState, content, item_key
-from canvas.domain.lookalike import find_lookalike
+from canvas.domain.lookalike import find_lookalike, same_name
 from canvas.domain.models import Canvas, DismissedFinding, Note, Relationship, Segment
 
 MODELS: dict[str, type[SQLModel]] = {
@@ -111,8 +111,10 @@ def write_details(session: Session, canvas: Canvas, details: dict[str, Any]) -> 
     name = details.get("name", canvas.name)
     if name.casefold() != canvas.name.casefold():
         live = select(Canvas.name).where(col(Canvas.deleted_at).is_(None), col(Canvas.id) != canvas.id)
-        if find_lookalike(name, session.exec(live).all()) is not None:  # that name, or one like it
-            note = f"Another canvas is called “{name}” now, so this one keeps its name “{canvas.name}”."
+        existing = find_lookalike(name, session.exec(live).all())  # that name, or one that looks like it
+        if existing is not None:
+            shown = name if same_name(name, existing) else existing
+            note = f"Another canvas is called “{shown}” now, so this one keeps its name “{canvas.name}”."
             details = {k: v for k, v in details.items() if k != "name"}
     canvas.sqlmodel_update({k: v for k, v in details.items() if k in DETAILS})
     session.add(canvas)
