@@ -85,9 +85,10 @@ def test_an_exhausted_pool_is_the_busy_message(database_url):
 
 def test_thirty_writers_with_the_real_pool_all_succeed(database_url):
     if database_url.startswith("sqlite"):
-        # Not yet on SQLite: a writer whose read snapshot is older than another's commit gets
-        # "database is locked" at once, without busy_timeout's wait (deferred transactions in WAL).
-        pytest.skip("SQLite refuses some of 30 simultaneous writers (database is locked)")
+        # SQLite has one writer at a time: on a quiet machine the 600 notes take about 5 s and all
+        # are kept, but on a loaded one (the suite beside other work) some writers wait past
+        # busy_timeout (5 s) and get the "did not answer" message, so asserting all 600 would be flaky.
+        pytest.skip("SQLite serialises the writers; under load some wait past busy_timeout")
     engine = storage.make_engine(database_url, migrate_schema=False)
     try:
         canvas_id = _canvas(engine)
