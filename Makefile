@@ -3,13 +3,16 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8501
 
-.PHONY: run test lint setup setup-test bench screenshots
+.PHONY: run test test-postgres lint setup setup-test bench screenshots
 
 run: setup  ## set up and start the app on http://localhost:$(PORT)
 	$(PY) -m streamlit run app.py --server.port $(PORT)
 
 test: lint  ## set up, lint (ruff), type-check (mypy) and run the whole test suite
 	$(PY) -m pytest
+
+test-postgres: setup-test  ## the suite again with every test's database on PostgreSQL (CI runs it after `make test`)
+	CANVAS_TEST_DATABASE=postgresql $(PY) -m pytest -m "not browser"
 
 lint: setup-test  ## the static checks that `make test` runs first
 	$(VENV)/bin/ruff check .

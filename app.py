@@ -20,4 +20,4 @@ pages = [
 ]
 page = st.navigation(pages, position="top")
 frame.follow_deep_link(pages)  # a deep link that reached a page before this router: see frame.page_frame
-page.run()
+frame.run_page(page)  # a busy database is a message, not a traceback

@@ -7,20 +7,26 @@ schema with the demo canvas and its datasets), and each test gets a copy of a fi
 start of the app leaves it. A folder whose tests all want the demo overrides ``database_url``
 with ``demo_database_url`` in its own conftest. PostgreSQL fixtures (``postgres_url``) are in
 tests/postgres.py, loaded here as a plugin.
+
+``CANVAS_TEST_DATABASE=postgresql`` (``make test-postgres``, run by CI) makes both fixtures give a
+PostgreSQL database instead, so the pages, the CLI and every other test that asks for a database
+run on PostgreSQL too; the demo is then loaded once into a template database and copied per test.
 """
 
 from __future__ import annotations
 
 import shutil
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine
+from sqlalchemy import Engine, text
 from sqlmodel import Session
 
 from canvas import storage
+from tests.support import on_postgres
 
 pytest_plugins = ["tests.postgres"]  # postgres_url and its server, for every folder
 
@@ -76,8 +82,15 @@ def demo_template(tmp_path_factory: pytest.TempPathFactory, schema_template: Pat
 
 
 @pytest.fixture
-def database_url(tmp_path: Path, schema_template: Path, monkeypatch: pytest.MonkeyPatch) -> str:
-    """An empty, migrated SQLite file of this test's own, also set as CANVAS_DATABASE_URL."""
+def database_url(request: pytest.FixtureRequest) -> str:
+    """An empty, migrated database of this test's own, also set as CANVAS_DATABASE_URL: a SQLite
+    file, or a PostgreSQL database when ``CANVAS_TEST_DATABASE=postgresql``."""
+    return request.getfixturevalue("postgres_url" if on_postgres() else "sqlite_url")
+
+
+@pytest.fixture
+def sqlite_url(tmp_path: Path, schema_template: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    """A copy of the migrated SQLite template, set as CANVAS_DATABASE_URL."""
     path = tmp_path / "canvas.db"
     shutil.copyfile(schema_template, path)
     url = _sqlite_url(path)
@@ -86,16 +99,47 @@ def database_url(tmp_path: Path, schema_template: Path, monkeypatch: pytest.Monk
 
 
 @pytest.fixture
-def demo_database_url(tmp_path: Path, demo_template: DemoTemplate, data_dir: Path,
-                      monkeypatch: pytest.MonkeyPatch) -> str:
-    """A SQLite file of this test's own holding the demo canvas, its datasets in ``data_dir``;
-    set as CANVAS_DATABASE_URL. The app finds a canvas there, so it does not create the demo."""
-    path = tmp_path / "canvas.db"
-    shutil.copyfile(demo_template.database, path)
-    shutil.copytree(demo_template.data, data_dir, dirs_exist_ok=True)
-    url = _sqlite_url(path)
+def demo_database_url(request: pytest.FixtureRequest, data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    """A database of this test's own holding the demo canvas, its datasets in ``data_dir``; set as
+    CANVAS_DATABASE_URL. The app finds a canvas there, so it does not create the demo."""
+    if on_postgres():
+        template = request.getfixturevalue("postgres_demo_template")
+        url = request.getfixturevalue("postgres_url_from")(template.database)
+    else:
+        template = request.getfixturevalue("demo_template")
+        path = request.getfixturevalue("tmp_path") / "canvas.db"
+        shutil.copyfile(template.database, path)
+        url = _sqlite_url(path)
+    shutil.copytree(template.data, data_dir, dirs_exist_ok=True)
     monkeypatch.setenv(storage.DATABASE_URL_ENV, url)
     return url
+
+
+@dataclass(frozen=True)
+class PostgresDemoTemplate:
+    database: str  # name of a PostgreSQL database holding the demo, to copy per test
+    data: Path  # the data folder holding the datasets' Parquet files
+
+
+@pytest.fixture(scope="session")
+def postgres_demo_template(tmp_path_factory: pytest.TempPathFactory, postgres_server: str,
+                           postgres_admin: Engine) -> Iterator[PostgresDemoTemplate]:
+    """The demo loaded once into a PostgreSQL database (only when the run is on PostgreSQL)."""
+    from canvas.library.demo import ensure_demo
+
+    name = f"canvas_demo_{uuid.uuid4().hex[:10]}"
+    with postgres_admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    template = PostgresDemoTemplate(database=name, data=tmp_path_factory.mktemp("pg-demo") / "data")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv(storage.DATA_DIR_ENV, str(template.data))
+        engine = storage.make_engine(f"{postgres_server}/{name}")
+        with Session(engine) as session:
+            ensure_demo(session=session)
+        engine.dispose()  # no connection may stay on a template
+    yield template
+    with postgres_admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
 @pytest.fixture

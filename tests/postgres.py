@@ -16,7 +16,7 @@ import shutil
 import subprocess
 import tempfile
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import pytest
 from sqlalchemy import Engine, create_engine, text
@@ -91,17 +91,31 @@ def postgres_template(postgres_server: str, postgres_admin: Engine) -> Iterator[
 
 
 @pytest.fixture
-def postgres_url(postgres_server: str, postgres_admin: Engine, postgres_template: str | None,
-                 monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+def postgres_url_from(postgres_server: str, postgres_admin: Engine,
+                      monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[[str | None], str]]:
+    """Makes this test's own database as a copy of the named template (migrated afresh when None),
+    sets it as CANVAS_DATABASE_URL and returns its URL; the databases are dropped after the test."""
+    made: list[str] = []
+
+    def make(template: str | None) -> str:
+        name = f"canvas_test_{uuid.uuid4().hex[:10]}"
+        copy = f' TEMPLATE "{template}"' if template else ""
+        with postgres_admin.connect() as connection:
+            connection.execute(text(f'CREATE DATABASE "{name}"{copy}'))
+        made.append(name)
+        url = f"{postgres_server}/{name}"
+        if not template:
+            storage.make_engine(url).dispose()
+        monkeypatch.setenv(storage.DATABASE_URL_ENV, url)
+        return url
+
+    yield make
+    for name in made:
+        with postgres_admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+@pytest.fixture
+def postgres_url(postgres_url_from: Callable[[str | None], str], postgres_template: str | None) -> str:
     """A fresh, migrated PostgreSQL database for one test, set as CANVAS_DATABASE_URL."""
-    name = f"canvas_test_{uuid.uuid4().hex[:10]}"
-    copy = f' TEMPLATE "{postgres_template}"' if postgres_template else ""
-    with postgres_admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"{copy}'))
-    url = f"{postgres_server}/{name}"
-    if not postgres_template:
-        storage.make_engine(url).dispose()
-    monkeypatch.setenv(storage.DATABASE_URL_ENV, url)
-    yield url
-    with postgres_admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    return postgres_url_from(postgres_template)

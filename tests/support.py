@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
@@ -12,6 +13,13 @@ from canvas.domain.blocks import Block
 from canvas.domain.models import Canvas, CanvasCreate, Note, NoteCreate
 
 ROOT = Path(__file__).resolve().parent.parent  # the repository
+TEST_DATABASE_ENV = "CANVAS_TEST_DATABASE"  # "postgresql": the database fixtures give PostgreSQL
+
+
+def on_postgres() -> bool:
+    """Whether this run puts the tests' databases on PostgreSQL (``CANVAS_TEST_DATABASE``, set by
+    ``make test-postgres``)."""
+    return os.environ.get(TEST_DATABASE_ENV, "").strip().lower() in ("postgresql", "postgres")
 
 
 def new_canvas(session: Session, name: str = "Acme") -> Canvas:

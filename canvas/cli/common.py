@@ -6,11 +6,12 @@ functions that use them, so the file commands (metrics, clv) start without them.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
-from canvas.domain.errors import InvalidInput
+from canvas.domain.errors import DatabaseUnavailable, InvalidInput
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -39,6 +40,17 @@ def database() -> Iterator[Engine]:
         yield engine
     finally:
         engine.dispose()
+
+
+def database_error(error: BaseException) -> DatabaseUnavailable | None:
+    """The one-line message for a database that is busy or stopped answering during a command
+    (``storage.as_user_error``); None for any other error, and for commands that never loaded
+    SQLAlchemy (the file commands)."""
+    if "sqlalchemy" not in sys.modules:
+        return None
+    from canvas import storage
+
+    return storage.as_user_error(error)
 
 
 def read_limited(path: str, limit: int) -> bytes:

@@ -13,7 +13,7 @@ import sys
 from collections.abc import Sequence
 
 from canvas.cli import backup, bundles, canvases, customer_data, exports, history, share
-from canvas.cli.common import EXIT_USER_ERROR
+from canvas.cli.common import EXIT_USER_ERROR, database_error
 from canvas.domain.errors import CanvasError
 
 
@@ -44,3 +44,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USER_ERROR
     except KeyboardInterrupt:
         return 130
+    except Exception as error:  # the database busy or gone mid-command: one line, not a traceback
+        translated = database_error(error)
+        if translated is None:
+            raise
+        print(f"error: {translated}", file=sys.stderr)
+        return EXIT_USER_ERROR

@@ -62,7 +62,11 @@ class ItemConflict(CanvasError):
 
 
 class DatabaseUnavailable(CanvasError):
-    pass
+    """The database cannot be reached, or did not answer (``canvas.storage.db.as_user_error``)."""
+
+
+class DatabaseBusy(DatabaseUnavailable):
+    """Every connection of the app server's pool stayed in use for the pool's timeout."""
 
 
 class NothingToUndo(CanvasError):

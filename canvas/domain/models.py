@@ -18,6 +18,7 @@ from sqlmodel import Field, SQLModel
 
 from canvas.domain.authors import NAME_MAX_CHARS
 from canvas.domain.blocks import DEFAULT_NOTE_COLOUR, Block
+from canvas.domain.lookalike import mixed_script_message, mixed_script_word
 from canvas.domain.relationships import RelationshipBase
 from canvas.domain.timeline import SNAPSHOT_NAME_MAX_CHARS
 
@@ -79,6 +80,15 @@ def _text_rule(what: str, max_chars: int, *, required: bool, multiline: bool = F
                                                  multiline=multiline))
 
 
+def _one_script_rule(what: str) -> AfterValidator:
+    """Names only: a word mixing Latin with Cyrillic or Greek letters is a likely look-alike."""
+    def check(value: str) -> str:
+        if value and (word := mixed_script_word(value)):
+            raise ValueError(mixed_script_message(what, word))
+        return value
+    return AfterValidator(check)
+
+
 def _check_currency(value: str) -> str:
     code = (value or "").strip().upper()
     if code not in CURRENCIES:
@@ -92,11 +102,13 @@ def _check_size(value: int | None) -> int | None:
     return value
 
 
-CanvasName = Annotated[str, _text_rule("The canvas name", CANVAS_NAME_MAX_CHARS, required=True)]
+CanvasName = Annotated[str, _text_rule("The canvas name", CANVAS_NAME_MAX_CHARS, required=True),
+                     _one_script_rule("The canvas name")]
 CanvasDescription = Annotated[str, _text_rule("The description", CANVAS_DESCRIPTION_MAX_CHARS, required=False,
                                               multiline=True)]
 Currency = Annotated[str, AfterValidator(_check_currency)]
-SegmentName = Annotated[str, _text_rule("The segment name", SEGMENT_NAME_MAX_CHARS, required=True)]
+SegmentName = Annotated[str, _text_rule("The segment name", SEGMENT_NAME_MAX_CHARS, required=True),
+                      _one_script_rule("The segment name")]
 SegmentDescription = Annotated[str, _text_rule("The segment description", SEGMENT_DESCRIPTION_MAX_CHARS,
                                                required=False, multiline=True)]
 SegmentSize = Annotated[int | None, AfterValidator(_check_size)]

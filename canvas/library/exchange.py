@@ -17,6 +17,7 @@ from canvas.domain.blocks import Block
 from canvas.domain.coach import RULES
 from canvas.domain.document import FORMAT_NAME, canvas_document, relationship_fields, replace_contents
 from canvas.domain.errors import InvalidInput
+from canvas.domain.lookalike import find_lookalike, same_name
 from canvas.domain.models import POSITION_MAX, Canvas, CanvasCreate, NoteCreate, SegmentCreate
 from canvas.domain.relationships import RelationshipDesign
 from canvas.storage.access import authorize
@@ -131,16 +132,18 @@ def _check_position(item: dict[str, Any], path: str) -> None:
 
 def _check_segments(document: dict[str, Any]) -> set[str]:
     seen: set[str] = set()
-    names: set[str] = set()
+    names: list[str] = []
     for i, item in enumerate(_items(document, "segments", MAX_SEGMENTS)):
         path = f"segments[{i}]"
         _expect(item, dict, path, "an object")
         _check_ids(item, path, seen)
         fields = {k: item[k] for k in ("name", "description", "colour", "estimated_size") if k in item}
         segment = _validated(SegmentCreate, fields, path)
-        if segment.name.lower() in names:
-            raise _fail(f"{path}.name", f"two segments are called {segment.name!r}")
-        names.add(segment.name.lower())
+        if (other := find_lookalike(segment.name, names)) is not None:
+            if same_name(other, segment.name):
+                raise _fail(f"{path}.name", f"two segments are called {segment.name!r}")
+            raise _fail(f"{path}.name", f"the segments {other!r} and {segment.name!r} look alike; rename one")
+        names.append(segment.name)
         _check_position(item, path)
     return seen
 

@@ -54,12 +54,14 @@ from canvas.storage.db import (
     DATASETS_ENV,
     DEFAULT_DATABASE_URL,
     alembic_config,
+    as_user_error,
     data_dir,
     database_url,
     make_engine,
     metadata,
     migrate,
     redact,
+    work_session,
 )
 from canvas.storage.forms import parse
 from canvas.storage.history import last_undoable, log_canvas_change, undo
@@ -69,6 +71,7 @@ from canvas.storage.relationships import dismiss_finding, restore_finding, save_
 from canvas.storage.snapshots import create_snapshot, delete_snapshot
 
 __all__ = [
+    "as_user_error",
     "NewDataset",
     "add_datasets",
     "read_dataset_file",
@@ -126,4 +129,5 @@ __all__ = [
     "update_canvas",
     "update_note",
     "update_segment",
+    "work_session",
 ]

@@ -19,6 +19,7 @@ from canvas.domain.access import Role
 from canvas.domain.authors import Author
 from canvas.domain.blocks import Block
 from canvas.domain.errors import InvalidInput, NameTaken
+from canvas.domain.lookalike import find_lookalike, lookalike_message, same_name
 from canvas.domain.models import (
     Canvas,
     Change,
@@ -99,11 +100,15 @@ def load_board(*, session: Session, canvas_id: str, author: Author | None = None
 # --- Segments ---------------------------------------------------------------------------------
 
 def _check_segment_name_free(session: Session, canvas_id: str, name: str, except_id: str | None = None) -> None:
-    query = select(Segment.id).where(Segment.canvas_id == canvas_id, func.lower(Segment.name) == name.lower())
+    query = select(Segment.name).where(Segment.canvas_id == canvas_id)
     if except_id:
         query = query.where(col(Segment.id) != except_id)
-    if session.exec(query).first() is not None:
+    existing = find_lookalike(name, session.exec(query).all())
+    if existing is None:
+        return
+    if same_name(name, existing):
         raise NameTaken(f"This canvas already has a segment called “{name}”.", field="name")
+    raise NameTaken(lookalike_message("segment", name, existing, where=" of this canvas"), field="name")
 
 
 def add_segment(*, session: Session, canvas_id: str, data: SegmentCreate, author: Author | None = None,

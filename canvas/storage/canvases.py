@@ -1,7 +1,8 @@
 """Canvases as a whole: create, list, rename, duplicate, and the trash (trash, restore, purge).
 
-Names are unique among live canvases, ignoring case; a canvas in the trash keeps its name until
-it is restored, when it is renamed if the name was taken meanwhile.
+Names are unique among live canvases, ignoring case and look-alike letters (``domain.lookalike``);
+a canvas in the trash keeps its name until it is restored, when it is renamed if the name was
+taken meanwhile.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from sqlmodel import Session, col, delete, select
 from canvas.domain.authors import Author
 from canvas.domain.document import canvas_document, replace_contents
 from canvas.domain.errors import InvalidInput, ItemConflict, NameTaken
+from canvas.domain.lookalike import find_lookalike, lookalike_message, same_name, skeleton
 from canvas.domain.models import (
     CANVAS_NAME_MAX_CHARS,
     Canvas,
@@ -46,27 +48,34 @@ def count_canvases(*, session: Session) -> int:
     return session.exec(select(func.count()).select_from(Canvas)).one()
 
 
-def _check_name_free(session: Session, name: str, *, except_id: str | None = None) -> None:
-    query = select(Canvas.id).where(
-        func.lower(Canvas.name) == name.lower(), col(Canvas.deleted_at).is_(None)
-    )
+def _live_names(session: Session, *, except_id: str | None = None) -> list[str]:
+    query = select(Canvas.name).where(col(Canvas.deleted_at).is_(None))
     if except_id:
         query = query.where(col(Canvas.id) != except_id)
-    if session.exec(query).first() is not None:
-        raise NameTaken(
-            f"A canvas called “{name}” already exists. Choose another name.", field="name"
-        )
+    return list(session.exec(query).all())
+
+
+def _check_name_free(session: Session, name: str, *, except_id: str | None = None) -> None:
+    """``NameTaken`` when a live canvas has the name, or one that looks like it (``lookalike``),
+    naming that canvas as it is written."""
+    existing = find_lookalike(name, _live_names(session, except_id=except_id))
+    if existing is None:
+        return
+    if same_name(name, existing):
+        raise NameTaken(f"A canvas called “{name}” already exists. Choose another name.", field="name")
+    raise NameTaken(lookalike_message("canvas", name, existing), field="name")
 
 
 def free_name(session: Session, base: str, suffix: str = "") -> str:
     """``base + suffix``, or “base suffix (2)”, “base suffix (3)”…: the first name no live canvas
-    has, with ``base`` shortened where needed so that every candidate fits the name's limit."""
+    has (nor one that looks like it), with ``base`` shortened where needed so that every
+    candidate fits the name's limit."""
+    taken = {skeleton(name) for name in _live_names(session)}
     n = 1
     while True:
         tail = suffix + (f" ({n})" if n > 1 else "")
         name = base[:CANVAS_NAME_MAX_CHARS - len(tail)].rstrip() + tail
-        if not session.exec(select(Canvas.id).where(func.lower(Canvas.name) == name.lower(),
-                                                    col(Canvas.deleted_at).is_(None))).first():
+        if skeleton(name) not in taken:
             return name
         n += 1
 

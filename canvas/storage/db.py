@@ -8,18 +8,22 @@ unset), or ``database`` (in the database itself, for several app servers on one 
 
 from __future__ import annotations
 
+import logging
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine, MetaData, event
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, SQLAlchemyError
+from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.pool import StaticPool
-from sqlmodel import SQLModel, create_engine
+from sqlmodel import Session, SQLModel, create_engine
 
 from canvas.domain import models  # noqa: F401  (registers the tables on the metadata)
-from canvas.domain.errors import DatabaseUnavailable
+from canvas.domain.errors import DatabaseBusy, DatabaseUnavailable
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -32,6 +36,22 @@ DATASETS_ENV = "CANVAS_DATASETS"
 DATASETS_IN_FILES = "files"
 DATASETS_IN_DATABASE = "database"
 DATASET_STORES = (DATASETS_IN_FILES, DATASETS_IN_DATABASE)
+
+# The connection pool of one app server. Sized for a workshop room: 30 people adding notes at
+# once, each save a short transaction holding a connection for a few milliseconds, plus the
+# process's watcher and the pages being drawn. POOL_SIZE connections stay open; up to
+# POOL_MAX_OVERFLOW more are opened in a burst and closed after. 10 + 30 = 40 means 30 writers
+# never wait for a connection even while pages are drawn, and two app servers (80) stay under
+# PostgreSQL's default max_connections of 100. A save that still finds every connection taken
+# waits POOL_TIMEOUT_SECONDS, then the user gets DATABASE_BUSY instead of a spinner that never ends.
+POOL_SIZE = 10
+POOL_MAX_OVERFLOW = 30
+POOL_TIMEOUT_SECONDS = 10.0
+DATABASE_BUSY = ("The database is busy (every connection is in use): nothing was saved. "
+                 "Try again in a moment.")
+DATABASE_NOT_ANSWERING = ("The database did not answer (it may be busy or restarting). Try again in "
+                          "a moment; if you were saving a change, reload first to see whether it was kept.")
+_log = logging.getLogger(__name__)
 
 
 def database_url() -> str:
@@ -90,10 +110,13 @@ def make_engine(url: str | None = None, *, migrate_schema: bool = True) -> Engin
             kwargs["poolclass"] = StaticPool
         else:
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+            kwargs.update(_pool_sizes())
     elif parsed.get_backend_name() == "postgresql" and parsed.drivername == "postgresql":
         # A bare postgresql:// would ask for psycopg2; psycopg 3 is the driver we ship.
         parsed = parsed.set(drivername="postgresql+psycopg")
         kwargs["pool_pre_ping"] = True
+    if parsed.get_backend_name() == "postgresql":
+        kwargs.update(_pool_sizes())
     try:
         engine = create_engine(parsed, **kwargs)
     except (ArgumentError, ImportError) as error:
@@ -112,6 +135,41 @@ def make_engine(url: str | None = None, *, migrate_schema: bool = True) -> Engin
     if migrate_schema:
         migrate(engine)
     return engine
+
+
+def _pool_sizes() -> dict[str, Any]:
+    return {"pool_size": POOL_SIZE, "max_overflow": POOL_MAX_OVERFLOW, "pool_timeout": POOL_TIMEOUT_SECONDS}
+
+
+def as_user_error(error: BaseException) -> DatabaseUnavailable | None:
+    """The product's error for a database that is busy or did not answer, to show instead of
+    SQLAlchemy's traceback (the details go to the server's log); None for any other error.
+
+    The pool's timeout (every connection in use) is ``DatabaseBusy``; an ``OperationalError``
+    (the server refused or dropped the connection, SQLite's file stayed locked) is
+    ``DatabaseUnavailable``.
+    """
+    if isinstance(error, PoolTimeout):
+        _log.warning("connection pool exhausted: %s", error)
+        return DatabaseBusy(DATABASE_BUSY)
+    if isinstance(error, OperationalError):
+        _log.warning("database did not answer: %s", error)
+        return DatabaseUnavailable(DATABASE_NOT_ANSWERING)
+    return None
+
+
+@contextmanager
+def work_session(engine: Engine) -> Iterator[Session]:
+    """One Session for one unit of work, objects readable after commit; a database that is busy
+    or stops answering meanwhile raises the product's error (``as_user_error``), never SQLAlchemy's."""
+    try:
+        with Session(engine, expire_on_commit=False) as session:
+            yield session
+    except SQLAlchemyError as error:
+        translated = as_user_error(error)
+        if translated is None:
+            raise
+        raise translated from None
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

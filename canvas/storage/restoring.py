@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import func
 from sqlmodel import Session, SQLModel, col, select
 
 from canvas.domain.canvas_state import DETAILS, KEY_FIELD, KINDS, CanvasState, content, item_key
+from canvas.domain.lookalike import find_lookalike, same_name
 from canvas.domain.models import Canvas, DismissedFinding, Note, Relationship, Segment
 
 MODELS: dict[str, type[SQLModel]] = {
@@ -110,11 +110,11 @@ def write_details(session: Session, canvas: Canvas, details: dict[str, Any]) -> 
     note = None
     name = details.get("name", canvas.name)
     if name.casefold() != canvas.name.casefold():
-        taken = session.exec(select(Canvas.id).where(
-            func.lower(Canvas.name) == name.lower(), col(Canvas.deleted_at).is_(None), col(Canvas.id) != canvas.id
-        )).first()
-        if taken is not None:
-            note = f"Another canvas is called “{name}” now, so this one keeps its name “{canvas.name}”."
+        live = select(Canvas.name).where(col(Canvas.deleted_at).is_(None), col(Canvas.id) != canvas.id)
+        existing = find_lookalike(name, session.exec(live).all())  # that name, or one that looks like it
+        if existing is not None:
+            shown = name if same_name(name, existing) else existing
+            note = f"Another canvas is called “{shown}” now, so this one keeps its name “{canvas.name}”."
             details = {k: v for k, v in details.items() if k != "name"}
     canvas.sqlmodel_update({k: v for k, v in details.items() if k in DETAILS})
     session.add(canvas)

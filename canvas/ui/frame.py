@@ -107,9 +107,22 @@ def engine() -> Engine:
 
 @contextmanager
 def session() -> Iterator[Session]:
-    """One Session for one unit of work (a page run or an action)."""
-    with Session(engine(), expire_on_commit=False) as db:
+    """One Session for one unit of work (a page run or an action).
+
+    A database that is busy (the pool's timeout) or stops answering raises ``DatabaseUnavailable``
+    with a message (``storage.as_user_error``): ``act`` shows it as a flash, ``run_page`` on the page.
+    """
+    with storage.work_session(engine()) as db:
         yield db
+
+
+def run_page(page: Any) -> None:
+    """Run the page app.py's navigation chose; a database that is busy or away while the page is
+    drawn is a message on the page, not a traceback (``act`` does the same for actions)."""
+    try:
+        page.run()
+    except DatabaseUnavailable as error:
+        st.error(markup.literal(str(error)), icon=":material/hourglass_top:")
 
 
 def inject_css() -> None:

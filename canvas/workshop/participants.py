@@ -7,12 +7,21 @@ from collections.abc import Iterable
 
 from canvas.domain.authors import NAME_MAX_CHARS
 from canvas.domain.errors import InvalidInput, NameTaken
+from canvas.domain.lookalike import (
+    find_lookalike,
+    lookalike_message,
+    mixed_script_message,
+    mixed_script_word,
+    same_name,
+    skeleton,
+)
 
 
 def name_key(name: str) -> str:
-    """What two names are compared by: case, accents' encodings and inner spaces do not count
-    ("Ana", "ANA" and " ana " are one name)."""
-    return " ".join(unicodedata.normalize("NFKC", name).casefold().split())
+    """What two names are compared by (stored, unique in a workshop): the look-alike skeleton,
+    where case, accents' encodings, inner spaces and look-alike letters of other alphabets do not
+    count ("Ana", "ANA", " ana " and Cyrillic "Ана" are one name)."""
+    return skeleton(name)
 
 
 def clean_participant_name(typed: str, *, taken: Iterable[str] = ()) -> str:
@@ -30,9 +39,15 @@ def clean_participant_name(typed: str, *, taken: Iterable[str] = ()) -> str:
             f"Your name is {len(name)} characters long; the limit is {NAME_MAX_CHARS}. "
             "A first name or a nickname is enough.", field="name",
         )
-    if name_key(name) in {name_key(other) for other in taken}:
+    if word := mixed_script_word(name):
+        raise InvalidInput(mixed_script_message("Your name", word) + ".", field="name")
+    existing = find_lookalike(name, taken)
+    if existing is not None and same_name(name, existing):
         raise NameTaken(
             f"Someone in this workshop is already called “{name}”. Add an initial or pick "
             f"another name (for example “{name} B.”).", field="name",
         )
+    if existing is not None:
+        raise NameTaken(lookalike_message("participant", name, existing, where=" of this workshop")
+                        + f" Add an initial (for example “{name} B.”).", field="name")
     return name

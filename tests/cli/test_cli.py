@@ -213,3 +213,38 @@ def test_hostile_files_are_one_message_and_exit_2(tmp_path, capsys):
     unicode_text.write_bytes("customer\tdate\tamount\nc1\t2024-01-01\t10\nc2\t2024-01-02\t5\n".encode("utf-16"))
     assert main(["metrics", str(unicode_text), "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["orders"] == 2
+
+
+def test_list_prints_a_stored_escape_sequence_as_text(database_url, engine, capsys):
+    """Validation refuses control characters now; a name stored before that (or by hand) must not
+    recolour or rewrite the terminal of whoever lists the canvases."""
+    from sqlalchemy import text
+    from sqlmodel import Session
+
+    from canvas import storage
+    from canvas.domain.models import CanvasCreate
+
+    with Session(engine) as session:
+        canvas = storage.create_canvas(session=session, data=storage.parse(CanvasCreate, name="Acme"))
+        session.execute(text("UPDATE canvas SET name = :name WHERE id = :id"),
+                        {"name": "Acme\x1b[31m\x1b]0;pwned\x07", "id": canvas.id})
+        session.commit()
+    assert main(["list"]) == 0
+    out = capsys.readouterr().out
+    assert "Acme" in out
+    assert "\x1b" not in out and "\x07" not in out
+    assert "Acme\\x1b[31m\\x1b]0;pwned\\x07" in out
+
+
+def test_a_busy_database_is_one_line_and_exit_2(database_url, monkeypatch, capsys):
+    from sqlalchemy.exc import TimeoutError as PoolTimeout
+
+    from canvas import storage
+    from canvas.storage.db import DATABASE_BUSY
+
+    def exhausted(**kwargs):
+        raise PoolTimeout("QueuePool limit of size 10 overflow 30 reached, connection timed out, timeout 10.00")
+
+    monkeypatch.setattr(storage, "list_canvases", exhausted)
+    assert main(["list"]) == 2
+    assert capsys.readouterr().err == f"error: {DATABASE_BUSY}\n"

@@ -10,6 +10,7 @@ from canvas import storage
 from canvas.domain.models import CanvasCreate
 from canvas.library.demo import DEMO_CANVAS_ID
 from tests.pages.test_board_page import board as start  # the app under AppTest, on the URL's query
+from tests.support import shown
 
 
 def headings(app: AppTest) -> str:
@@ -57,3 +58,13 @@ def test_open_trash_and_restore(database_url, engine):
     app = app.button(key=f"lib_open_{other.id}").click().run()
     assert app.query_params["canvas"] == other.id
     assert "Side project" in headings(app)
+
+
+def test_a_name_that_looks_like_an_existing_canvas_is_refused_naming_it(database_url):
+    app = library(start())  # the demo: “Kettle & Crema (demo)”
+    lookalike = "\uff2b\uff45\uff54\uff54\uff4c\uff45 & Crema (demo)"  # full-width "Kettle"
+    app.text_input(key="lib_new_name").input(lookalike)
+    app = next(b for b in app.button if b.label == "Create canvas").click().run()
+    assert not app.exception
+    assert f"“{lookalike}” looks like the existing canvas “Kettle & Crema (demo)”" in shown(app.error[0].value)
+    assert "Library" in headings(app)

@@ -3,5 +3,4 @@
 
 from tests.storage.conftest import (  # noqa: F401  (fixtures)
     database_url,
-    sqlite_url,
 )
