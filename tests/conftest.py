@@ -163,3 +163,17 @@ def demo():
     from tests.analytics.linked_demo import demo_frames
 
     return demo_frames()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """The session's one headless Debian Chromium (Playwright's sync API holds an event loop, so
+    there is one for every folder's browser tests: a second ``sync_playwright()`` would refuse)."""
+    from playwright.sync_api import sync_playwright
+
+    from tools.browser import launch
+
+    with sync_playwright() as playwright:
+        chromium = launch(playwright)
+        yield chromium
+        chromium.close()

@@ -1,4 +1,5 @@
-"""Fixtures for the real-browser tests: the app under `streamlit run`, and a Chromium page."""
+"""Fixtures for the real-browser tests: the app under `streamlit run`, and a Chromium page (the
+session's one Chromium, ``browser``, is in tests/conftest.py for every folder's browser tests)."""
 
 from __future__ import annotations
 
@@ -6,23 +7,15 @@ from collections.abc import Iterator
 
 import pytest
 
-from tools.browser import launch, running_app
+from tools.browser import running_app
 
-playwright_api = pytest.importorskip("playwright.sync_api")
+pytest.importorskip("playwright.sync_api")
 
 
 @pytest.fixture
 def app_url(database_url: str) -> Iterator[str]:
     with running_app(database_url) as url:
         yield url
-
-
-@pytest.fixture(scope="session")
-def browser():
-    with playwright_api.sync_playwright() as playwright:
-        browser = launch(playwright)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture

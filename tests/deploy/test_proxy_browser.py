@@ -9,6 +9,7 @@ server answered each request is read from nginx's access log.
 
 from __future__ import annotations
 
+import time
 import urllib.request
 
 import pytest
@@ -16,7 +17,7 @@ from playwright.sync_api import expect
 
 from tests.browser.test_board_browser import add_note, block
 from tests.deploy import proxy
-from tools.browser import free_port, launch, running_app, wait_for_app
+from tools.browser import free_port, running_app, wait_for_app
 
 pytestmark = [
     pytest.mark.browser,
@@ -39,7 +40,7 @@ def ask(base: str, key: str | None) -> str:
     return cookie
 
 
-def test_two_servers_behind_nginx_keep_each_browser_and_carry_live_updates(tmp_path, demo_database_url):
+def test_two_servers_behind_nginx_keep_each_browser_and_carry_live_updates(tmp_path, demo_database_url, browser):
     ports = {"app1": free_port(), "app2": free_port()}
     listen = free_port()
     main = proxy.local_config(tmp_path / "nginx", listen, {name: f"127.0.0.1:{port}" for name, port in ports.items()})
@@ -58,27 +59,30 @@ def test_two_servers_behind_nginx_keep_each_browser_and_carry_live_updates(tmp_p
         assert all(len(servers) == 1 for servers in served.values()), served
         on = {name: next(key for key, servers in served.items() if servers == {name}) for name in ports}
 
-        from playwright.sync_api import sync_playwright
+        pages, contexts = {}, []
+        for name, key in on.items():
+            context = browser.new_context(viewport={"width": 1440, "height": 1000})
+            contexts.append(context)
+            context.add_cookies([{"name": COOKIE, "value": key, "url": base}])
+            context.set_default_timeout(FIRST_LOAD_MS)
+            pages[name] = context.new_page()
+            pages[name].goto(base)
+            wait_for_app(pages[name], timeout_ms=FIRST_LOAD_MS)  # connected: the websocket is up
+        expect(block(pages["app2"], "key_partners").get_by_text("Direct-trade farms")).to_be_visible()
+        assert not block(pages["app2"], "key_partners").get_by_text("Roasters in Lisbon").count()
 
-        with sync_playwright() as playwright:
-            browser = launch(playwright)
-            pages = {}
-            for name, key in on.items():
-                context = browser.new_context(viewport={"width": 1440, "height": 1000})
-                context.add_cookies([{"name": COOKIE, "value": key, "url": base}])
-                context.set_default_timeout(FIRST_LOAD_MS)
-                pages[name] = context.new_page()
-                pages[name].goto(base)
-                wait_for_app(pages[name], timeout_ms=FIRST_LOAD_MS)  # connected: the websocket is up
-            expect(block(pages["app2"], "key_partners").get_by_text("Direct-trade farms")).to_be_visible()
-            assert not block(pages["app2"], "key_partners").get_by_text("Roasters in Lisbon").count()
-
-            add_note(pages["app1"], "key_partners", "Roasters in Lisbon")
-            expect(block(pages["app1"], "key_partners").get_by_text("Roasters in Lisbon")).to_be_visible()
-            # The other browser, on the other server, is told through its websocket and redraws.
-            expect(block(pages["app2"], "key_partners").get_by_text("Roasters in Lisbon")).to_be_visible(
-                timeout=30_000)
-            browser.close()
+        add_note(pages["app1"], "key_partners", "Roasters in Lisbon")
+        expect(block(pages["app1"], "key_partners").get_by_text("Roasters in Lisbon")).to_be_visible()
+        # The other browser, on the other server, is told through its websocket and redraws.
+        expect(block(pages["app2"], "key_partners").get_by_text("Roasters in Lisbon")).to_be_visible(
+            timeout=30_000)
+        for context in contexts:
+            context.close()
+        # nginx logs a websocket when it closes: wait for both lines before the proxy stops.
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and sum(
+                line[:3] == ["GET", "/_stcore/stream", "101"] for line in proxy.routes(main)) < len(on):
+            time.sleep(0.2)
 
     lines = proxy.routes(main)
     for name, key in on.items():

@@ -6,8 +6,14 @@ tests/postgres.py, a plugin of tests/conftest.py; ``sqlite_url`` is in tests/con
 
 from __future__ import annotations
 
-import pytest
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
 
+import pytest
+from sqlalchemy import text
+
+from canvas import storage
 from tests.support import on_postgres
 
 # With CANVAS_TEST_DATABASE=postgresql (``make test-postgres``) the SQLite half already ran in
@@ -22,3 +28,22 @@ def database_url(request: pytest.FixtureRequest) -> str:
         return request.getfixturevalue("sqlite_url")
     return request.getfixturevalue("postgres_url")
 
+
+
+@pytest.fixture
+def empty_url(database_url: str, tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[str]:
+    """A second, freshly migrated database of the same kind as ``database_url``, to restore into."""
+    if database_url.startswith("sqlite"):
+        url = f"sqlite:///{tmp_path / 'restored.db'}"
+        storage.make_engine(url).dispose()
+        yield url
+        return
+    admin = request.getfixturevalue("postgres_admin")
+    name = f"canvas_restore_{uuid.uuid4().hex[:10]}"
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    url = f"{database_url.rsplit('/', 1)[0]}/{name}"
+    storage.make_engine(url).dispose()
+    yield url
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))

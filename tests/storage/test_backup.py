@@ -5,9 +5,7 @@ nothing."""
 from __future__ import annotations
 
 import json
-import uuid
 import zipfile
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -21,25 +19,6 @@ from canvas.domain.errors import InvalidInput
 from canvas.domain.models import NoteCreate
 from canvas.library.demo import DEMO_CANVAS_ID, create_demo
 from canvas.storage import backup
-
-
-@pytest.fixture
-def empty_url(database_url: str, tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[str]:
-    """A second, freshly migrated database of the same kind as ``database_url``, to restore into."""
-    if database_url.startswith("sqlite"):
-        url = f"sqlite:///{tmp_path / 'restored.db'}"
-        storage.make_engine(url).dispose()
-        yield url
-        return
-    admin = request.getfixturevalue("postgres_admin")
-    name = f"canvas_restore_{uuid.uuid4().hex[:10]}"
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    url = f"{database_url.rsplit('/', 1)[0]}/{name}"
-    storage.make_engine(url).dispose()
-    yield url
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
 @pytest.fixture

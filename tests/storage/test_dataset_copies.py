@@ -59,22 +59,6 @@ def test_duplicate_without_a_data_file_says_so_and_changes_nothing(session, data
     assert files(data_dir) == []
 
 
-def test_duplicate_whose_commit_fails_leaves_no_copied_file(session, data_dir, monkeypatch):
-    canvas, _, _ = canvas_with_data(session)
-    before = files(data_dir)
-    assert len(before) == 1
-
-    def fail() -> None:
-        raise OSError("the database went away")
-
-    monkeypatch.setattr(session, "commit", fail)
-    with pytest.raises(OSError):
-        storage.duplicate_canvas(session=session, canvas_id=canvas.id)
-    monkeypatch.undo()
-    assert files(data_dir) == before
-    assert [c.name for c in storage.list_canvases(session=session)] == ["Original"]
-
-
 def test_add_datasets_stores_all_or_none(session, data_dir):
     canvas, home, _ = canvas_with_data(session)
     before = files(data_dir)

@@ -4,8 +4,6 @@ behave the same in both, on SQLite and PostgreSQL; in the database nothing is le
 
 from __future__ import annotations
 
-import uuid
-from collections.abc import Iterator
 from pathlib import Path
 
 import pandas as pd
@@ -207,25 +205,6 @@ def test_an_unknown_setting_stops_the_start_with_a_message(database_url, monkeyp
 
 
 # --- Backups --------------------------------------------------------------------------------------
-
-@pytest.fixture
-def empty_url(database_url: str, tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[str]:
-    """A second, freshly migrated database of the same kind as ``database_url``, to restore into."""
-    if database_url.startswith("sqlite"):
-        url = f"sqlite:///{tmp_path / 'restored.db'}"
-        storage.make_engine(url).dispose()
-        yield url
-        return
-    admin = request.getfixturevalue("postgres_admin")
-    name = f"canvas_restore_{uuid.uuid4().hex[:10]}"
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    url = f"{database_url.rsplit('/', 1)[0]}/{name}"
-    storage.make_engine(url).dispose()
-    yield url
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-
 
 def rows(engine: Engine) -> dict[str, list[tuple]]:
     with engine.connect() as connection:
