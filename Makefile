@@ -9,10 +9,10 @@ run: setup  ## set up and start the app on http://localhost:$(PORT)
 	$(PY) -m streamlit run app.py --server.port $(PORT)
 
 test: lint  ## set up, lint (ruff), type-check (mypy) and run the whole test suite
-	$(PY) -m pytest
+	$(PY) -m pytest -n 2 --dist loadgroup
 
 test-postgres: setup-test  ## the suite again with every test's database on PostgreSQL (CI runs it after `make test`)
-	CANVAS_TEST_DATABASE=postgresql $(PY) -m pytest -m "not browser"
+	CANVAS_TEST_DATABASE=postgresql $(PY) -m pytest -n 2 -m "not browser"
 
 lint: setup-test  ## the static checks that `make test` runs first
 	$(VENV)/bin/ruff check .
