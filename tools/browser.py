@@ -59,22 +59,27 @@ def running_app(database_url: str, *, port: int | None = None, timeout: float = 
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + timeout
-        while True:
-            try:
-                with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as answer:
-                    if answer.status == 200:
-                        break
-            except OSError:
-                pass
-            if process.poll() is not None or time.monotonic() > deadline:
-                output = log_path.read_text(errors="replace")
-                raise RuntimeError(f"streamlit did not start on port {port}:\n{output}")
-            time.sleep(0.2)
+        wait_healthy(process, base, timeout, what=f"streamlit on port {port}", log=log_path)
         yield base
     finally:
         stop(process)
         log.close()
+
+
+def wait_healthy(process: subprocess.Popen, base: str, timeout: float, *, what: str, log: Path) -> None:
+    """Wait until ``base``/_stcore/health answers (the app, or a proxy in front of it); raise with
+    the server's log when ``process`` ends or ``timeout`` seconds pass first."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as answer:
+                if answer.status == 200:
+                    return
+        except OSError:
+            pass
+        if process.poll() is not None or time.monotonic() > deadline:
+            raise RuntimeError(f"{what} did not answer:\n{log.read_text(errors='replace')}")
+        time.sleep(0.2)
 
 
 def stop(process: subprocess.Popen) -> None:

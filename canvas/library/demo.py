@@ -10,6 +10,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from canvas import storage
@@ -174,14 +175,7 @@ def create_demo(*, session: Session) -> Canvas:
     try:
         canvas = storage.get_canvas(session=session, canvas_id=DEMO_CANVAS_ID, include_trashed=True)
     except CanvasNotFound:
-        canvas = Canvas(id=DEMO_CANVAS_ID, name=document["canvas"]["name"])
-        session.add(canvas)
-        session.flush()
-        replace_contents(session, canvas, document, keep_ids=True)
-        session.commit()
-        session.refresh(canvas)
-        load_demo_data(session=session)
-        return canvas
+        return _new_demo(session, document)
     if canvas.deleted_at is not None:
         canvas = storage.restore_canvas(session=session, canvas_id=DEMO_CANVAS_ID)
     document["canvas"]["name"] = canvas.name  # keep a name the user may have given it
@@ -192,6 +186,17 @@ def create_demo(*, session: Session) -> Canvas:
     except BaseException:
         session.rollback()
         raise
+    session.refresh(canvas)
+    load_demo_data(session=session)
+    return canvas
+
+
+def _new_demo(session: Session, document: dict[str, Any]) -> Canvas:
+    canvas = Canvas(id=DEMO_CANVAS_ID, name=document["canvas"]["name"])
+    session.add(canvas)
+    session.flush()  # IntegrityError when another server has just made it
+    replace_contents(session, canvas, document, keep_ids=True)
+    session.commit()
     session.refresh(canvas)
     load_demo_data(session=session)
     return canvas
@@ -218,6 +223,18 @@ def load_demo_data(*, session: Session, canvas_id: str = DEMO_CANVAS_ID) -> None
 
 
 def ensure_demo(*, session: Session) -> None:
-    """On first start (no canvas at all, not even in the trash), create the demo."""
-    if storage.count_canvases(session=session) == 0:
-        create_demo(session=session)
+    """On first start (no canvas at all, not even in the trash), create the demo.
+
+    Two servers starting on one empty database can both find it empty: the second one's insert
+    of the demo then fails on its primary key, and it leaves the demo as the first made it (it
+    never resets it, as ``create_demo`` would).
+    """
+    if storage.count_canvases(session=session) != 0:
+        return
+    authorize(session, None)
+    try:
+        _new_demo(session, demo_document())
+    except IntegrityError:
+        session.rollback()
+        if not storage.count_canvases(session=session):
+            raise  # not the race: something else is wrong

@@ -6,13 +6,11 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
-import time
-import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from tools.browser import stop
+from tools.browser import stop, wait_healthy
 
 ROOT = Path(__file__).resolve().parents[2]
 NGINX_CONF = ROOT / "deploy" / "nginx.conf"
@@ -68,20 +66,13 @@ def check(main: Path) -> subprocess.CompletedProcess[str]:
 def running_nginx(main: Path, port: int, timeout: float = 20) -> Iterator[str]:
     """Start nginx on ``main``; yields its base URL and stops it afterwards."""
     assert NGINX is not None
-    process = subprocess.Popen([NGINX, "-c", str(main), "-p", str(main.parent)],
-                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    log_path = main.parent / "nginx-output.log"
+    with log_path.open("wb") as log:  # a pipe nobody reads could fill up and stall nginx
+        process = subprocess.Popen([NGINX, "-c", str(main), "-p", str(main.parent)], stdout=log,
+                                   stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + timeout
-        while True:
-            try:
-                with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2):
-                    break
-            except OSError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    output = process.stdout.read().decode(errors="replace") if process.stdout else ""
-                    raise RuntimeError(f"nginx did not answer on port {port}:\n{output}") from None
-                time.sleep(0.2)
+        wait_healthy(process, base, timeout, what=f"nginx on port {port}", log=log_path)
         yield base
     finally:
         stop(process)

@@ -168,8 +168,7 @@ def facilitator_board(view: WorkshopView, segments: list[Any], token: str) -> No
     """The right-hand side: the agenda, the timer, the notes and their controls (or the summary)."""
     show_messages()
     if view.ended:
-        ended_panel(view, view.workshop_id, token)
-        live_timer(view)  # follows the workshop (nothing changes it once ended)
+        ended_panel(view, view.workshop_id, token)  # nothing changes an ended workshop: no live part
         return
     agenda_strip(view)
     heading, timer = st.columns([3, 1], vertical_alignment="center")
