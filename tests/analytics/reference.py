@@ -29,6 +29,7 @@ read; only small frames (tens of rows) go through it. The rules it follows:
 from __future__ import annotations
 
 import math
+from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
@@ -58,7 +59,7 @@ def reference_report(tx: pd.DataFrame, *, period: str = "month", start: Any = No
     figures = _figures(rows, w, period, m)
     periods = figures.pop("_periods")
     report.update({k: _json(v) for k, v in figures.items()})
-    report.update({k: _json(v) for k, v in _twelve_month_retention(rows, w).items()})
+    report.update({k: _json(v) for k, v in _twelve_month_retention(rows, orders_of(rows), w).items()})
     report["active"] = [
         {"period": p.label, "active": len(p.active), "new": len(p.new), "revenue": _json(p.revenue),
          "partial": p.partial}
@@ -210,19 +211,22 @@ def _periods(rows: pd.DataFrame, orders: pd.DataFrame, w: Window, period: str) -
     if rows.empty:
         return []
     orders = orders[orders["day"] <= w.end]
-    first_order = orders.groupby("customer_id")["day"].min()
-    in_period = lambda days: days.map(lambda day: period_start(day, period))  # noqa: E731
-    active_in = orders.groupby(in_period(orders["day"]))["customer_id"].agg(set).to_dict()
-    new_in = first_order.index.to_series().groupby(in_period(first_order).to_numpy()).agg(set).to_dict()
-    revenue_in = {p: group.groupby("customer_id")["amount"].sum().to_dict()
-                  for p, group in rows.groupby(in_period(rows["day"]))}
+    active_in: dict[pd.Timestamp, set] = defaultdict(set)
+    for customer, day in zip(orders["customer_id"], orders["day"]):
+        active_in[period_start(day, period)].add(customer)
+    new_in: dict[pd.Timestamp, set] = defaultdict(set)
+    for customer, day in orders.groupby("customer_id")["day"].min().items():
+        new_in[period_start(day, period)].add(customer)
+    revenue_in: dict[pd.Timestamp, dict] = defaultdict(lambda: defaultdict(float))
+    for customer, day, amount in zip(rows["customer_id"], rows["day"], rows["amount"]):
+        revenue_in[period_start(day, period)][customer] += amount
     out = []
     p = first
     while p <= w.end:
         following = _next_period(p, period)
-        revenue_of = revenue_in.get(p, {})
-        out.append(PeriodFacts(first_day=p, label=_label(p, period), active=active_in.get(p, set()),
-                               new=new_in.get(p, set()), revenue_of=revenue_of,
+        revenue_of = dict(revenue_in[p])
+        out.append(PeriodFacts(first_day=p, label=_label(p, period), active=active_in[p],
+                               new=new_in[p], revenue_of=revenue_of,
                                revenue=float(sum(revenue_of.values())),
                                partial=following - ONE_DAY > w.end))
         p = following
@@ -306,18 +310,17 @@ def _figures(rows: pd.DataFrame, w: Window, period: str, margin: float) -> dict[
     }
 
 
-def _twelve_month_retention(rows: pd.DataFrame, w: Window) -> dict[str, float]:
+def _twelve_month_retention(rows: pd.DataFrame, orders: pd.DataFrame, w: Window) -> dict[str, float]:
     after_end = w.end + ONE_DAY
     middle = after_end - pd.DateOffset(months=12)
     base_start = after_end - pd.DateOffset(months=24)
-    orders = orders_of(rows)
-    base = set(orders.loc[(orders["day"] >= base_start) & (orders["day"] < middle), "customer_id"])
-    earlier = rows[(rows["day"] >= base_start) & (rows["day"] < middle)]
-    later = rows[(rows["day"] >= middle) & (rows["day"] < after_end)]
-    before_of = earlier.groupby("customer_id")["amount"].sum()
-    after_of = later.groupby("customer_id")["amount"].sum()
-    before = {c: float(before_of.get(c, 0.0)) for c in base}
-    after = {c: float(after_of.get(c, 0.0)) for c in base}
+    base = {c for c, day in zip(orders["customer_id"], orders["day"]) if base_start <= day < middle}
+    before, after = dict.fromkeys(base, 0.0), dict.fromkeys(base, 0.0)
+    for customer, day, amount in zip(rows["customer_id"], rows["day"], rows["amount"]):
+        if customer in base and base_start <= day < middle:
+            before[customer] += amount
+        elif customer in base and middle <= day < after_end:
+            after[customer] += amount
     base_revenue = sum(before.values())
     if not base_revenue > 0:
         return {"nrr_12m": math.nan, "grr_12m": math.nan}
