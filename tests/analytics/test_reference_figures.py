@@ -42,10 +42,11 @@ def cases(draw: st.DrawFn) -> dict[str, Any]:
     busy = draw(st.integers(0, span - 120))
     day = st.one_of(st.integers(0, span), st.integers(busy, busy + 120), st.integers(busy, busy + 120))
     amount = st.one_of(st.sampled_from(AMOUNTS), st.sampled_from(AMOUNTS[:4]))  # mostly orders
+    n = draw(st.integers(4, 30))  # drawn first: lists drawn alone are mostly short
     rows = draw(st.lists(st.tuples(st.sampled_from("abcd"), day, amount, st.integers(0, 23),
                                    st.sampled_from(("o1", "o2", "o3", None)),
                                    st.sampled_from(("north", "north", "south", None))),
-                         min_size=4, max_size=40))
+                         min_size=n, max_size=n))
     tx = pd.DataFrame(rows, columns=["customer_id", "day", "amount", "hour", "order_id", "segment"])
     tx["date"] = first + pd.to_timedelta(tx.pop("day"), "D") + pd.to_timedelta(tx.pop("hour"), "h")
     if not draw(st.booleans()):
@@ -53,9 +54,9 @@ def cases(draw: st.DrawFn) -> dict[str, Any]:
     if not draw(st.booleans()):
         tx = tx.drop(columns="segment")
 
-    # Windows mostly start early and end late, so that they hold rows; sometimes anywhere.
+    # Windows mostly start early and end late, so that they hold rows; one day in ten anywhere.
     def maybe_day(lo: int, hi: int) -> st.SearchStrategy[pd.Timestamp | None]:
-        days = st.one_of(st.integers(lo, hi), st.integers(lo, hi), st.integers(-40, span + 40))
+        days = st.integers(0, 9).flatmap(lambda k: st.integers(-40, span + 40) if k == 0 else st.integers(lo, hi))
         return st.one_of(st.none(), days.map(lambda d: first + pd.Timedelta(days=d)))
 
     some_day = st.integers(-40, span + 40).map(lambda d: first + pd.Timedelta(days=d))
