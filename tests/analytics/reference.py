@@ -56,8 +56,7 @@ def reference_report(tx: pd.DataFrame, *, period: str = "month", start: Any = No
         "window": {"start": _iso(w.begin), "end": _iso(w.end), "as_of": _iso(w.as_of)},
         "margin": margin,
     }
-    figures = _figures(rows, w, period, m)
-    periods = figures.pop("_periods")
+    figures, periods = _figures(rows, w, period, m)
     report.update({k: _json(v) for k, v in figures.items()})
     report.update({k: _json(v) for k, v in _twelve_month_retention(rows, orders_of(rows), w).items()})
     report["active"] = [
@@ -79,8 +78,7 @@ def reference_report(tx: pd.DataFrame, *, period: str = "month", start: Any = No
     if "segment" in rows.columns:
         segments = {}
         for name in sorted(rows["segment"].dropna().unique()):
-            mine = _figures(rows[rows["segment"] == name], w, period, m)
-            periods_of_segment = mine.pop("_periods")
+            mine, periods_of_segment = _figures(rows[rows["segment"] == name], w, period, m)
             seg = {k: _json(v) for k, v in mine.items()}
             if surveys is not None and "segment" in surveys.columns:
                 seg.update(_survey_figures(surveys[surveys["segment"] == name], w))
@@ -280,8 +278,9 @@ def _annual_churn(periods: list[PeriodFacts], period: str) -> float:
 # --------------------------------------------------------------------------------------------
 
 
-def _figures(rows: pd.DataFrame, w: Window, period: str, margin: float) -> dict[str, Any]:
-    """The scalar figures (with annual churn and simple CLV) of these rows, plus ``_periods``."""
+def _figures(rows: pd.DataFrame, w: Window, period: str,
+             margin: float) -> tuple[dict[str, Any], list[PeriodFacts]]:
+    """The scalar figures of these rows (with annual churn and simple CLV), and their periods."""
     orders = orders_of(rows)
     inside = orders[w.holds(orders["day"])]
     orders_per_customer = inside.groupby("customer_id").size()
@@ -306,8 +305,7 @@ def _figures(rows: pd.DataFrame, w: Window, period: str, margin: float) -> dict[
         "orders_per_customer_per_year": per_year,
         "annual_churn": churn,
         "clv_simple": clv_simple,
-        "_periods": periods,
-    }
+    }, periods
 
 
 def _twelve_month_retention(rows: pd.DataFrame, orders: pd.DataFrame, w: Window) -> dict[str, float]:
@@ -347,7 +345,7 @@ def _spend_figures(spend: pd.DataFrame, periods: list[PeriodFacts], period: str,
                    figures: dict[str, Any], margin: float) -> dict[str, Any]:
     spend = spend[spend["amount"].notna()]
     spend_periods = [period_start(_day(day), period) for day in spend["period_start"]]
-    table = []
+    table: list[dict[str, Any]] = []
     for p in periods:
         amounts = [a for a, first_day in zip(spend["amount"], spend_periods) if first_day == p.first_day]
         spent = float(sum(amounts)) if amounts else math.nan

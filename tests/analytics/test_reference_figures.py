@@ -154,9 +154,10 @@ def _first_order_after_end_in_its_period(tx: pd.DataFrame, kw: dict[str, Any]) -
 
 
 def _start_inside_a_period(tx: pd.DataFrame, kw: dict[str, Any]) -> bool:
-    start = kw.get("start")
-    return start is not None and reference.period_start(pd.Timestamp(start).normalize(),
-                                                        kw.get("period", "month")) != start
+    if kw.get("start") is None:
+        return False
+    start = pd.Timestamp(kw["start"]).normalize()
+    return reference.period_start(start, kw.get("period", "month")) != start
 
 
 NEW_AFTER_END = Disagreement(
@@ -219,8 +220,8 @@ def test_a_first_order_after_the_window_is_not_new_in_it(engine: str) -> None:
     tx = pd.DataFrame({"customer_id": ["a", "b"], "amount": [10.0, 10.0],
                        "date": pd.to_datetime(["2024-03-05", "2024-03-20"])})
     spend = pd.DataFrame({"period_start": pd.to_datetime(["2024-03-01"]), "amount": [100.0]})
-    kw = {"end": "2024-03-10", "spend": spend}
-    assert NEW_AFTER_END.applies(tx, kw)
+    kw: dict[str, Any] = {"end": "2024-03-10", "spend": spend}
+    assert NEW_AFTER_END.applies(tx, kw) and not NEW_AFTER_END.applies(tx, {"end": "2024-03-25"})
     assert reference_report(tx, **kw)["active"][0] == {"period": "2024-03", "active": 1, "new": 1,
                                                        "revenue": 10.0, "partial": True}
     assert compare(ENGINES[engine], tx, kw) == []
@@ -231,8 +232,9 @@ def test_a_window_starting_inside_a_period_leaves_that_period_whole(engine: str)
     tx = pd.DataFrame({"customer_id": ["a", "b", "a", "b", "a"], "amount": [10.0] * 5,
                        "date": pd.to_datetime(["2024-01-03", "2024-01-20", "2024-02-03",
                                                "2024-02-20", "2024-03-03"])})
-    kw = {"start": "2024-01-15", "end": "2024-03-31"}
+    kw: dict[str, Any] = {"start": "2024-01-15", "end": "2024-03-31"}
     assert FIRST_PERIOD_PARTIAL.applies(tx, kw)
+    assert not FIRST_PERIOD_PARTIAL.applies(tx, {**kw, "start": "2024-01-01"})
     expected = reference_report(tx, **kw)
     assert [p["partial"] for p in expected["active"]] == [False, False, False]
     assert expected["annual_churn"] == pytest.approx(1 - (3 / 4) ** 12)  # Feb 2 of 2, Mar 1 of 2
