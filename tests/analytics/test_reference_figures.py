@@ -3,7 +3,9 @@ on small random data: refunds and zero rows, multi-row and shared order ids, seg
 months, quarters and ISO weeks, margins, survey responses and acquisition spend.
 
 An engine is added with one line in ``ENGINES``: a function taking the transactions and
-``metrics_report``'s keyword arguments and returning the same dict.
+``metrics_report``'s keyword arguments and returning the same dict. Where an engine is known to
+depart from the definitions, ``KNOWN_DISAGREEMENTS`` lists it under the engine's name, with the
+smallest counterexample as a test of its own (xfail, strict).
 """
 
 from __future__ import annotations
@@ -205,8 +207,9 @@ def _expect_disagreement(engine: str, disagreement: Disagreement) -> Any:
 # --------------------------------------------------------------------------------------------
 
 
+# About 75 ms of CPU an example: 80 examples in all, shared by the engines (40 each at least).
 @pytest.mark.parametrize("engine", ENGINES)
-@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=max(40, 80 // len(ENGINES)), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(case=cases())
 def test_every_figure_matches_the_reference(engine: str, case: dict[str, Any]) -> None:
     tx, kw = case["tx"], case["kw"]
