@@ -64,7 +64,7 @@ def loadavg() -> str:
 
 
 def wait_drawn(page, expected: int = 0) -> None:
-    page.wait_for_function(DRAWN, arg=expected, timeout=120_000, polling=10)
+    page.wait_for_function(DRAWN, arg=expected, timeout=600_000, polling=10)
 
 
 def fresh_tab(context, url: str, expected: int = 0) -> float:
@@ -84,9 +84,9 @@ def rerun(page, action, until=None) -> float:
     page.evaluate(WATCH)
     started = time.perf_counter()
     action()
-    page.wait_for_function("window.__reran === true", timeout=30_000, polling=10)
+    page.wait_for_function("window.__reran === true", timeout=300_000, polling=10)
     if until is not None:
-        until.wait_for(timeout=30_000)
+        until.wait_for(timeout=300_000)
     wait_drawn(page)
     return time.perf_counter() - started
 
@@ -116,18 +116,17 @@ def board_steps(page, attempt: int) -> dict[str, float]:
     text = f"Bench note {attempt}"
     body.get_by_label("Note").fill(text)
     added = rerun(page, lambda: body.get_by_role("button", name="Add note").click(),
-                  until=block.get_by_text(text))
+                  until=block.get_by_text(text).first)
     return {"board: open a block's Add popover": opened, "board: add a note until drawn": added}
 
 
-def measure(url: str, repeat: int) -> tuple[dict[str, list[float]], dict[str, float]]:
-    results: dict[str, list[float]] = {}
-    once: dict[str, float] = {}
+def measure(url: str, repeat: int, results: dict[str, list[float]], once: dict[str, float]) -> None:
+    """Fills ``results`` (step -> seconds of each repeat) and ``once`` (step -> seconds) as it goes."""
 
     def record(step: str, seconds: float) -> None:
         results.setdefault(step, []).append(seconds)
 
-    with running_app(url, timeout=120) as base, sync_playwright() as playwright:
+    with running_app(url, timeout=300) as base, sync_playwright() as playwright:
         browser = launch(playwright)
         context = browser.new_context(viewport={"width": 1440, "height": 1000})
         fresh_tab(context, f"{base}/library")  # imports and the browser's cache of the app's code
@@ -152,7 +151,6 @@ def measure(url: str, repeat: int) -> tuple[dict[str, list[float]], dict[str, fl
             for step, seconds in board_steps(page, attempt).items():
                 record(step, seconds)
         browser.close()
-    return results, once
 
 
 def main() -> None:
@@ -162,9 +160,17 @@ def main() -> None:
     args = parser.parse_args()
     print(f"machine: {machine()}")
     print(f"load before: {loadavg()}")
-    with tempfile.TemporaryDirectory() as tmp:
-        url, _ = build(Path(tmp), args.rows)
-        results, once = measure(url, args.repeat)
+    results: dict[str, list[float]] = {}
+    once: dict[str, float] = {}
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            url, _ = build(Path(tmp), args.rows)
+            measure(url, args.repeat, results, once)
+    finally:  # what was measured, even when a step failed
+        report(results, once)
+
+
+def report(results: dict[str, list[float]], once: dict[str, float]) -> None:
     print(f"load after:  {loadavg()}")
     print(f"\n{'step (seconds)':<52} {'median':>7} {'min':>7} {'max':>7} {'target':>7}")
     for step, values in results.items():
