@@ -163,6 +163,7 @@ with right:
                       icon=":material/arrow_downward:", on_click=open_section, args=(section,))
 
 # --- Charts, a section at a time -------------------------------------------------------------
+st.subheader("Charts", anchor="charts")
 retention_tab, value_tab, cost_tab, whatif_tab = st.tabs(SECTIONS, key=SECTION, bind="query-params")
 
 if retention_tab.open:
