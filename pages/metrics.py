@@ -25,6 +25,12 @@ from canvas.ui.markup import escape_text
 frame.page_frame("metrics")
 frame.inject_css()
 ROWS_SHOWN = 15  # a longer targets table scrolls
+# The charts in sections behind tabs: only the open one is computed, sent and drawn (a dozen
+# Plotly charts at once took the browser about a second to draw). The open tab is in the URL.
+SECTION = "section"  # the tabs' key and query parameter
+SECTIONS = ("Retention", "Customer value", "Cost vs value", "What-if")
+CHART_SECTIONS = {"retention": "Retention", "kpis": "Customer value", "cost_vs_value": "Cost vs value"}  # coach
+FILTER_PARAMS = ("from", "to", "segments", "period")  # filters.filters_to_query's keys
 
 
 # --- Actions ----------------------------------------------------------------------------------
@@ -41,11 +47,14 @@ def write_filters(first: date, last: date) -> None:
     filters = within_data(
         Filters(start=start, end=end, segments=tuple(state.get("met_segments") or ()),
                 period=state.get("met_period") or "month"), first, last)
-    canvas_id = st.query_params.get("canvas")
-    st.query_params.clear()
-    if canvas_id:
-        st.query_params["canvas"] = canvas_id
-    st.query_params.update(filters_to_query(filters))
+    query = filters_to_query(filters)
+    for stale in set(FILTER_PARAMS) - query.keys():  # the canvas and the open section stay
+        st.query_params.pop(stale, None)
+    st.query_params.update(query)
+
+
+def open_section(label: str) -> None:
+    st.session_state[SECTION] = label
 
 
 # --- Page -------------------------------------------------------------------------------------
@@ -146,52 +155,62 @@ with right:
                     if f.rule_id in ("target-missed", "churn-rising", "cost-exceeds-value")]
     if not from_numbers:
         st.caption("No target missed, no churn rising, no relationship costing more than it brings.")
-    for finding in from_numbers:
-        link = f" [See the chart](#{finding.chart})" if finding.chart else ""
-        markup.show(st, f"**{escape_text(finding.title)}**  \n{escape_text(finding.why)}{link}")
+    for number, finding in enumerate(from_numbers):
+        markup.show(st, f"**{escape_text(finding.title)}**  \n{escape_text(finding.why)}")
+        if finding.chart in CHART_SECTIONS:
+            section = CHART_SECTIONS[finding.chart]
+            st.button(f"See the chart: {section}", key=f"met_see_{number}", type="tertiary",
+                      icon=":material/arrow_downward:", on_click=open_section, args=(section,))
 
-# --- Charts -----------------------------------------------------------------------------------
-st.subheader("Retention", anchor="retention")
-st.plotly_chart(mc.cohort_heatmap(figures.cohorts), width="stretch", key="met_cohorts")
-a, b = st.columns(2)
-a.plotly_chart(mc.retention_curves(dict(result.curves), colours), width="stretch", key="met_curves")
-b.plotly_chart(mc.active_and_churn(figures.active, figures.retention), width="stretch", key="met_active")
-st.plotly_chart(mc.layer_cake(figures.layer_cake, currency), width="stretch", key="met_layer_cake")
+# --- Charts, a section at a time -------------------------------------------------------------
+st.subheader("Charts", anchor="charts")
+retention_tab, value_tab, cost_tab, whatif_tab = st.tabs(SECTIONS, key=SECTION, bind="query-params")
 
-st.subheader("Value", anchor="kpis")
-st.caption("Predictive CLV: BG/NBD (purchases) and Gamma-Gamma (spend per order) fitted once on every customer in "
-           "the date range, 12 months ahead, 1 % a month discount; the segment filter picks customers from that "
-           "model. Historical CLV: revenue per customer to date.")
-with st.spinner("Fitting the predictive CLV model…"):
-    pred = cached.predictive(canvas.id, key, filters.start, filters.end).of_segments(filters.segments)
-if pred.fallback:
-    st.info(markup.literal("Predictive CLV fell back to historical CLV: " + " ".join(pred.reasons)),
-            icon=":material/info:")
-a, b = st.columns(2)
-a.plotly_chart(mc.clv_distribution(pred.customers[["segment", "value"]], colours,
-                                   currency), width="stretch", key="met_clv_dist")
-b.plotly_chart(mc.clv_by_segment(pred.per_segment(), colours, currency, predictive=not pred.fallback),
-               width="stretch", key="met_clv_seg")
-a, b = st.columns(2)
-a.plotly_chart(mc.p_alive_heatmap(pred.customers), width="stretch", key="met_p_alive")
-b.plotly_chart(mc.nps_csat_by_segment(result.survey_table, colours), width="stretch", key="met_nps")
+if retention_tab.open:
+    with retention_tab:
+        st.plotly_chart(mc.cohort_heatmap(figures.cohorts), width="stretch", key="met_cohorts")
+        a, b = st.columns(2)
+        a.plotly_chart(mc.retention_curves(dict(result.curves), colours), width="stretch", key="met_curves")
+        b.plotly_chart(mc.active_and_churn(figures.active, figures.retention), width="stretch", key="met_active")
+        st.plotly_chart(mc.layer_cake(figures.layer_cake, currency), width="stretch", key="met_layer_cake")
 
-st.subheader("Relationships against their value", anchor="cost_vs_value")
-value_table = chart_data.value_table(board.segments, board.relationships, measures)
-a, b = st.columns(2)
-a.plotly_chart(mc.cost_vs_value(value_table, colours, currency), width="stretch", key="met_cost_value")
-b.plotly_chart(mc.ltv_vs_cac(value_table if len(value_table) else None, colours, currency), width="stretch",
-               key="met_ltv_cac")
-types = segments.primary_types(board.segments, board.relationships)
-st.plotly_chart(mc.by_relationship_type(chart_data.by_primary_type(cached.type_figures(canvas.id, key, filters, types)),
-                                        currency), width="stretch", key="met_by_type")
+if value_tab.open:
+    with value_tab:
+        st.caption("Predictive CLV: BG/NBD (purchases) and Gamma-Gamma (spend per order) fitted once on every "
+                   "customer in the date range, 12 months ahead, 1 % a month discount; the segment filter picks "
+                   "customers from that model. Historical CLV: revenue per customer to date.")
+        with st.spinner("Fitting the predictive CLV model…"):
+            pred = cached.predictive(canvas.id, key, filters.start, filters.end).of_segments(filters.segments)
+        if pred.fallback:
+            st.info(markup.literal("Predictive CLV fell back to historical CLV: " + " ".join(pred.reasons)),
+                    icon=":material/info:")
+        a, b = st.columns(2)
+        a.plotly_chart(mc.clv_distribution(pred.customers[["segment", "value"]], colours,
+                                           currency), width="stretch", key="met_clv_dist")
+        b.plotly_chart(mc.clv_by_segment(pred.per_segment(), colours, currency, predictive=not pred.fallback),
+                       width="stretch", key="met_clv_seg")
+        a, b = st.columns(2)
+        a.plotly_chart(mc.p_alive_heatmap(pred.customers), width="stretch", key="met_p_alive")
+        b.plotly_chart(mc.nps_csat_by_segment(result.survey_table, colours), width="stretch", key="met_nps")
+
+if cost_tab.open:
+    with cost_tab:
+        value_table = chart_data.value_table(board.segments, board.relationships, measures)
+        a, b = st.columns(2)
+        a.plotly_chart(mc.cost_vs_value(value_table, colours, currency), width="stretch", key="met_cost_value")
+        b.plotly_chart(mc.ltv_vs_cac(value_table if len(value_table) else None, colours, currency),
+                       width="stretch", key="met_ltv_cac")
+        types = segments.primary_types(board.segments, board.relationships)
+        st.plotly_chart(mc.by_relationship_type(
+            chart_data.by_primary_type(cached.type_figures(canvas.id, key, filters, types)), currency),
+            width="stretch", key="met_by_type")
+
 
 # --- What-if ----------------------------------------------------------------------------------
 
 @st.fragment
 def what_if(start: whatif.WhatIfStart, currency: str) -> None:
     """Its sliders rerun this section only: the rest of the page stays as drawn."""
-    st.subheader("What if", anchor="whatif")
     cost_now, cac_now, baseline = start.cost_per_customer, start.cac, start.baseline
     summary = st.container()  # the projected totals, filled once the sliders are read
     controls, chart = st.columns([1, 2], gap="large")
@@ -242,7 +261,9 @@ def what_if(start: whatif.WhatIfStart, currency: str) -> None:
             st.info(f"{claim['sentence']} As +5 points instead: {claim['points']:+.0%}.", icon=":material/calculate:")
 
 
-what_if(whatif.whatif_start(result.rows, board.segments, board.relationships, filters, tiles), currency)
+if whatif_tab.open:
+    with whatif_tab:
+        what_if(whatif.whatif_start(result.rows, board.segments, board.relationships, filters, tiles), currency)
 
 
 # --- Export -----------------------------------------------------------------------------------

@@ -14,6 +14,8 @@ from canvas.domain.models import CanvasCreate
 from canvas.library.demo import DEMO_CANVAS_ID
 from tests.support import ROOT, shown
 
+SECTIONS = ("Retention", "Customer value", "Cost vs value", "What-if")  # the chart sections' tabs
+
 
 def metrics_page(query: dict[str, str]) -> AppTest:
     app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
@@ -31,7 +33,14 @@ def test_demo_dashboard_shows_every_tile_and_chart(database_url):
     for label in ("Active customers", "Retention", "Churn", "Repeat purchase rate", "AOV (EUR)",
                   "CLV (EUR)", "NRR", "NPS", "CSAT", "CAC (EUR)", "LTV : CAC"):
         assert label in labels
-    assert len(app.get("plotly_chart")) == 12
+    charts = {}
+    for section in SECTIONS:  # only the open section's charts are drawn: each one in turn
+        app.session_state["section"] = section
+        app = app.run()
+        assert not app.exception and not app.error
+        charts[section] = [chart.key for chart in app.get("plotly_chart")]
+    assert all(charts.values()) and sum(len(keys) for keys in charts.values()) == 12
+    assert set(charts["What-if"]) == {"met_whatif"}
     targets = app.dataframe[0].value
     assert set(targets["status"]) <= {"met", "missed", "no data"} and "missed" in set(targets["status"])
 
@@ -50,7 +59,7 @@ def test_bad_filter_values_in_the_link_are_explained(database_url):
 
 
 def test_whatif_baseline_equals_measured_and_moves_with_retention(database_url):
-    app = metrics_page({"canvas": DEMO_CANVAS_ID})
+    app = metrics_page({"canvas": DEMO_CANVAS_ID, "section": "What-if"})  # a link to the section opens it
     customers = next(m for m in app.metric if m.label == "Customers, month 24")
     assert not customers.delta  # nothing changed: the scenario is the baseline
     app.slider(key="met_wi_retention").set_value(3.0)
@@ -77,7 +86,7 @@ def test_targets_are_judged_on_monthly_figures_at_any_granularity(database_url):
 
 
 def test_tile_changes_are_written_by_kind_and_whatif_sliders_say_what_they_lead_to(database_url):
-    app = metrics_page({"canvas": DEMO_CANVAS_ID})
+    app = metrics_page({"canvas": DEMO_CANVAS_ID, "section": "What-if"})
     tiles = {m.label: m for m in app.metric}
     assert "." not in tiles["Active customers"].delta  # a count changes by whole customers
     assert tiles["NPS"].delta.endswith(" pts") and tiles["Retention"].delta.endswith(" pts")
@@ -105,3 +114,14 @@ def test_the_cli_and_the_page_show_the_same_figures_under_the_same_labels(databa
         assert metric.help.startswith(tile["window"].capitalize() + "."), tile["label"]  # the same window
     windows = {t["label"]: t["window"] for t in tiles}
     assert windows["Active customers"] == windows["NRR"] == "last month" and windows["AOV (EUR)"] == "whole selection"
+
+
+def test_a_filter_change_keeps_the_open_section_and_the_coach_opens_its_chart(database_url):
+    app = metrics_page({"canvas": DEMO_CANVAS_ID, "section": "Cost vs value"})
+    app = app.multiselect(key="met_segments").set_value(["Office teams"]).run()
+    assert app.query_params["segments"] == "Office teams" and app.query_params["section"] == "Cost vs value"
+    assert app.query_params["canvas"] == DEMO_CANVAS_ID
+    assert {chart.key for chart in app.get("plotly_chart")} == {"met_cost_value", "met_ltv_cac", "met_by_type"}
+    see = next(b for b in app.button if b.label == "See the chart: Customer value")  # a missed target
+    app = see.click().run()
+    assert "met_clv_seg" in {chart.key for chart in app.get("plotly_chart")}
