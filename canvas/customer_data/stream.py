@@ -273,13 +273,13 @@ def ingest_file(path: str | Path, out_path: str | Path, kind: str = "transaction
                 mapping: Mapping[str, str | None] | None = None, *, strict: bool = False,
                 today: date | None = None, drop_duplicates: bool = False, filename: str | None = None,
                 rejected_path: str | Path | None = None, chunk_bytes: int | None = None,
-                first_rows: int = FIRST_ROWS, progress: Callable[[Progress], None] | None = None) -> StreamResult:
+                first_rows: int | None = None, progress: Callable[[Progress], None] | None = None) -> StreamResult:
     """Ingest ``path`` in chunks into the Parquet file ``out_path`` (what ``ingest.load`` does with
     the file held whole: the same mapping rule, checks, report and rows).
 
     ``mapping`` may name some fields only: the others are guessed from the file's first rows.
     ``chunk_bytes``: bytes of text per chunk (``limits.STREAM_CHUNK_BYTES``; a Parquet file is
-    read in batches of ``chunk_bytes // 64`` rows); the first chunk has at least ``first_rows`` rows
+    read in batches of ``chunk_bytes // 64`` rows); the first chunk has at least ``first_rows`` rows (``FIRST_ROWS``)
     (the decisions held for the file are made on it). ``progress`` is called after every chunk and
     once at the end. ``rejected_path``: where to write the rejected rows as CSV (none by default).
     Raises ``IngestError`` as the whole-file reading does; the output file is then removed."""
@@ -296,7 +296,7 @@ def ingest_file(path: str | Path, out_path: str | Path, kind: str = "transaction
     for attempt in range(len(_ENCODINGS)):
         try:
             source = _open(path, filename, block_bytes, attempt)
-            source.chunks = _first_at_least(source.chunks, first_rows)
+            source.chunks = _first_at_least(source.chunks, FIRST_ROWS if first_rows is None else first_rows)
             return _ingest(source, out_path, kind, mapping, strict=strict,
                            today=today, drop_duplicates=drop_duplicates, filename=filename,
                            rejected_path=Path(rejected_path) if rejected_path else None, progress=progress)
