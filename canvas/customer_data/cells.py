@@ -49,11 +49,33 @@ def parse_numbers(values: pd.Series, decimal: str | None = None) -> tuple[pd.Ser
     else:
         return pd.Series(plain.to_numpy(zero_copy_only=False), index=values.index, dtype=float), "."
     if not pc.any(pc.match_substring(text, ",")).as_py():
-        plain = pd.to_numeric(pd.Series(text.to_pandas(), index=values.index), errors="coerce")
+        plain = _to_floats(text, values.index)
         failed = plain.isna() & values.notna() & (values.astype("string").str.strip() != "")
         if not failed.any():  # the usual case: plain numbers with a decimal point
-            return plain.astype(float), "."
+            return plain, "."
     return _parse_decorated(text, values.index, decimal)
+
+
+_PLAIN_NUMBER = r"^[-+]?(\d+\.?\d*|\.\d+)$"
+
+
+def _to_floats(text: Any, index: pd.Index) -> pd.Series:
+    """``pandas.to_numeric(text, errors="coerce")`` as floats (``text``: an Arrow string array): the
+    plain numbers read by Arrow at once, only the other cells (a few "n/a", say) one by one."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    plain = pc.fill_null(pc.match_substring_regex(text, _PLAIN_NUMBER), False)
+    try:
+        numbers = np.array(pc.cast(pc.if_else(plain, text, pa.scalar(None, text.type)), pa.float64())
+                           .to_numpy(zero_copy_only=False), dtype=float)
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):  # a form Arrow does not take: all one by one
+        return pd.Series(pd.to_numeric(pd.Series(text.to_pandas()), errors="coerce").astype(float).to_numpy(),
+                         index=index)
+    rest = np.flatnonzero(~np.asarray(plain) & np.asarray(pc.fill_null(pc.not_equal(text, ""), False)))
+    if len(rest):
+        numbers[rest] = pd.to_numeric(pd.Series(text.take(pa.array(rest)).to_pandas()), errors="coerce").astype(float)
+    return pd.Series(numbers, index=index)
 
 
 def _parse_decorated(text: Any, index: pd.Index, decimal: str | None) -> tuple[pd.Series, str]:
@@ -76,8 +98,7 @@ def _parse_decorated(text: Any, index: pd.Index, decimal: str | None) -> tuple[p
         cleaned = pc.replace_substring(pc.replace_substring(cleaned, ".", ""), ",", ".")
     else:
         cleaned = pc.replace_substring(cleaned, ",", "")
-    numbers = pd.to_numeric(pd.Series(cleaned.to_pandas(), index=index).replace("", None),
-                            errors="coerce").astype(float)
+    numbers = _to_floats(cleaned, index)
     sign = np.where(np.asarray(pc.or_(negative, leading_minus).fill_null(False)), -1.0, 1.0)
     return numbers * sign, decimal
 
@@ -196,7 +217,7 @@ def _read_text_dates(text: pd.Series, rule: DateRule) -> pd.Series:
         fast = _arrow_timestamps(text)
         if fast is not None:
             return fast
-        return pd.to_datetime(text, format="ISO8601", errors="coerce", utc=True).dt.tz_convert(None)
+        return _iso_dates_mostly_plain(text)
     if rule.method == "mixed":
         parsed = pd.to_datetime(text, errors="coerce", format="mixed", dayfirst=rule.dayfirst, utc=True)
         return parsed.dt.tz_convert(None)
@@ -217,6 +238,24 @@ def _arrow_timestamps(text: pd.Series) -> pd.Series | None:
     if stamps.null_count != cells.null_count:
         return None
     return pd.Series(stamps.to_numpy(zero_copy_only=False), index=text.index).astype("datetime64[ns]")
+
+
+_PLAIN_ISO = r"^\d{4}-\d{2}-\d{2}( \d{2}:\d{2}:\d{2})?$"
+
+
+def _iso_dates_mostly_plain(text: pd.Series) -> pd.Series:
+    """ISO dates where some cells are not plain "2026-01-31" or "2026-01-31 07:36:16": the plain
+    ones read by Arrow at once, the others by pandas (zones converted to UTC), one by one."""
+    plain = text.str.fullmatch(_PLAIN_ISO).fillna(False).to_numpy(dtype=bool)
+    fast = _arrow_timestamps(text[plain]) if plain.any() else None
+    if fast is None:  # none plain, or a plain-looking one Arrow refuses (2026-13-45): pandas reads all
+        return pd.to_datetime(text, format="ISO8601", errors="coerce", utc=True).dt.tz_convert(None)
+    rest = pd.to_datetime(text[~plain], format="ISO8601", errors="coerce", utc=True).dt.tz_convert(None)
+    # In the other cells' resolution: pandas reads 9999-12-31 in microseconds, beyond nanoseconds'.
+    out = pd.Series(pd.NaT, index=text.index, dtype=rest.dtype)
+    out[plain] = fast.astype(rest.dtype)
+    out[~plain] = rest
+    return out
 
 
 def _excel_serials(numbers: pd.Series) -> pd.Series:

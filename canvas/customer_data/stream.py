@@ -25,6 +25,7 @@ import io
 import tempfile
 import time
 from collections.abc import Callable, Iterator, Mapping
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -347,7 +348,6 @@ def _ingest(source: _Source, out_path: Path, kind: str, mapping: Mapping[str, st
             strict: bool, today: date | None, drop_duplicates: bool, filename: str, rejected_path: Path | None,
             progress: Callable[[Progress], None] | None) -> StreamResult:
     import pyarrow as pa
-    import pyarrow.parquet as pq
 
     started = time.perf_counter()
     fields = fields_of(kind)
@@ -362,7 +362,7 @@ def _ingest(source: _Source, out_path: Path, kind: str, mapping: Mapping[str, st
             progress(Progress(totals.rows_read, source.bytes_read() if stage == "reading" else source.size,
                               source.size, time.perf_counter() - started, stage))
 
-    writer: Any = None
+    writer: _BackgroundWriter | None = None
     checked_mapping: dict[str, str | None] = {}
     rejected_header = True
     with tempfile.TemporaryDirectory(prefix="canvas-stream-", dir=out_path.parent) as work:
@@ -391,9 +391,9 @@ def _ingest(source: _Source, out_path: Path, kind: str, mapping: Mapping[str, st
                     table = pa.Table.from_pandas(kept, preserve_index=False,
                                                  schema=None if writer is None else writer.schema)
                     if writer is None:
-                        writer = pq.ParquetWriter(out_path, table.schema)
+                        writer = _BackgroundWriter(out_path, table.schema)
                     if len(kept):
-                        writer.write_table(table)
+                        writer.write(table)
                     lines[keep].astype(np.int64).tofile(kept_lines)
                     totals.rows_read += len(frame)
                     totals.rows_kept += len(kept)
@@ -444,6 +444,36 @@ def _ingest(source: _Source, out_path: Path, kind: str, mapping: Mapping[str, st
         fill_totals(report, sums)
     tell("done")
     return StreamResult(report, out_path, rejected_path if not rejected_header else None)
+
+
+class _BackgroundWriter:
+    """Appends tables to a Parquet file on another thread (pyarrow lets go of the GIL while it
+    encodes and compresses), so the next chunk is checked meanwhile; one table at a time, so at
+    most one chunk waits in memory."""
+
+    def __init__(self, path: Path, schema: Any):
+        import pyarrow.parquet as pq
+
+        self.schema = schema
+        self._writer = pq.ParquetWriter(path, schema)
+        self._pool = ThreadPoolExecutor(1, thread_name_prefix="canvas-parquet")
+        self._pending: Future | None = None
+
+    def write(self, table: Any) -> None:
+        self._wait()
+        self._pending = self._pool.submit(self._writer.write_table, table)
+
+    def _wait(self) -> None:
+        if self._pending is not None:
+            pending, self._pending = self._pending, None
+            pending.result()
+
+    def close(self) -> None:
+        try:
+            self._wait()
+        finally:
+            self._writer.close()
+            self._pool.shutdown()
 
 
 def canonical_columns(kind: str, mapping: Mapping[str, str | None]) -> list[str]:

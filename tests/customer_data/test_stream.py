@@ -147,7 +147,7 @@ AMOUNTS = st.sampled_from(["10", "10.00", "0.1", "-3.50", "ten", "", "1e400", "2
 DATES = st.sampled_from(["2024-01-05", "2024-01-05 10:00:00", "", "2031-01-01", "9999-12-31", "2024-13-45"])
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(rows=st.lists(st.tuples(CELLS, DATES, AMOUNTS), min_size=1, max_size=40), chunk=st.integers(32, 200),
        drop=st.booleans())
 def test_any_chunk_size_gives_the_whole_file_result(tmp_path, rows, chunk, drop):
