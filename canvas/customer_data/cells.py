@@ -80,7 +80,33 @@ def _to_floats(text: Any, index: pd.Index) -> pd.Series:
 
 def _parse_decorated(text: Any, index: pd.Index, decimal: str | None) -> tuple[pd.Series, str]:
     """``parse_numbers`` of cells with currency, thousands separators or signs around the number
-    (``text``: an Arrow string array); the separator voted by the cells unless ``decimal``."""
+    (``text``: an Arrow string array); the separator voted by the cells unless ``decimal``.
+
+    When most cells are plain numbers ("12.50") and the separator comes out a point, only the
+    others are cleaned: a plain cell reads the same either way and votes for a point exactly
+    when it ends in a point and one or two digits."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if decimal == ",":
+        return _parse_all_decorated(text, index, decimal)
+    plain = pc.fill_null(pc.match_substring_regex(text, _PLAIN_NUMBER), False)
+    others = np.flatnonzero(~np.asarray(plain))
+    if len(others) > len(text) // 2:
+        return _parse_all_decorated(text, index, decimal)
+    plain_votes = pc.sum(pc.match_substring_regex(text.filter(plain), r"\.\d{1,2}$")).as_py() or 0
+    rest, decimal = _parse_all_decorated(text.take(pa.array(others)), pd.RangeIndex(len(others)), decimal,
+                                         point_votes=plain_votes)
+    if decimal == ",":
+        return _parse_all_decorated(text, index, decimal)
+    numbers = _to_floats(pc.if_else(plain, text, pa.scalar(None, text.type)), index)
+    numbers.iloc[others] = rest.to_numpy()
+    return numbers, decimal
+
+
+def _parse_all_decorated(text: Any, index: pd.Index, decimal: str | None,
+                         point_votes: int = 0) -> tuple[pd.Series, str]:
+    """``_parse_decorated`` cleaning every cell; ``point_votes``: votes for a point cast elsewhere."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
@@ -91,7 +117,7 @@ def _parse_decorated(text: Any, index: pd.Index, decimal: str | None) -> tuple[p
     leading_minus = pc.starts_with(cleaned, "-")
     cleaned = pc.utf8_trim(cleaned, "()+-")
     comma_votes = pc.sum(pc.match_substring_regex(cleaned, r",\d{1,2}$|\.\d{3},")).as_py() or 0
-    point_votes = pc.sum(pc.match_substring_regex(cleaned, r"\.\d{1,2}$|,\d{3}\.")).as_py() or 0
+    point_votes += pc.sum(pc.match_substring_regex(cleaned, r"\.\d{1,2}$|,\d{3}\.")).as_py() or 0
     if decimal is None:
         decimal = "," if comma_votes > point_votes else "."
     if decimal == ",":
@@ -240,11 +266,11 @@ def _arrow_timestamps(text: pd.Series) -> pd.Series | None:
     return pd.Series(stamps.to_numpy(zero_copy_only=False), index=text.index).astype("datetime64[ns]")
 
 
-_PLAIN_ISO = r"^\d{4}-\d{2}-\d{2}( \d{2}:\d{2}:\d{2})?$"
+_PLAIN_ISO = r"^\d{4}-\d{2}-\d{2}([ T]\d{2}:\d{2}:\d{2})?$"
 
 
 def _iso_dates_mostly_plain(text: pd.Series) -> pd.Series:
-    """ISO dates where some cells are not plain "2026-01-31" or "2026-01-31 07:36:16": the plain
+    """ISO dates where some cells are not plain "2026-01-31" or "2026-01-31 07:36:16" (or with a T): the plain
     ones read by Arrow at once, the others by pandas (zones converted to UTC), one by one."""
     plain = text.str.fullmatch(_PLAIN_ISO).fillna(False).to_numpy(dtype=bool)
     fast = _arrow_timestamps(text[plain]) if plain.any() else None
