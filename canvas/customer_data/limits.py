@@ -76,3 +76,10 @@ MAX_STREAMED_FILE_BYTES = 10_000_000_000
 # Memory DuckDB may use to find exact repeats across a streamed file's chunks (it spills to disk
 # beyond it).
 REPEATS_MEMORY_BYTES = 1_000_000_000
+
+# A streamed upload is checked in a worker process too (``worker.streamed``), however long it
+# takes, as long as it reports progress: a chunk (about a million rows) takes 2-5 s, so two minutes
+# without one means it is stuck. Its address space (RLIMIT_AS, which counts what libraries
+# reserve, not what they touch) stays within 8 GB whatever the file's size; it holds ~1.5 GB.
+STREAM_STALL_SECONDS = 120
+STREAM_MEMORY_BYTES = 8_000_000_000

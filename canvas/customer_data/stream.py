@@ -569,3 +569,48 @@ def read_frame(result: StreamResult) -> pd.DataFrame:
     return pd.read_parquet(result.path)
 
 
+
+
+def read_head(path: str | Path, *, filename: str | None = None, rows: int = 200) -> RawTable:
+    """The first ``rows`` rows of a big file as cells, for the column choices, without reading the
+    rest (a text file's first megabyte or so, a Parquet file's first batch)."""
+    path = Path(path)
+    filename = filename or path.name
+    for attempt in range(len(_ENCODINGS)):
+        try:
+            source = _open(path, filename, 1 << 20, attempt)
+            for frame, lines in source.chunks:
+                return RawTable(frame.head(rows), lines[:rows], filename, source.file_format, source.encoding,
+                                source.delimiter)
+            raise IngestError(f"{filename} has a header but no data rows.")
+        except _WrongEncoding:
+            continue
+    raise IngestError(f"{filename} is not text in any encoding we know: save it as UTF-8 CSV.")
+
+
+def segment_values_of(path: str | Path) -> list[str]:
+    """The distinct segment values of an ingested Parquet file (``ingest_file``'s), most frequent
+    first (as ``linking.segment_values`` of its frame), read a row group at a time."""
+    import pyarrow.compute as pc
+    import pyarrow.parquet as pq
+
+    parquet = pq.ParquetFile(path)
+    if "segment" not in parquet.schema_arrow.names:
+        return []
+    counts: dict[str, int] = {}
+    for group in range(parquet.num_row_groups):
+        column = parquet.read_row_group(group, columns=["segment"]).column("segment")
+        for entry in pc.value_counts(column.combine_chunks()).to_pylist():
+            if entry["values"] is not None:
+                counts[entry["values"]] = counts.get(entry["values"], 0) + entry["counts"]
+    return [str(v) for v, _ in sorted(counts.items(), key=lambda item: -item[1])]
+
+
+def preview(path: str | Path, rows: int = 20) -> pd.DataFrame:
+    """The first ``rows`` rows of an ingested Parquet file."""
+    import pyarrow.parquet as pq
+
+    parquet = pq.ParquetFile(path)
+    if not parquet.num_row_groups:
+        return pd.read_parquet(path)
+    return parquet.read_row_group(0).slice(0, rows).to_pandas()
