@@ -148,7 +148,9 @@ def streamed(source: Path, out: Path, *, filename: str, progress: Callable[[Any]
         try:
             while True:
                 if not receiver.poll(limits.STREAM_STALL_SECONDS):
-                    raise _too_slow(filename, limits.STREAM_STALL_SECONDS)
+                    raise IngestError(f"Checking {filename} made no progress for {limits.STREAM_STALL_SECONDS:,} s "
+                                      "and was stopped. Save it as CSV, or split it by date and upload the parts "
+                                      "as separate files.")
                 try:
                     status, payload = receiver.recv()
                 except EOFError:
