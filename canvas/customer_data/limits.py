@@ -66,16 +66,16 @@ PARSING_AT_ONCE = 2
 # ~1 GB however big the file.
 STREAM_FROM_BYTES = 200_000_000
 
-# Bytes of a text file read per chunk (pyarrow's block): ~1M rows of a typical export (65 bytes
-# a row), about 0.5-1 GB resident while it is checked.
-STREAM_CHUNK_BYTES = 64 * 2**20
+# Bytes of a text file read per chunk (pyarrow's block): ~500k rows of a typical export (65 bytes
+# a row), a few hundred MB resident while it is checked.
+STREAM_CHUNK_BYTES = 32 * 2**20
 
 # Bytes of one streamed file: 100M rows of a typical export are 6.5 GB.
 MAX_STREAMED_FILE_BYTES = 10_000_000_000
 
 # Memory DuckDB may use to find exact repeats across a streamed file's chunks (it spills to disk
 # beyond it).
-REPEATS_MEMORY_BYTES = 1_000_000_000
+REPEATS_MEMORY_BYTES = 500_000_000
 
 # A streamed upload is checked in a worker process too (``worker.streamed``), however long it
 # takes, as long as it reports progress: a chunk (about a million rows) takes 2-5 s, so two minutes

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import io
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -143,19 +144,34 @@ def streams(path: str | Path) -> bool:
     return path.stat().st_size > limits.STREAM_FROM_BYTES
 
 
-class _Counting(io.RawIOBase):
-    """A file that counts the bytes read from it (for the progress)."""
+class _Throttled(io.RawIOBase):
+    """A file pyarrow's reader may read only so far ahead of the chunks taken from it: its
+    background thread would otherwise read the whole file into memory while the first chunk is
+    checked. Counts the bytes read, for the progress."""
 
-    def __init__(self, file: IO[bytes]):
-        self.file, self.count = file, 0
+    def __init__(self, file: IO[bytes], ahead: int):
+        self.file, self.count, self.allowed = file, 0, ahead
+        self._moved = threading.Condition()
 
     def readable(self) -> bool:
         return True
 
     def readinto(self, buffer: Any) -> int:
+        with self._moved:  # a bound, not a lock step: after a while it reads on (it cannot deadlock)
+            self._moved.wait_for(lambda: self.count < self.allowed, timeout=_READ_AHEAD_WAIT_SECONDS)
         read = self.file.readinto(buffer)  # type: ignore[attr-defined]
         self.count += read or 0
         return read
+
+    def taken(self, nbytes: int) -> None:
+        """A chunk of about ``nbytes`` was taken: the reader may read that much further."""
+        with self._moved:
+            self.allowed += nbytes
+            self._moved.notify_all()
+
+
+_READ_AHEAD_BLOCKS = 3  # blocks pyarrow may read beyond the chunks taken (it parses one while one is checked)
+_READ_AHEAD_WAIT_SECONDS = 5.0
 
 
 @dataclass
@@ -178,7 +194,7 @@ def _open_text(path: Path, filename: str, block_bytes: int, encoding: str, label
         head = file.read(HEAD_BYTES)
     delimiter, names = sniff_header(head.decode(_python_codec(encoding), errors="replace"), filename)
     raw = path.open("rb")
-    counting = _Counting(raw)
+    counting = _Throttled(raw, _READ_AHEAD_BLOCKS * block_bytes)
     read, parse, convert = csv_options(names, delimiter, block_size=block_bytes, encoding=encoding)
 
     def chunks() -> Iterator[tuple[pd.DataFrame, np.ndarray]]:
@@ -186,6 +202,7 @@ def _open_text(path: Path, filename: str, block_bytes: int, encoding: str, label
         try:
             reader = pacsv.open_csv(counting, read_options=read, parse_options=parse, convert_options=convert)
             for batch in reader:
+                counting.taken(block_bytes)
                 frame = batch.to_pandas()
                 lines = np.arange(start, start + len(frame))
                 start += len(frame)
