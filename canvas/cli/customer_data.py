@@ -1,7 +1,7 @@
 """The commands about customer data: metrics and clv, and the data arguments they share.
 
 Both read a transactions file through ``canvas.customer_data.ingest`` without touching the
-database; ``metrics --canvas ID`` reads a saved canvas's linked data instead. The modules a
+database (a file over ``limits.STREAM_FROM_BYTES`` through ``customer_data.stream``, in chunks); ``metrics --canvas ID`` reads a saved canvas's linked data instead. The modules a
 command needs are imported inside it (see ``canvas.cli.common``).
 """
 
