@@ -1,8 +1,9 @@
 """The commands about customer data: metrics and clv, and the data arguments they share.
 
 Both read a transactions file through ``canvas.customer_data.ingest`` without touching the
-database (a file over ``limits.STREAM_FROM_BYTES`` through ``customer_data.stream``, in chunks); ``metrics --canvas ID`` reads a saved canvas's linked data instead. The modules a
-command needs are imported inside it (see ``canvas.cli.common``).
+database (a file over ``limits.STREAM_FROM_BYTES`` in chunks, through ``customer_data.stream``);
+``metrics --canvas ID`` reads a saved canvas's linked data instead. The modules a command needs
+are imported inside it (see ``canvas.cli.common``).
 """
 
 from __future__ import annotations
