@@ -150,7 +150,7 @@ class _Throttled(io.RawIOBase):
     checked. Counts the bytes read, for the progress."""
 
     def __init__(self, file: IO[bytes], ahead: int):
-        self.file, self.count, self.allowed = file, 0, ahead
+        self.file, self.count, self.allowed, self.ahead = file, 0, ahead, ahead
         self._moved = threading.Condition()
 
     def readable(self) -> bool:
@@ -163,6 +163,11 @@ class _Throttled(io.RawIOBase):
         self.count += read or 0
         return read
 
+    @property
+    def done(self) -> int:
+        """Bytes of the chunks taken so far (about: a chunk is about a block)."""
+        return min(self.count, self.allowed - self.ahead)
+
     def taken(self, nbytes: int) -> None:
         """A chunk of about ``nbytes`` was taken: the reader may read that much further."""
         with self._moved:
@@ -171,7 +176,7 @@ class _Throttled(io.RawIOBase):
 
 
 _READ_AHEAD_BLOCKS = 3  # blocks pyarrow may read beyond the chunks taken (it parses one while one is checked)
-_READ_AHEAD_WAIT_SECONDS = 5.0
+_READ_AHEAD_WAIT_SECONDS = 30.0  # a chunk takes 1-10 s; past this something else holds it up
 
 
 @dataclass
@@ -221,7 +226,7 @@ def _open_text(path: Path, filename: str, block_bytes: int, encoding: str, label
         finally:
             raw.close()
 
-    return _Source(chunks(), "csv", label, delimiter, lambda: counting.count, path.stat().st_size)
+    return _Source(chunks(), "csv", label, delimiter, lambda: counting.done, path.stat().st_size)
 
 
 class _WrongEncoding(Exception):
