@@ -302,10 +302,12 @@ def ingest_file(path: str | Path, out_path: str | Path, kind: str = "transaction
 
     ``mapping`` may name some fields only: the others are guessed from the file's first rows.
     ``chunk_bytes``: bytes of text per chunk (``limits.STREAM_CHUNK_BYTES``; a Parquet file is
-    read in batches of ``chunk_bytes // 64`` rows); the first chunk has at least ``first_rows`` rows (``FIRST_ROWS``)
-    (the decisions held for the file are made on it). ``progress`` is called after every chunk and
-    once at the end. ``rejected_path``: where to write the rejected rows as CSV (none by default).
-    Raises ``IngestError`` as the whole-file reading does; the output file is then removed."""
+    read in batches of ``chunk_bytes // 64`` rows); the first chunk has at least ``first_rows``
+    rows (``FIRST_ROWS``; the decisions held for the file are made on it). ``progress`` is called
+    after every chunk and once at the end. ``rejected_path``: where to write the rows with a bad
+    cell as CSV (none by default; repeats dropped as asked are named in the report only, their
+    cells as read are gone by the time the repeats are known). Raises ``IngestError`` as the
+    whole-file reading does; the output file is then removed."""
     path, out_path = Path(path), Path(out_path)
     filename = filename or path.name
     if not path.is_file():
