@@ -5,17 +5,22 @@ from collections.abc import Mapping
 import streamlit as st
 
 from canvas import storage
-from canvas.customer_data import ingest
+from canvas.customer_data import ingest, stream
 from canvas.customer_data.linking import UNASSIGNED, LinkSuggestion, segment_values, suggest
 from canvas.ui import frame, markup
 from canvas.ui import metrics as metrics_cache
 from canvas.ui.data import (
     KIND_LABELS,
+    BigCheck,
     check_upload,
     detected_notes,
+    is_big,
     link_key,
     preview_columns,
+    read_big_head,
     read_upload,
+    spooled,
+    start_big_check,
     upload_digest,
 )
 from canvas.ui.markup import escape_text
@@ -25,27 +30,28 @@ SHOWN_LINKS = 50  # select boxes drawn; the rest of the values keep their sugges
 DUPLICATES = {False: "Count them as separate orders", True: "Drop them"}
 PREVIEW_ROW_PX = 35  # st.dataframe's default row (and header) height
 SAVED = "data_saved"  # (canvas id, kind label, rows) of the dataset saved last, for the way onward
+REJECTED_DOWNLOAD_BYTES = 50_000_000  # a bigger CSV of rejected rows is not offered (the report has their lines)
 
 frame.page_frame("data")
 frame.inject_css()
 
 
-def save(canvas_id: str, kind: str, digest: str, name: str, content: bytes, mapping: tuple, drop_duplicates: bool,
+def save(canvas_id: str, kind: str, name: str, mapping: tuple, rows: dict, report: dict, count: int,
          prefix: str, suggested: dict[str, str], shown: list[str]) -> None:
-    result = check_upload(digest, name, content, kind, mapping, drop_duplicates)
+    """Store the checked rows (``rows``: ``frame=`` a DataFrame, or ``parquet=`` the file a chunked
+    check wrote) with the links the founder confirmed."""
     # What the founder saw and confirmed in the select boxes; values past SHOWN_LINKS keep their suggestion.
     confirmed = {v: st.session_state.get(link_key(prefix, v)) or "" for v in shown}
     links = {**suggested, **confirmed}
 
     def action(db):
-        return storage.save_dataset(session=db, canvas_id=canvas_id, kind=kind, frame=result.frame, filename=name,
-                                  mapping=dict(mapping), report=result.report.to_dict(), segment_links=links,
-                                  confirmed_links=confirmed)
+        return storage.save_dataset(session=db, canvas_id=canvas_id, kind=kind, filename=name, mapping=dict(mapping),
+                                    report=report, segment_links=links, confirmed_links=confirmed, **rows)
 
     if frame.act(action):
         # A new key gives a fresh, empty uploader (its value cannot be set directly).
         st.session_state["data_upload_round"] = st.session_state.get("data_upload_round", 0) + 1
-        st.session_state[SAVED] = (canvas_id, KIND_LABELS[kind], len(result.frame))
+        st.session_state[SAVED] = (canvas_id, KIND_LABELS[kind], count)
         metrics_cache.warm(canvas_id)  # the metrics page's figures, computed while the founder reads on
 
 
@@ -103,6 +109,19 @@ def show_report(report: dict) -> None:
         st.info(markup.literal(notice["text"]), icon=":material/info:")
 
 
+@st.fragment(run_every=1)
+def big_check_progress(check: BigCheck) -> None:
+    """The chunked check's progress, redrawn every second; the page reruns when it is done."""
+    if check.done:
+        st.rerun()
+    progress = check.progress
+    if progress is None:
+        st.progress(0.0, text="Checking every row, a million at a time: starting…")
+    else:
+        st.progress(progress.fraction, text=markup.literal(f"Checking every row, a million at a time: "
+                                                           f"{progress.sentence()}"))
+
+
 # --- Page -------------------------------------------------------------------------------------
 
 with frame.session() as db:
@@ -153,11 +172,16 @@ upload = st.file_uploader("File", type=["csv", "tsv", "txt", "xlsx", "parquet"],
 if upload is None:
     st.stop()
 
-content = upload.getvalue()
 digest = upload_digest(upload)
+big = is_big(upload)  # checked in chunks in the background, with its progress shown
 try:
-    with st.spinner(markup.literal(f"Reading {upload.name} ({len(content) / 1e6:,.1f} MB)…")):
-        raw = read_upload(digest, upload.name, content)
+    with st.spinner(markup.literal(f"Reading {upload.name} ({upload.size / 1e6:,.1f} MB)…")):
+        if big:
+            spool = spooled(upload, digest)
+            raw = read_big_head(digest, upload.name, spool)
+        else:
+            content = upload.getvalue()
+            raw = read_upload(digest, upload.name, content)
 except ingest.IngestError as error:
     st.error(markup.literal(str(error)), icon=":material/error:")
     st.stop()
@@ -183,28 +207,47 @@ if kind == "transactions":
         help="Without an order id each row is one order, so a repeated row counts as a second order with the "
              "same customer, day and amount. Drop them only if you know your export repeats rows by mistake.",
     )
-try:
-    with st.spinner("Checking every row…"):
-        result = check_upload(digest, upload.name, content, kind, frozen, drop_duplicates)
-except ingest.IngestError as error:
-    st.error(markup.literal(str(error)), icon=":material/error:")
-    st.stop()
+rejected: bytes | None = None
+if big:
+    check = start_big_check(digest, upload.name, spool, kind, frozen, drop_duplicates)
+    if not check.done:
+        big_check_progress(check)
+        st.stop()
+    if check.error is not None or check.result is None:
+        st.error(markup.literal(check.error or ""), icon=":material/error:")
+        st.stop()
+    streamed = check.result
+    report, count, rows = streamed.report.to_dict(), streamed.rows, {"parquet": streamed.path}
+    if streamed.rejected_path is not None and streamed.rejected_path.stat().st_size <= REJECTED_DOWNLOAD_BYTES:
+        rejected = streamed.rejected_path.read_bytes()
+    preview = stream.preview(streamed.path)
+    values = stream.segment_values_of(streamed.path)
+else:
+    try:
+        with st.spinner("Checking every row…"):
+            result = check_upload(digest, upload.name, content, kind, frozen, drop_duplicates)
+    except ingest.IngestError as error:
+        st.error(markup.literal(str(error)), icon=":material/error:")
+        st.stop()
+    report, count, rows = result.report.to_dict(), len(result.frame), {"frame": result.frame}
+    if len(result.rejected):
+        rejected = result.rejected.to_csv(index=False).encode()
+    preview = result.frame.head(20)
+    values = segment_values(result.frame)
 
-show_report(result.report.to_dict())
-if len(result.rejected):
-    st.download_button("Download the rejected rows (CSV)", result.rejected.to_csv(index=False).encode(),
-                       file_name=f"rejected-{upload.name}.csv", mime="text/csv", icon=":material/download:")
-preview = result.frame.head(20)
+show_report(report)
+if rejected is not None:
+    st.download_button("Download the rejected rows (CSV)", rejected, file_name=f"rejected-{upload.name}.csv",
+                       mime="text/csv", icon=":material/download:")
 # A fixed height, so the placeholder shown while the table's code loads takes the table's room: a
 # 40 px placeholder growing to the table under the founder's pointer moved the link select boxes
 # 200 px down, and the first click landed where a box had been.
 st.dataframe(preview, hide_index=True, width="stretch", column_config=preview_columns(preview),
              height=PREVIEW_ROW_PX * (len(preview) + 1) + 3)
-if not len(result.frame):
+if not count:
     st.error("No row of this file can be used: see the report above, fix the file and upload it again.")
     st.stop()
 
-values = segment_values(result.frame)
 suggestions = suggest(values, segments, remembered)
 prefix = f"data_link_{digest[:12]}"
 replaces = f" (replaces {markup.literal(datasets[kind].filename)})" if kind in datasets else ""
@@ -216,8 +259,8 @@ with st.form(f"data_confirm_{digest[:12]}", border=False):
                     "set for you to check; what you confirm is remembered for the canvas's next upload.")
         shown = link_widgets(prefix, values, segments, suggestions)
     st.form_submit_button(
-        f"Confirm and save {len(result.frame):,} rows{replaces}", type="primary", icon=":material/check:",
+        f"Confirm and save {count:,} rows{replaces}", type="primary", icon=":material/check:",
         key="data_confirm", on_click=save,
-        args=(canvas.id, kind, digest, upload.name, content, frozen, drop_duplicates, prefix,
+        args=(canvas.id, kind, upload.name, frozen, rows, report, count, prefix,
               {v: s.segment_id for v, s in suggestions.items()}, shown),
     )

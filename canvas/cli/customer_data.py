@@ -1,8 +1,9 @@
 """The commands about customer data: metrics and clv, and the data arguments they share.
 
 Both read a transactions file through ``canvas.customer_data.ingest`` without touching the
-database; ``metrics --canvas ID`` reads a saved canvas's linked data instead. The modules a
-command needs are imported inside it (see ``canvas.cli.common``).
+database (a file over ``limits.STREAM_FROM_BYTES`` in chunks, through ``customer_data.stream``);
+``metrics --canvas ID`` reads a saved canvas's linked data instead. The modules a command needs
+are imported inside it (see ``canvas.cli.common``).
 """
 
 from __future__ import annotations
@@ -28,11 +29,14 @@ def _read_transactions(args: argparse.Namespace) -> IngestResult:
     """Read PATH through the ingestion module; skipped rows and exact repeats go to stderr (bad
     rows fail with --strict; a file without one usable row fails with why). Returns the ingestion
     result."""
-    from canvas.customer_data import ingest
+    from canvas.customer_data import ingest, stream
 
     mapping = {field: getattr(args, flag) for flag, field in COLUMN_FLAGS.items() if getattr(args, flag)}
-    result = ingest.load(args.path, kind="transactions", mapping=mapping or None, strict=args.strict,
-                         drop_duplicates=args.drop_duplicates)
+    if stream.streams(args.path):
+        result = _stream_transactions(args, mapping)
+    else:
+        result = ingest.load(args.path, kind="transactions", mapping=mapping or None, strict=args.strict,
+                             drop_duplicates=args.drop_duplicates)
     if result.report.rows_kept == 0:  # no figure to compute: one message instead of a report of nothing
         read = result.report.rows_read
         why = "; ".join(p.sentence() for p in result.report.problems)
@@ -44,6 +48,30 @@ def _read_transactions(args: argparse.Namespace) -> IngestResult:
     for notice in result.report.notices:  # kept rows: worth knowing, nothing wrong
         print(f"note: {notice.sentence()}", file=sys.stderr)
     return result
+
+
+def _stream_transactions(args: argparse.Namespace, mapping: dict[str, str]) -> IngestResult:
+    """A file over ``limits.STREAM_FROM_BYTES``: ingested in chunks into a normalized Parquet file in a
+    temporary folder (removed afterwards), with progress on stderr, then read from that file as a
+    dataset is; the report is the streamed one (the same as reading the file whole)."""
+    import tempfile
+    from pathlib import Path
+
+    import pandas as pd
+
+    from canvas.customer_data import ingest, stream
+
+    interactive = sys.stderr.isatty()
+
+    def show(progress: stream.Progress) -> None:  # one line, redrawn on a terminal
+        start, end = ("\r", "\n" if progress.stage == "done" else "") if interactive else ("", "\n")
+        print(f"{start}reading {args.path}: {progress.sentence()}", end=end, file=sys.stderr, flush=True)
+
+    with tempfile.TemporaryDirectory(prefix="canvas-ingest-") as folder:
+        done = stream.ingest_file(args.path, Path(folder) / "rows.parquet", mapping=mapping or None,
+                                  strict=args.strict, drop_duplicates=args.drop_duplicates, progress=show)
+        frame = stream.read_frame(done)
+    return ingest.IngestResult(frame, done.report, pd.DataFrame())
 
 
 def _print(report: dict, args: argparse.Namespace, table: Callable[[dict], str],

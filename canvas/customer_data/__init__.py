@@ -2,7 +2,8 @@
 
 ``files`` reads a CSV, Excel or Parquet export into cells; ``mapping`` knows the kinds of data
 and guesses which column holds which field; ``cells`` parses amounts, dates and ids; ``ingest``
-runs these into a clean frame and a ``Report`` that reconciles the file's amounts; ``linking``
+runs these into a clean frame and a ``Report`` that reconciles the file's amounts; ``stream``
+does the same for a file too big to hold, a chunk at a time, into a Parquet file; ``linking``
 suggests which canvas segment each segment value means; ``linked`` reads a canvas's stored
 datasets back, linked to its segments, for the metrics. The modules are imported by name
 (``from canvas.customer_data import ingest``; ``ingest.load(...)``); the main names are here too.

@@ -15,9 +15,10 @@ import io
 import re
 import unicodedata
 import zipfile
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 import numpy as np
 import pandas as pd
@@ -254,18 +255,14 @@ def _clean_headers(headers: list[str]) -> list[str]:
     return cleaned
 
 
-def _read_text(content: bytes, filename: str) -> RawTable:
-    import pyarrow as pa
-    import pyarrow.csv as pacsv
+HEAD_BYTES = 65536  # the start of a text file its delimiter and header are told from
 
-    data, encoding = _as_utf8(content)
-    del content
-    head = data[:65536].decode("utf-8", errors="replace")
+
+def sniff_header(head: str, filename: str) -> tuple[str, list[str]]:
+    """The delimiter and the column names of a text file from its start (``HEAD_BYTES`` decoded);
+    ``IngestError`` when it is no table."""
     if _looks_binary(head):
         raise IngestError(f"{filename} {NOT_A_TABLE}")
-    lines_in_file = data.count(b"\n") + (not data.endswith(b"\n"))  # an upper bound of the rows, at once
-    if lines_in_file - 1 > limits.MAX_ROWS:
-        raise _too_many_rows(filename, f"{lines_in_file - 1:,} lines")
     sample = head.splitlines()[:50]
     try:
         delimiter = _sniff_delimiter(sample)
@@ -276,24 +273,51 @@ def _read_text(content: bytes, filename: str) -> RawTable:
         raise IngestError(f"{filename} is not a table: its first line has a single column. A customer data "
                           "file needs at least a customer, a date and an amount column, separated by commas, "
                           "semicolons or tabs.")
-    names = _clean_headers(header)
+    return delimiter, _clean_headers(header)
+
+
+def csv_options(names: list[str], delimiter: str, *, block_size: int, encoding: str = "utf8") -> tuple[Any, ...]:
+    """pyarrow's read, parse and convert options for a text table: every cell as text, the header
+    line skipped (``names`` replace it), empty lines kept (so row numbers stay lines)."""
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    return (pacsv.ReadOptions(column_names=names, skip_rows=1, block_size=block_size, encoding=encoding),
+            pacsv.ParseOptions(delimiter=delimiter, ignore_empty_lines=False, invalid_row_handler=None),
+            pacsv.ConvertOptions(column_types={n: pa.string() for n in names}, strings_can_be_null=False,
+                                 quoted_strings_can_be_null=False))
+
+
+def ragged_message(filename: str, error: Exception, bad_line: Callable[[], int | None]) -> str:
+    """What to say about a table pyarrow refused (``bad_line``: finds the first line whose count
+    of fields differs from the header's)."""
+    match = re.search(r"Expected (\d+) columns, got (\d+)", str(error))
+    where = ""
+    if match:
+        where = f" Line {bad_line()} has {match.group(2)} fields where the header has {match.group(1)}."
+    return f"{filename} could not be read as a table.{where} Check the delimiter and quoting of that line."
+
+
+def _read_text(content: bytes, filename: str) -> RawTable:
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    data, encoding = _as_utf8(content)
+    del content
+    head = data[:HEAD_BYTES].decode("utf-8", errors="replace")
+    if _looks_binary(head):
+        raise IngestError(f"{filename} {NOT_A_TABLE}")
+    lines_in_file = data.count(b"\n") + (not data.endswith(b"\n"))  # an upper bound of the rows, at once
+    if lines_in_file - 1 > limits.MAX_ROWS:
+        raise _too_many_rows(filename, f"{lines_in_file - 1:,} lines")
+    delimiter, names = sniff_header(head, filename)
+    read, parse, convert = csv_options(names, delimiter, block_size=1 << 24)
     try:
-        table = pacsv.read_csv(
-            io.BytesIO(data),
-            read_options=pacsv.ReadOptions(column_names=names, skip_rows=1, block_size=1 << 24),
-            parse_options=pacsv.ParseOptions(delimiter=delimiter, ignore_empty_lines=False,
-                                             invalid_row_handler=None),
-            convert_options=pacsv.ConvertOptions(column_types={n: pa.string() for n in names},
-                                                 strings_can_be_null=False, quoted_strings_can_be_null=False),
-        )
+        table = pacsv.read_csv(io.BytesIO(data), read_options=read, parse_options=parse, convert_options=convert)
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as error:
-        match = re.search(r"Expected (\d+) columns, got (\d+)", str(error))
-        where = ""
-        if match:
-            bad_line = _first_ragged_line(data.decode("utf-8", errors="replace"), delimiter, len(names))
-            where = f" Line {bad_line} has {match.group(2)} fields where the header has {match.group(1)}."
-        raise IngestError(f"{filename} could not be read as a table.{where} Check the delimiter and quoting "
-                          "of that line.", line=None) from None
+        text = lambda: data.decode("utf-8", errors="replace")  # noqa: E731
+        raise IngestError(ragged_message(filename, error, lambda: first_ragged_line(
+            io.StringIO(text()), delimiter, len(names))), line=None) from None
     frame = table.to_pandas()
     lines = np.arange(2, len(frame) + 2)
     blank = (frame == "").all(axis=1).to_numpy()
@@ -302,9 +326,11 @@ def _read_text(content: bytes, filename: str) -> RawTable:
     return RawTable(frame, lines, filename, "csv", encoding=encoding, delimiter=delimiter)
 
 
-def _first_ragged_line(text: str, delimiter: str, width: int) -> int | None:
+def first_ragged_line(text: Iterable[str], delimiter: str, width: int) -> int | None:
+    """The number of the first line of ``text`` (lines, or an open text file) whose count of
+    fields is not ``width``."""
     try:
-        for number, row in enumerate(csv.reader(io.StringIO(text), delimiter=delimiter), start=1):
+        for number, row in enumerate(csv.reader(text, delimiter=delimiter), start=1):
             if row and len(row) != width:
                 return number
     except csv.Error:

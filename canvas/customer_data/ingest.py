@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 
 from canvas.customer_data import limits
-from canvas.customer_data.cells import clean_text, parse_dates_in_range, parse_numbers, parse_periods
+from canvas.customer_data.cells import DateRule, clean_text, parse_dates_with_rule, parse_numbers, parse_periods
 from canvas.customer_data.errors import IngestError
 from canvas.customer_data.files import RawTable, read_table
 from canvas.customer_data.mapping import KINDS, Field, check_mapping, fields_of, guess_mapping
@@ -83,42 +83,57 @@ def exact_duplicates(frame: pd.DataFrame) -> np.ndarray:
     return out
 
 
-def ingest(raw: RawTable, kind: str, mapping: Mapping[str, str | None] | None = None, *,
-           strict: bool = False, today: date | None = None, drop_duplicates: bool = False) -> IngestResult:
-    """Validate and convert the mapped columns into the canonical frame of ``kind``.
+@dataclass
+class Rules:
+    """What is decided once for a whole column: how its dates are read and its decimal separator.
+    Empty, each is decided from the cells checked; a streamed file (``stream``) holds what its
+    first chunk decided for the chunks after it."""
 
-    Transactions: customer_id, date, amount (refunds negative, kept), optional order_id and
-    segment. Surveys: customer_id, date, nps (0-10), csat (1-5). Spend: period_start, amount,
-    optional segment. Customers: customer_id, segment.
+    date: DateRule | None = None
+    decimal: str | None = None
 
-    A row that repeats an earlier row exactly is kept (each row is an order when there is no
-    order id) and listed in ``report.notices``; with ``drop_duplicates`` it is skipped as a
-    problem instead. ``strict`` raises on the first bad row; repeats are not bad rows.
-    """
-    fields = fields_of(kind)
-    mapping = check_mapping(raw, kind, fields, mapping if mapping is not None else guess_mapping(raw, kind))
-    frame, lines = raw.frame, raw.lines
-    report = Report(kind=kind, rows_read=len(frame))
-    report.detected.update({"format": raw.file_format, "encoding": raw.encoding, "delimiter":
-                            {"\t": "tab", ",": "comma", ";": "semicolon", "|": "pipe"}.get(raw.delimiter or "")})
-    today = pd.Timestamp(today or date.today()) + pd.Timedelta(days=1)
-    out: dict[str, pd.Series] = {}
-    # The first reason each row is rejected: its problem's number in ``report.problems``, from 1
-    # (0: kept).
-    bad = np.zeros(len(frame), dtype=np.int16)
 
-    def first_hits(mask: pd.Series | np.ndarray) -> tuple[np.ndarray, list[int]]:
+class Checked:
+    """The rows of a table (or of one chunk of a file) checked: their parsed values (``out``, one
+    Series per canonical column), each row's first failed check (``bad``: its number in
+    ``checks``, from 1; 0 for a row kept) and every check run, in the order they ran, with how
+    many rows it rejected (maybe none) and their first lines. The same checks run in the same
+    order on every chunk of a file, so chunks' checks add up one to one."""
+
+    def __init__(self, lines: np.ndarray):
+        self.lines = lines
+        self.out: dict[str, pd.Series] = {}
+        self.bad = np.zeros(len(lines), dtype=np.int16)
+        self.checks: list[Problem] = []
+        self.detected: dict[str, str] = {}
+
+    def first_hits(self, mask: pd.Series | np.ndarray) -> tuple[np.ndarray, list[int]]:
         """The rows not yet rejected that ``mask`` hits, and their first lines for the report."""
-        hit = np.flatnonzero(np.asarray(pd.Series(mask).fillna(False), dtype=bool) & (bad == 0))
-        return hit, [int(x) for x in lines[hit[:SHOWN_LINES]]]
+        hit = np.flatnonzero(np.asarray(pd.Series(mask).fillna(False), dtype=bool) & (self.bad == 0))
+        return hit, [int(x) for x in self.lines[hit[:SHOWN_LINES]]]
 
-    def reject(mask: pd.Series | np.ndarray, problem_kind: str, message: str, column: str | None) -> None:
-        hit, shown = first_hits(mask)
-        if len(hit):
-            report.problems.append(Problem(problem_kind, message, shown, len(hit), column))
-            bad[hit] = len(report.problems)
+    def reject(self, mask: pd.Series | np.ndarray, problem_kind: str, message: str, column: str | None) -> None:
+        hit, shown = self.first_hits(mask)
+        self.checks.append(Problem(problem_kind, message, shown, len(hit), column))
+        self.bad[hit] = len(self.checks)
 
-    for f in fields:
+    def problems(self) -> tuple[list[Problem], np.ndarray]:
+        """The checks that rejected rows (the report's problems) and each row's number among them
+        (0: kept)."""
+        found = [c for c in self.checks if c.count]
+        numbers = np.zeros(len(self.checks) + 1, dtype=np.int16)
+        numbers[[i for i, c in enumerate(self.checks, start=1) if c.count]] = np.arange(1, len(found) + 1)
+        return found, numbers[self.bad]
+
+
+def check_rows(frame: pd.DataFrame, lines: np.ndarray, kind: str, mapping: Mapping[str, str | None], *,
+               european: bool, before: pd.Timestamp, rules: Rules) -> Checked:
+    """Parse and check the mapped columns of ``frame`` (cells as read; ``lines``: each row's line),
+    vectorised. ``before``: the first day counted as the future. The column-wide decisions are
+    ``rules``'s where set; those made here are written into ``rules``."""
+    checked = Checked(lines)
+    reject, out = checked.reject, checked.out
+    for f in fields_of(kind):
         column = mapping.get(f.name)
         if column is None:
             continue
@@ -129,24 +144,27 @@ def ingest(raw: RawTable, kind: str, mapping: Mapping[str, str | None] | None = 
                 reject(text.isna() | (text == ""), "missing_id", f"Missing customer id in column “{column}”", column)
             out[f.name] = text.fillna("")
         elif f.name == "date":
-            parsed, how, outside = parse_dates_in_range(values, european=raw.european)
-            report.detected["date_format"] = how
+            parsed, rule, outside = parse_dates_with_rule(values, european=european, rule=rules.date)
+            if rule.method != "none":
+                rules.date = rules.date or rule
+            checked.detected["date_format"] = rule.how
             blank = values.astype("string").str.strip().fillna("").eq("") if values.dtype == object or \
                 pd.api.types.is_string_dtype(values) else values.isna()
             reject(blank, "missing_date", f"Missing date in column “{column}”", column)
             reject(outside, "date_out_of_range", f"Date outside the years 1678 to 2261 in column “{column}” "
                    "(fix the year; a placeholder such as 9999-12-31 is no order date)", column)
             reject(parsed.isna(), "bad_date", f"Unreadable date in column “{column}”", column)
-            reject(parsed >= today, "future_date", f"Date in the future in column “{column}”", column)
+            reject(parsed >= before, "future_date", f"Date in the future in column “{column}”", column)
             out["date"] = parsed
         elif f.name == "period":
-            parsed, _ = parse_periods(values, european=raw.european)
+            parsed, _ = parse_periods(values, european=european)
             reject(parsed.isna(), "bad_period", f"Unreadable period in column “{column}” (use 2024-01)", column)
             out["period_start"] = parsed
         elif f.name in ("amount", "nps", "csat"):
-            numbers, decimal = parse_numbers(values)
+            numbers, decimal = parse_numbers(values, rules.decimal if f.name == "amount" else None)
             if f.name == "amount":
-                report.detected["decimal_separator"] = "comma" if decimal == "," else "point"
+                rules.decimal = decimal
+                checked.detected["decimal_separator"] = "comma" if decimal == "," else "point"
                 # "inf" reads as a number but is no amount: it would make every total infinite.
                 reject(~np.isfinite(numbers), "bad_amount", f"Unreadable amount in column “{column}”", column)
                 reject(np.isfinite(numbers) & (numbers.abs() > limits.MAX_AMOUNT), "bad_amount",
@@ -162,41 +180,94 @@ def ingest(raw: RawTable, kind: str, mapping: Mapping[str, str | None] | None = 
             out[f.name] = numbers
     if kind == "surveys" and "nps" not in out and "csat" not in out:
         raise IngestError("Map an NPS or a CSAT column: survey responses need at least one score.", column="nps")
-    if strict and report.problems:  # before the repeats: a repeat is no bad row, dropping one a choice
-        first = min(report.problems, key=lambda p: p.lines[0])
+    return checked
+
+
+def stop_at_first(problems: list[Problem]) -> None:
+    """``--strict``: an ``IngestError`` naming the first bad row of ``problems``, if any."""
+    found = [p for p in problems if p.count]
+    if found:
+        first = min(found, key=lambda p: p.lines[0])
         raise IngestError(f"{first.message} on line {first.lines[0]} (--strict stops at the first bad row).",
                           line=first.lines[0], column=first.column)
 
-    # Exact repeats, compared on the parsed values: "10.0" and "10" are the same amount.
-    repeats = exact_duplicates(pd.DataFrame(out))
-    if drop_duplicates:
-        reject(repeats, "duplicate", "Exact duplicate of an earlier row (dropped as asked)", None)
-    else:
-        hit, shown = first_hits(repeats)
-        if len(hit):
-            outcome = _REPEAT_OUTCOMES[kind]
-            if kind == "transactions" and "order_id" in out:
-                outcome = "kept as lines of their order (their amounts add up)"
-            verb = "row repeats" if len(hit) == 1 else "rows repeat"
-            report.notices.append(Problem("duplicate", f"{len(hit):,} {verb} an earlier row exactly", shown,
-                                          len(hit), None, outcome))
 
-    keep = bad == 0
+def repeat_notice(kind: str, has_order_id: bool, count: int, lines: list[int]) -> Problem:
+    """The notice naming kept rows that repeat an earlier row exactly, and what they count as."""
+    outcome = _REPEAT_OUTCOMES[kind]
+    if kind == "transactions" and has_order_id:
+        outcome = "kept as lines of their order (their amounts add up)"
+    verb = "row repeats" if count == 1 else "rows repeat"
+    return Problem("duplicate", f"{count:,} {verb} an earlier row exactly", lines, count, None, outcome)
+
+
+DROPPED_REPEAT = "Exact duplicate of an earlier row (dropped as asked)"
+
+
+def canonical(out: Mapping[str, pd.Series], keep: np.ndarray, kind: str) -> pd.DataFrame:
+    """The canonical frame of the kept rows (what a dataset stores)."""
     result = pd.DataFrame({name: series[keep] for name, series in out.items()}).reset_index(drop=True)
     for name in ("nps", "csat"):
         if kind == "surveys" and name not in result:
             result[name] = np.nan
+    return result
+
+
+def detected_of(raw: RawTable) -> dict[str, str | None]:
+    """What the reading found out about the file, for ``Report.detected``."""
+    return {"format": raw.file_format, "encoding": raw.encoding,
+            "delimiter": {"\t": "tab", ",": "comma", ";": "semicolon", "|": "pipe"}.get(raw.delimiter or "")}
+
+
+def first_future_day(today: date | None) -> pd.Timestamp:
+    """The first day a date counts as in the future (tomorrow, or the day after ``today``)."""
+    return pd.Timestamp(today or date.today()) + pd.Timedelta(days=1)
+
+
+def ingest(raw: RawTable, kind: str, mapping: Mapping[str, str | None] | None = None, *,
+           strict: bool = False, today: date | None = None, drop_duplicates: bool = False) -> IngestResult:
+    """Validate and convert the mapped columns into the canonical frame of ``kind``.
+
+    Transactions: customer_id, date, amount (refunds negative, kept), optional order_id and
+    segment. Surveys: customer_id, date, nps (0-10), csat (1-5). Spend: period_start, amount,
+    optional segment. Customers: customer_id, segment.
+
+    A row that repeats an earlier row exactly is kept (each row is an order when there is no
+    order id) and listed in ``report.notices``; with ``drop_duplicates`` it is skipped as a
+    problem instead. ``strict`` raises on the first bad row; repeats are not bad rows.
+    """
+    fields = fields_of(kind)
+    mapping = check_mapping(raw, kind, fields, mapping if mapping is not None else guess_mapping(raw, kind))
+    report = Report(kind=kind, rows_read=len(raw.frame))
+    report.detected.update(detected_of(raw))
+    checked = check_rows(raw.frame, raw.lines, kind, mapping, european=raw.european, before=first_future_day(today),
+                         rules=Rules())
+    report.detected.update(checked.detected)
+    if strict:  # before the repeats: a repeat is no bad row, dropping one a choice
+        stop_at_first(checked.checks)
+
+    # Exact repeats, compared on the parsed values: "10.0" and "10" are the same amount.
+    repeats = exact_duplicates(pd.DataFrame(checked.out))
+    if drop_duplicates:
+        checked.reject(repeats, "duplicate", DROPPED_REPEAT, None)
+    else:
+        hit, shown = checked.first_hits(repeats)
+        if len(hit):
+            report.notices.append(repeat_notice(kind, "order_id" in checked.out, len(hit), shown))
+
+    report.problems, bad = checked.problems()
+    keep = bad == 0
+    result = canonical(checked.out, keep, kind)
     report.rows_kept = int(keep.sum())
-    if "amount" in out:
-        reconcile(report, out["amount"].to_numpy(dtype=float), bad)
+    if "amount" in checked.out:
+        reconcile(report, checked.out["amount"].to_numpy(dtype=float), bad)
     if kind == "transactions":
         report.refunds = int((result["amount"] < 0).sum())
     reasons = np.asarray([""] + [p.message for p in report.problems], dtype=object)
     rejected = raw.frame[~keep].copy()
-    rejected.insert(0, "line", lines[~keep])
+    rejected.insert(0, "line", raw.lines[~keep])
     rejected.insert(1, "problem", reasons[bad[~keep]])
     return IngestResult(result, report, rejected.reset_index(drop=True))
-
 
 
 def load(path: str | Path, kind: str = "transactions", mapping: Mapping[str, str | None] | None = None,

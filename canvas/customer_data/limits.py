@@ -58,3 +58,28 @@ MAX_AMOUNT = 1_000_000_000
 PARSE_SECONDS = 120
 PARSE_MEMORY_BYTES = 6_000_000_000
 PARSING_AT_ONCE = 2
+
+# Bytes of cells from which a file is read in chunks (``stream``) instead of whole: a text file's
+# size, a Parquet file's uncompressed size. Below it nothing changes; above it memory stays
+# bounded whatever the size (one chunk of ``STREAM_CHUNK_BYTES`` at a time). Measured in
+# ``docs/benchmarks.md``: whole-file reading is a little faster on small files, streaming holds
+# ~1 GB however big the file.
+STREAM_FROM_BYTES = 200_000_000
+
+# Bytes of a text file read per chunk (pyarrow's block): ~500k rows of a typical export (65 bytes
+# a row), a few hundred MB resident while it is checked.
+STREAM_CHUNK_BYTES = 32 * 2**20
+
+# Bytes of one streamed file: 100M rows of a typical export are 6.5 GB.
+MAX_STREAMED_FILE_BYTES = 10_000_000_000
+
+# Memory DuckDB may use to find exact repeats across a streamed file's chunks (it spills to disk
+# beyond it).
+REPEATS_MEMORY_BYTES = 500_000_000
+
+# A streamed upload is checked in a worker process too (``worker.streamed``), however long it
+# takes, as long as it reports progress: a chunk (about a million rows) takes 2-5 s, so two minutes
+# without one means it is stuck. Its address space (RLIMIT_AS, which counts what libraries
+# reserve, not what they touch) stays within 8 GB whatever the file's size; it holds ~1.5 GB.
+STREAM_STALL_SECONDS = 120
+STREAM_MEMORY_BYTES = 8_000_000_000

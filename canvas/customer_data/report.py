@@ -133,13 +133,44 @@ def _whole_units(amounts: np.ndarray) -> tuple[np.ndarray, int]:
     return units, scale
 
 
-def reconcile(report: Report, amounts: np.ndarray, bad: np.ndarray) -> None:
-    """Fill the report's totals; ``bad`` holds each row's problem number (0: kept)."""
+@dataclass
+class AmountUnits:
+    """A file's amounts as exact sums: per problem number (0: kept) the whole units of ``scale``
+    (cents: 100), and how many rows had no readable amount. Sums of parts of a file (a streamed
+    file's chunks) add up with ``plus``."""
+
+    per_reason: list[int]
+    scale: int
+    unreadable: int
+
+    def plus(self, other: AmountUnits) -> AmountUnits:
+        """Both sums on the finer of the two scales (an amount exact in cents is exact in mills)."""
+        scale = max(self.scale, other.scale)
+        width = max(len(self.per_reason), len(other.per_reason))
+        mine = self.per_reason + [0] * (width - len(self.per_reason))
+        theirs = other.per_reason + [0] * (width - len(other.per_reason))
+        return AmountUnits([a * (scale // self.scale) + b * (scale // other.scale) for a, b in zip(mine, theirs)],
+                           scale, self.unreadable + other.unreadable)
+
+
+def amount_units(amounts: np.ndarray, bad: np.ndarray, reasons: int) -> AmountUnits:
+    """The exact sums of ``amounts`` per problem number in ``bad`` (0: kept, 1..``reasons``)."""
     readable = np.isfinite(amounts) & (np.abs(amounts) <= MAX_AMOUNT)  # the others are refused rows
-    report.unreadable_amounts = int((~readable).sum())
     units, scale = _whole_units(np.where(readable, amounts, 0.0))
     # Sums of whole numbers below 2**53 are exact in float64.
-    per_reason = [int(s) for s in np.bincount(bad, weights=units, minlength=len(report.problems) + 1)]
+    per_reason = [int(s) for s in np.bincount(bad, weights=units, minlength=reasons + 1)]
+    return AmountUnits(per_reason, scale, int((~readable).sum()))
+
+
+def reconcile(report: Report, amounts: np.ndarray, bad: np.ndarray) -> None:
+    """Fill the report's totals; ``bad`` holds each row's problem number (0: kept)."""
+    fill_totals(report, amount_units(amounts, bad, len(report.problems)))
+
+
+def fill_totals(report: Report, sums: AmountUnits) -> None:
+    """The report's totals from exact sums per problem number (``report.problems``'s, from 1)."""
+    per_reason, scale = sums.per_reason, sums.scale
+    report.unreadable_amounts = sums.unreadable
     report.file_total = sum(per_reason) / scale
     report.counted_total = per_reason[0] / scale
     report.skipped_totals = {p.kind: per_reason[i] / scale for i, p in enumerate(report.problems, start=1)

@@ -21,6 +21,7 @@ import resource
 import threading
 from collections.abc import Callable, Mapping
 from multiprocessing.connection import Connection
+from pathlib import Path
 from typing import Any, TypeVar
 
 from canvas.customer_data import limits
@@ -32,7 +33,7 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 # The fork server imports these once; each job's process starts from them in milliseconds.
-_PRELOAD = ["canvas.customer_data.ingest", "canvas.customer_data.worker"]
+_PRELOAD = ["canvas.customer_data.ingest", "canvas.customer_data.stream", "canvas.customer_data.worker"]
 _context = multiprocessing.get_context("forkserver")
 _context.set_forkserver_preload(_PRELOAD)
 _slots: threading.BoundedSemaphore | None = None
@@ -108,6 +109,67 @@ def isolated(function: Callable[..., T], *args: Any, filename: str, seconds: flo
     if status == "memory":
         raise _too_much_memory(filename, memory_bytes)
     log.error("reading %s failed in its worker: %s", filename, payload)
+    raise IngestError(f"{filename} could not be read (an unexpected error, logged on the server). Save it as "
+                      "CSV and upload that; if it fails again, report it with the file.")
+
+
+def _stream_child(connection: Connection, memory_bytes: int, source: Path, out: Path, options: dict[str, Any]) -> None:
+    """In the child: cap the address space, ingest in chunks sending ("progress", Progress) after
+    each, then ("ok", StreamResult) or an error as ``_child`` does."""
+    from canvas.customer_data import stream
+
+    try:
+        resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
+        result = stream.ingest_file(source, out, progress=lambda p: connection.send(("progress", p)), **options)
+        connection.send(("ok", result))
+    except MemoryError:
+        connection.send(("memory", None))
+    except IngestError as error:
+        connection.send(("error", error))
+    except BaseException as error:  # noqa: BLE001 - reported to the parent, which logs it
+        connection.send(("crash", f"{type(error).__name__}: {error}"))
+    finally:
+        connection.close()
+
+
+def streamed(source: Path, out: Path, *, filename: str, progress: Callable[[Any], None],
+             **options: Any) -> Any:
+    """``stream.ingest_file(source, out, filename=filename, **options)`` in a child process with
+    ``limits.STREAM_MEMORY_BYTES`` of address space, ``progress`` called here with each of its
+    ``Progress`` reports; stopped (an ``IngestError``) when none comes for
+    ``limits.STREAM_STALL_SECONDS``. Returns its ``StreamResult``."""
+    with _slot():
+        receiver, sender = _context.Pipe(duplex=False)
+        process = _context.Process(target=_stream_child, daemon=True, name=f"canvas-stream-{filename[:40]}",
+                                   args=(sender, limits.STREAM_MEMORY_BYTES, source, out,
+                                         {"filename": filename, **options}))
+        process.start()
+        sender.close()
+        try:
+            while True:
+                if not receiver.poll(limits.STREAM_STALL_SECONDS):
+                    raise IngestError(f"Checking {filename} made no progress for {limits.STREAM_STALL_SECONDS:,} s "
+                                      "and was stopped. Save it as CSV, or split it by date and upload the parts "
+                                      "as separate files.")
+                try:
+                    status, payload = receiver.recv()
+                except EOFError:
+                    status, payload = "memory", None
+                if status != "progress":
+                    break
+                progress(payload)
+        finally:
+            if process.is_alive():
+                process.kill()
+            process.join()
+            receiver.close()
+    if status == "ok":
+        return payload
+    if status == "error":
+        raise payload
+    if status == "memory":
+        raise _too_much_memory(filename, limits.STREAM_MEMORY_BYTES)
+    log.error("reading %s in chunks failed in its worker: %s", filename, payload)
     raise IngestError(f"{filename} could not be read (an unexpected error, logged on the server). Save it as "
                       "CSV and upload that; if it fails again, report it with the file.")
 

@@ -133,6 +133,20 @@ def insert_chunks(executor: Executor, dataset_id: str, pieces: Iterable[bytes]) 
     return size
 
 
+def file_pieces(path: Path) -> Iterator[bytes]:
+    """A file's bytes in pieces of ``CHUNK_BYTES``."""
+    with path.open("rb") as file:
+        while piece := file.read(CHUNK_BYTES):
+            yield piece
+
+
+def parquet_rows(path: Path) -> int:
+    """The rows of a Parquet file, from its metadata."""
+    import pyarrow.parquet as pq
+
+    return int(pq.ParquetFile(path).metadata.num_rows)
+
+
 def frame_bytes(frame: Any) -> bytes:
     """The rows (a pandas DataFrame) as the Parquet file a dataset keeps."""
     buffer = io.BytesIO()
@@ -167,6 +181,12 @@ class Writes:
     def add_frame(self, dataset: Dataset, frame: Any) -> None:
         place(dataset)
         self.add(dataset, [frame_bytes(frame)])
+
+    def add_file(self, dataset: Dataset, parquet: Path) -> None:
+        """Store a Parquet file already written (a streamed ingestion's) as a new record's bytes,
+        read a piece at a time."""
+        place(dataset)
+        self.add(dataset, file_pieces(parquet))
 
     def add_copy(self, dataset: Dataset, original: Dataset) -> None:
         """Store a copy of ``original``'s bytes for the new record ``dataset``."""

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, cast
 
 from sqlalchemy.orm import object_session
@@ -21,7 +22,7 @@ from canvas.domain.models import DATASET_KINDS, Dataset, RememberedLink
 from canvas.domain.value_keys import value_key
 from canvas.storage.access import authorize
 from canvas.storage.board import list_segments
-from canvas.storage.dataset_store import Writes, load_frame, read_bytes
+from canvas.storage.dataset_store import Writes, load_frame, parquet_rows, read_bytes
 from canvas.storage.db import DATASETS_IN_DATABASE
 from canvas.storage.records import get_canvas
 
@@ -34,13 +35,15 @@ def list_datasets(*, session: Session, canvas_id: str) -> dict[str, Dataset]:
     return {row.kind: row for row in rows}
 
 
-def save_dataset(*, session: Session, canvas_id: str, kind: str, frame: Any, filename: str,
+def save_dataset(*, session: Session, canvas_id: str, kind: str, frame: Any = None, filename: str,
                  mapping: dict[str, str | None], report: dict[str, Any],
                  segment_links: dict[str, str] | None = None,
-                 confirmed_links: dict[str, str] | None = None) -> Dataset:
+                 confirmed_links: dict[str, str] | None = None, parquet: Path | None = None) -> Dataset:
     """Store a confirmed dataset for the canvas, replacing its previous dataset of that kind.
 
-    ``frame`` is the cleaned rows (a pandas DataFrame). ``confirmed_links`` (value -> segment id,
+    ``frame`` is the cleaned rows (a pandas DataFrame), or ``parquet`` the Parquet file a streamed
+    ingestion wrote them to (``customer_data.stream``), stored as it is, a piece at a time, without
+    reading it into memory. ``confirmed_links`` (value -> segment id,
     "" for Unassigned) are the links the founder confirmed: they are remembered for the next
     upload of the canvas, in the same transaction. The rows are stored with the record, all or
     nothing (``dataset_store.Writes``): never a record without its rows, nor half-written rows.
@@ -50,14 +53,20 @@ def save_dataset(*, session: Session, canvas_id: str, kind: str, frame: Any, fil
     if kind not in DATASET_KINDS:
         raise InvalidInput(f"Unknown kind of data {kind!r}; use one of {', '.join(DATASET_KINDS)}.")
     _check_links(session, canvas_id, segment_links or {})
-    dataset = Dataset(canvas_id=canvas_id, kind=kind, filename=filename[:255], rows=len(frame),
+    if (frame is None) == (parquet is None):
+        raise ValueError("give the rows either as a frame or as a Parquet file")  # a programming error
+    rows = len(frame) if parquet is None else parquet_rows(parquet)
+    dataset = Dataset(canvas_id=canvas_id, kind=kind, filename=filename[:255], rows=rows,
                       mapping=mapping, report=report, segment_links=segment_links or {}, path="")
     writes = Writes(session)
     try:
         previous = list_datasets(session=session, canvas_id=canvas_id).get(kind)
         if previous is not None:
             writes.remove(previous)
-        writes.add_frame(dataset, frame)
+        if parquet is None:
+            writes.add_frame(dataset, frame)
+        else:
+            writes.add_file(dataset, parquet)
         _remember_links(session, canvas_id, confirmed_links or {})
     except BaseException:
         writes.abandon()

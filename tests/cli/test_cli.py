@@ -248,3 +248,23 @@ def test_a_busy_database_is_one_line_and_exit_2(database_url, monkeypatch, capsy
     monkeypatch.setattr(storage, "list_canvases", exhausted)
     assert main(["list"]) == 2
     assert capsys.readouterr().err == f"error: {DATABASE_BUSY}\n"
+
+
+def test_a_big_file_is_streamed_with_progress_and_the_same_figures(tmp_path, capsys, monkeypatch):
+    from canvas.customer_data import limits, stream
+
+    path = tmp_path / "orders.csv"
+    rows = "".join(f"c{i % 7},2024-{i % 12 + 1:02d}-{i % 27 + 1:02d},{i % 50}.{i % 100:02d}\n" for i in range(300))
+    path.write_text("customer,date,amount\n" + rows + "c1,2024-02-30,1\nc1,2024-01-01,0.00\n")
+    assert main(["metrics", str(path), "--json"]) == 0
+    whole = capsys.readouterr()
+    assert "reading" not in whole.err
+    monkeypatch.setattr(limits, "STREAM_FROM_BYTES", 1000)
+    monkeypatch.setattr(limits, "STREAM_CHUNK_BYTES", 512)
+    monkeypatch.setattr(stream, "FIRST_ROWS", 10)
+    assert main(["metrics", str(path), "--json"]) == 0
+    streamed = capsys.readouterr()
+    progress = [line for line in streamed.err.splitlines() if line.startswith(f"reading {path}")]
+    assert len(progress) > 3 and "rows/s" in progress[0] and "302 rows read (100%)" in progress[-1]
+    assert json.loads(streamed.out) == json.loads(whole.out)
+    assert [line for line in streamed.err.splitlines() if not line.startswith("reading")] == whole.err.splitlines()

@@ -187,3 +187,29 @@ def test_a_refused_file_is_named_literally_in_the_error(database_url, engine):
     message = app.error[0].value
     assert "win a prize" in message or "win&#32;a&#32;prize" in message
     assert "](" not in message and "![" not in message  # no Markdown link or image survives
+
+
+def test_a_big_upload_is_checked_in_chunks_with_progress_and_saved_as_written(database_url, engine, monkeypatch,
+                                                                               tmp_path):
+    import time
+
+    from canvas.customer_data import limits
+    from canvas.ui import data
+
+    monkeypatch.setattr(limits, "STREAM_FROM_BYTES", 100)  # the upload is "big"
+    monkeypatch.setattr(data, "UPLOADS", tmp_path)
+    app = upload(data_page())
+    assert "Checking every row, a million at a time" in app.get("progress")[0].proto.text
+    deadline = time.monotonic() + 60
+    while not any(b.key == "data_confirm" for b in app.button) and time.monotonic() < deadline:
+        assert not app.exception and not app.error
+        app = app.run()  # what the progress fragment's timer does in a browser
+    assert "6 of 6 rows kept" in "\n".join(m.value for m in app.markdown)
+    notices = [shown(i.value) for i in app.info]
+    assert any("1 row repeats an earlier row exactly (line 7): counted as separate orders" in n for n in notices)
+    assert link_boxes(app) == {"Home Brewer": "seg-home", "office": "seg-office", "Gift": "seg-gift", "Enterprise": ""}
+    app = app.button(key="data_confirm").click().run()
+    assert not app.exception and not app.error
+    dataset, rows = saved_transactions(engine)
+    assert dataset.rows == len(rows) == 6 and dataset.report["rows_kept"] == 6
+    assert rows["amount"].sum() == 124.0 and rows["date"].dtype == "datetime64[ns]"  # as the whole-file check

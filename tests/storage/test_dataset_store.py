@@ -71,6 +71,21 @@ def test_a_dataset_round_trips_replaces_and_deletes_in_either_store(session, sto
     assert chunks(session) == 0 and files(data_dir) == []
 
 
+def test_a_parquet_file_already_written_is_stored_as_it_is(session, store, data_dir, tmp_path):
+    written = tmp_path / "streamed.parquet"
+    ORDERS.to_parquet(written, index=False)
+    canvas = new_canvas(session)
+    dataset = storage.save_dataset(session=session, canvas_id=canvas.id, kind="transactions", parquet=written,
+                                   filename="big.csv", mapping={}, report={})
+    assert dataset.rows == len(ORDERS) and storage.load_dataset(dataset, session=session).equals(ORDERS)
+    assert storage.read_dataset_file(dataset, session=session) == written.read_bytes()
+    if store == "database":
+        assert chunks(session, dataset.id) > 1 and files(data_dir) == []
+    with pytest.raises(ValueError):  # rows given twice: a programming error
+        storage.save_dataset(session=session, canvas_id=canvas.id, kind="transactions", parquet=written,
+                             frame=ORDERS, filename="big.csv", mapping={}, report={})
+
+
 def test_a_dataset_in_the_database_is_read_through_another_server(session, engine, store, tmp_path, monkeypatch):
     canvas = new_canvas(session)
     saved = save(session, canvas.id)
