@@ -1,0 +1,215 @@
+"""Transactions split by customer into buckets, out of core, once per file.
+
+One DuckDB pass over a normalized Parquet file (see ``source``) writes its rows into ``count``
+bucket files by a 64-bit hash of the customer id, with compact columns: ``customer`` (the hash),
+``check`` (a second, independent hash of the id), ``day`` (days since 1970-01-01), ``amount``,
+``order_key`` (a hash of the order id, null without one), ``segment`` (code in the sorted
+segment values, -1 when missing) and ``row`` (the row's place in the file). Every customer's
+rows are in one bucket, so anything summed over customers is the sum of the buckets' sums.
+
+The pass runs under a memory limit with two threads and spills to the work folder; its buckets
+are kept in the work folder (``CANVAS_WORK_DIR``, else the system's temporary folder) under the
+file's path, size and modification time, so a second report of the same file skips it.
+
+Hash collisions: two customer ids with the same 64-bit hash would be counted as one customer.
+For 17M customers the chance is about 1 in 100,000; a bucket read checks that every customer's
+rows share the second hash too and, when not, the caller splits again with another salt
+(:class:`HashCollision`), so figures are never merged silently. Two order ids of one customer
+with the same hash (about 1 in 10^17 for a customer with a thousand orders) would be one order.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import os
+import shutil
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TypeVar
+
+import numpy as np
+
+from canvas.analytics.large.source import LargeDataError, ParquetSource, require_normalized
+
+BUCKET_ROWS = 4_000_000  # rows per bucket: the in-memory engine's peak stays near 1 GB
+MEMORY_LIMIT = "1GB"  # DuckDB's own limit during the pass; it spills to disk beyond it
+THREADS = 2
+_LAYOUT = 1  # bump when the bucket files' columns change, so old caches are not reused
+_MAX_SALTS = 4
+
+
+T = TypeVar("T")
+
+
+class HashCollision(Exception):
+    """Two customer ids of one bucket share their hash: split again with the next salt."""
+
+
+@dataclass(frozen=True)
+class Buckets:
+    """The bucket files of one Parquet file, and what the pass learnt about the whole file."""
+
+    folder: Path
+    count: int
+    rows: int
+    first_day: int | None  # the first and last day of the data (None without rows)
+    last_day: int | None
+    segments: tuple[str, ...] | None  # sorted segment values; None without a segment column
+    has_orders: bool
+    salt: int
+
+    def path(self, bucket: int) -> Path:
+        return self.folder / f"bucket={bucket}"
+
+
+def work_root() -> Path:
+    """Where bucket files are kept between runs."""
+    return Path(os.environ.get("CANVAS_WORK_DIR") or tempfile.gettempdir()) / "canvas-buckets"
+
+
+def bucket_count(rows: int) -> int:
+    return max(1, math.ceil(rows / BUCKET_ROWS))
+
+
+def split(source: ParquetSource, *, count: int | None = None, salt: int = 0) -> Buckets:
+    """The buckets of ``source``, from the cache when the same file was split before."""
+    require_normalized(source)
+    count = bucket_count(source.rows) if count is None else count
+    key = hashlib.sha256(f"{source.version}|{count}|{salt}|{_LAYOUT}".encode()).hexdigest()[:24]
+    folder = work_root() / key
+    meta = folder / "buckets.json"
+    if meta.exists():
+        return _from_meta(folder, json.loads(meta.read_text()))
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    partial = Path(tempfile.mkdtemp(prefix=f"{key}.partial-", dir=folder.parent))
+    try:
+        info = _write_buckets(source, partial, count, salt)
+        (partial / "buckets.json").write_text(json.dumps(info))
+        shutil.rmtree(partial / ".spill", ignore_errors=True)
+        try:
+            partial.rename(folder)
+        except OSError:  # another process finished the same buckets first: use theirs
+            pass
+    finally:
+        shutil.rmtree(partial, ignore_errors=True)
+    return _from_meta(folder, json.loads(meta.read_text()))
+
+
+def _from_meta(folder: Path, info: dict) -> Buckets:
+    segments = None if info["segments"] is None else tuple(info["segments"])
+    return Buckets(folder, info["count"], info["rows"], info["first_day"], info["last_day"],
+                   segments, info["has_orders"], info["salt"])
+
+
+def connect(spill: Path):  # -> duckdb.DuckDBPyConnection
+    """A DuckDB connection bounded in memory and threads, spilling under ``spill``."""
+    import duckdb
+
+    spill.mkdir(parents=True, exist_ok=True)
+    return duckdb.connect(config={"memory_limit": MEMORY_LIMIT, "threads": THREADS,
+                                  "temp_directory": str(spill),
+                                  "preserve_insertion_order": False})
+
+
+def _sql_text(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
+def _write_buckets(source: ParquetSource, folder: Path, count: int, salt: int) -> dict:
+    con = connect(folder / ".spill")
+    try:
+        data = f"read_parquet({_sql_text(str(source.path))})"
+        rows, first, last, missing = con.execute(
+            "SELECT count(*), min(CAST(date AS DATE)) - DATE '1970-01-01', "
+            "max(CAST(date AS DATE)) - DATE '1970-01-01', "
+            "count(*) FILTER (WHERE customer_id IS NULL OR date IS NULL OR amount IS NULL) "
+            f"FROM {data}").fetchone()
+        if missing:
+            raise LargeDataError(
+                f"{source.path}: {missing:,} of {rows:,} rows lack a customer, a date or an "
+                "amount, so the file is not normalized. Ingest it first (the data page, or the "
+                "streaming ingestion of a CSV file), which skips such rows and says which.")
+        segments = None
+        if source.has_segments:
+            values = con.execute(f"SELECT DISTINCT segment FROM {data} WHERE segment IS NOT NULL")
+            segments = sorted(v for (v,) in values.fetchall())
+        prefix = "" if salt == 0 else f"{salt}\x1e"
+        customer = "CAST(customer_id AS VARCHAR)"
+        columns = [
+            f"hash({_sql_text(prefix)} || {customer}) AS customer",
+            f"hash('\x1f' || {customer}) AS check",
+            "CAST(CAST(date AS DATE) - DATE '1970-01-01' AS INTEGER) AS day",
+            "CAST(amount AS DOUBLE) AS amount",
+            "file_row_number AS row",
+        ]
+        if source.has_orders:
+            columns.append("CASE WHEN order_id IS NULL THEN NULL ELSE hash(order_id) END "
+                           "AS order_key")
+        if segments is not None:
+            listed = "[" + ", ".join(_sql_text(str(s)) for s in segments) + "]"
+            columns.append(f"CAST(coalesce(list_position({listed}, segment) - 1, -1) AS SMALLINT)"
+                           " AS segment")
+        con.execute(
+            f"COPY (SELECT CAST(customer % {count} AS INTEGER) AS bucket, * FROM ("
+            f"SELECT {', '.join(columns)} FROM read_parquet({_sql_text(str(source.path))}, "
+            f"file_row_number = true))) TO {_sql_text(str(folder))} "
+            "(FORMAT parquet, PARTITION_BY (bucket), OVERWRITE_OR_IGNORE true)")
+    finally:
+        con.close()
+    return {"count": count, "rows": rows, "first_day": first, "last_day": last,
+            "segments": segments, "has_orders": source.has_orders, "salt": salt}
+
+
+@dataclass(frozen=True)
+class BucketRows:
+    """One bucket's rows as arrays, in no particular order."""
+
+    customer: np.ndarray  # uint64 hash of the customer id
+    check: np.ndarray  # uint64 second hash of the customer id
+    day: np.ndarray  # int64
+    amount: np.ndarray  # float64
+    row: np.ndarray  # int64 row in the file
+    order_key: np.ndarray | None  # uint64 hash of the order id
+    has_order: np.ndarray | None  # bool: the row has an order id
+    segment: np.ndarray | None  # int64 segment code, -1 when missing
+
+
+def read_bucket(buckets: Buckets, bucket: int) -> BucketRows:
+    """The rows of one bucket (a bucket no customer fell into has none)."""
+    import pyarrow.parquet as pq
+
+    folder = buckets.path(bucket)
+    if not folder.exists():
+        empty = np.zeros(0, dtype=np.uint64)
+        return BucketRows(empty, empty, np.zeros(0, np.int64), np.zeros(0), np.zeros(0, np.int64),
+                          empty if buckets.has_orders else None,
+                          np.zeros(0, bool) if buckets.has_orders else None,
+                          np.zeros(0, np.int64) if buckets.segments is not None else None)
+    table = pq.read_table(folder)
+    column = lambda name, dtype: table.column(name).to_numpy().astype(dtype, copy=False)  # noqa: E731
+    order_key = has_order = None
+    if buckets.has_orders:
+        keys = table.column("order_key")
+        has_order = keys.is_valid().to_numpy(zero_copy_only=False)
+        order_key = keys.fill_null(0).to_numpy().astype(np.uint64, copy=False)
+    segment = column("segment", np.int64) if buckets.segments is not None else None
+    return BucketRows(column("customer", np.uint64), column("check", np.uint64),
+                      column("day", np.int64), column("amount", np.float64),
+                      column("row", np.int64), order_key, has_order, segment)
+
+
+def with_buckets(source: ParquetSource, work: Callable[[Buckets], T], *,
+                 count: int | None = None) -> T:
+    """``work(buckets)`` on the buckets of ``source``; when it finds two customer ids sharing a
+    hash (:class:`HashCollision`), again on buckets split with another salt."""
+    for salt in range(_MAX_SALTS):
+        try:
+            return work(split(source, count=count, salt=salt))
+        except HashCollision:
+            continue
+    raise LargeDataError(f"{source.path}: customer ids kept sharing hashes in {_MAX_SALTS} "
+                         "tries; this should not happen, please report it.")
