@@ -3,7 +3,7 @@
 One DuckDB pass over a normalized Parquet file (see ``source``) writes its rows into ``count``
 bucket files by a 64-bit hash of the customer id, with compact columns: ``customer`` (the hash),
 ``check`` (a second, independent hash of the id), ``day`` (days since 1970-01-01), ``amount``,
-``order_key`` (a hash of the order id, null without one), ``segment`` (code in the sorted
+``order_key`` (a hash of the customer and order id, null without an order id), ``segment`` (code in the sorted
 segment values, -1 when missing) and ``row`` (the row's place in the file). Every customer's
 rows are in one bucket, so anything summed over customers is the sum of the buckets' sums.
 
@@ -13,9 +13,10 @@ file's path, size and modification time, so a second report of the same file ski
 
 Hash collisions: two customer ids with the same 64-bit hash would be counted as one customer.
 For 17M customers the chance is about 1 in 100,000; a bucket read checks that every customer's
-rows share the second hash too and, when not, the caller splits again with another salt
-(:class:`HashCollision`), so figures are never merged silently. Two order ids of one customer
-with the same hash (about 1 in 10^17 for a customer with a thousand orders) would be one order.
+rows share the second hash too, and that every order key belongs to one customer, and when
+not the caller splits again with another salt (:class:`HashCollision`), so figures are never
+merged silently. Two order ids of one customer with the same hash (about 1 in 10^13 for 17M
+customers of a few orders each) would be one order.
 """
 
 from __future__ import annotations
@@ -38,7 +39,7 @@ from canvas.analytics.large.source import LargeDataError, ParquetSource, require
 BUCKET_ROWS = 4_000_000  # rows per bucket: the in-memory engine's peak stays near 1 GB
 MEMORY_LIMIT = "1GB"  # DuckDB's own limit during the pass; it spills to disk beyond it
 THREADS = 2
-_LAYOUT = 1  # bump when the bucket files' columns change, so old caches are not reused
+_LAYOUT = 2  # bump when the bucket files' columns change, so old caches are not reused
 _MAX_SALTS = 4
 
 
@@ -112,7 +113,8 @@ def connect(spill: Path):  # -> duckdb.DuckDBPyConnection
     spill.mkdir(parents=True, exist_ok=True)
     return duckdb.connect(config={"memory_limit": MEMORY_LIMIT, "threads": THREADS,
                                   "temp_directory": str(spill),
-                                  "preserve_insertion_order": False})
+                                  "preserve_insertion_order": False,
+                                  "enable_progress_bar": False})
 
 
 def _sql_text(value: str) -> str:
@@ -147,8 +149,9 @@ def _write_buckets(source: ParquetSource, folder: Path, count: int, salt: int) -
             "file_row_number AS row",
         ]
         if source.has_orders:
-            columns.append("CASE WHEN order_id IS NULL THEN NULL ELSE hash(order_id) END "
-                           "AS order_key")
+            # An order is one customer's order id: the key hashes the pair.
+            columns.append(f"CASE WHEN order_id IS NULL THEN NULL ELSE hash({_sql_text(prefix)} "
+                           f"|| {customer}, order_id) END AS order_key")
         if segments is not None:
             listed = "[" + ", ".join(_sql_text(str(s)) for s in segments) + "]"
             columns.append(f"CAST(coalesce(list_position({listed}, segment) - 1, -1) AS SMALLINT)"
@@ -178,8 +181,9 @@ class BucketRows:
     segment: np.ndarray | None  # int64 segment code, -1 when missing
 
 
-def read_bucket(buckets: Buckets, bucket: int) -> BucketRows:
-    """The rows of one bucket (a bucket no customer fell into has none)."""
+def read_bucket(buckets: Buckets, bucket: int, *, with_row: bool = False) -> BucketRows:
+    """The rows of one bucket (a bucket no customer fell into has none); ``row`` only when
+    asked (empty otherwise)."""
     import pyarrow.parquet as pq
 
     folder = buckets.path(bucket)
@@ -189,7 +193,10 @@ def read_bucket(buckets: Buckets, bucket: int) -> BucketRows:
                           empty if buckets.has_orders else None,
                           np.zeros(0, bool) if buckets.has_orders else None,
                           np.zeros(0, np.int64) if buckets.segments is not None else None)
-    table = pq.read_table(folder)
+    names = ["customer", "check", "day", "amount"] + (["row"] if with_row else []) \
+        + (["order_key"] if buckets.has_orders else []) \
+        + (["segment"] if buckets.segments is not None else [])
+    table = pq.read_table(folder, columns=names)
     column = lambda name, dtype: table.column(name).to_numpy().astype(dtype, copy=False)  # noqa: E731
     order_key = has_order = None
     if buckets.has_orders:
@@ -199,7 +206,8 @@ def read_bucket(buckets: Buckets, bucket: int) -> BucketRows:
     segment = column("segment", np.int64) if buckets.segments is not None else None
     return BucketRows(column("customer", np.uint64), column("check", np.uint64),
                       column("day", np.int64), column("amount", np.float64),
-                      column("row", np.int64), order_key, has_order, segment)
+                      column("row", np.int64) if with_row else np.zeros(0, np.int64),
+                      order_key, has_order, segment)
 
 
 def with_buckets(source: ParquetSource, work: Callable[[Buckets], T], *,

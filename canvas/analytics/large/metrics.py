@@ -4,27 +4,30 @@ Each bucket (the rows of a share of the customers, see ``buckets``) is prepared 
 in-memory engine prepares a frame, its partials are computed over the window of the whole file
 and added up, and the sum is finished once (``canvas.analytics.metrics.partials``): the figures
 are those of :func:`canvas.analytics.metrics.metrics_report` on the whole file, by the same code.
-Only one bucket is in memory at a time.
+Buckets are reported by ``WORKERS`` threads, each holding one bucket at a time.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 import pandas as pd
 
-from canvas.analytics.large.buckets import Buckets, BucketRows, HashCollision, read_bucket, with_buckets
+from canvas.analytics.large.buckets import BucketRows, Buckets, HashCollision, read_bucket, with_buckets
 from canvas.analytics.large.source import inspect_parquet
 from canvas.analytics.metrics.headline import _check_margin
 from canvas.analytics.metrics.partials import ReportPartials, add_partials, report_partials
 from canvas.analytics.metrics.periods import Period, _check_period
-from canvas.analytics.metrics.prepare import DateLike, _from_codes, _Tx, _window_of_days
+from canvas.analytics.metrics.prepare import DateLike, _from_codes, _Tx, _Window, _window_of_days
 from canvas.analytics.metrics.report import finish_report
 
 Progress = Callable[[int, int], None]  # (buckets done, buckets in all)
+R = TypeVar("R")
+WORKERS = 2  # threads reporting buckets at once: the machine's two cores
 
 
 def customer_codes(rows: BucketRows) -> tuple[np.ndarray, np.ndarray]:
@@ -47,17 +50,43 @@ def prepared_bucket(rows: BucketRows, segments: tuple[str, ...] | None) -> _Tx:
     order, n_orders = None, 0
     if rows.order_key is not None and rows.has_order is not None:
         has = rows.has_order
-        ids, distinct = pd.factorize(rows.order_key[has])
-        pairs, uniques = pd.factorize(cust[has] * len(distinct) + ids)
-        n_orders = len(uniques)
+        codes, _ = pd.factorize(rows.order_key[has])
+        n_orders = int(codes.max(initial=-1)) + 1
+        owner = np.zeros(n_orders, dtype=np.int64)
+        owner[codes] = cust[has]
+        if (owner[codes] != cust[has]).any():  # one key for the orders of two customers
+            raise HashCollision
         order = np.empty(len(cust), dtype=np.int64)
-        order[has] = pairs
+        order[has] = codes
         missing = int(len(cust) - has.sum())
         order[~has] = n_orders + np.arange(missing)
         n_orders += missing
     values = None if segments is None else pd.Index(list(segments), dtype=object)
     return _from_codes(cust, pd.Index(hashes), rows.day, rows.amount, order, n_orders,
                        rows.segment, values)
+
+
+def _bucket_partials(b: Buckets, k: int, w: _Window, period: Period) -> ReportPartials:
+    return report_partials(prepared_bucket(read_bucket(b, k), b.segments), w, period)
+
+
+def _each_bucket(work: Callable[..., R], b: Buckets, args: tuple,
+                 progress: Progress | None) -> list[R]:
+    """``work(b, k, *args)`` for every bucket k, in ``WORKERS`` threads (NumPy, pandas and Arrow
+    release the GIL in their loops), results in bucket order. Each thread holds one bucket."""
+    if b.count == 1 or WORKERS == 1:
+        results = []
+        for k in range(b.count):
+            results.append(work(b, k, *args))
+            if progress is not None:
+                progress(k + 1, b.count)
+        return results
+    with ThreadPoolExecutor(max_workers=min(WORKERS, b.count)) as pool:
+        futures = [pool.submit(work, b, k, *args) for k in range(b.count)]
+        for done, _ in enumerate(as_completed(futures), start=1):
+            if progress is not None:
+                progress(done, b.count)
+        return [future.result() for future in futures]
 
 
 def metrics_report_parquet(path: str | Path, *, period: Period = "month", start: DateLike = None,
@@ -76,13 +105,10 @@ def metrics_report_parquet(path: str | Path, *, period: Period = "month", start:
 
     def report(b: Buckets) -> dict[str, Any]:
         w = _window_of_days(b.first_day, b.last_day, start, end, as_of)
-        total: ReportPartials | None = None
-        for k in range(b.count):
-            part = report_partials(prepared_bucket(read_bucket(b, k), b.segments), w, period)
-            total = part if total is None else add_partials(total, part)
-            if progress is not None:
-                progress(k + 1, b.count)
-        assert total is not None  # at least one bucket
+        parts = _each_bucket(_bucket_partials, b, (w, period), progress)
+        total = parts[0]
+        for part in parts[1:]:  # in bucket order, so that the sums do not depend on timing
+            total = add_partials(total, part)
         return finish_report(total, w, period=period, margin=margin, surveys=surveys,
                              spend=spend)
 
