@@ -175,9 +175,20 @@ def analyse_clv(tx: pd.DataFrame, *, calibration_end: Any, holdout_end: Any = No
         raise ValueError(f"margin is a fraction of revenue in (0, 1]; got {margin!r}")
     if holdout_end is not None and _day_number(holdout_end) <= _day_number(calibration_end):
         raise ValueError("holdout_end must be after calibration_end")
-    m = 1.0 if margin is None else float(margin)
     summary = rfm_summary(tx, calibration_end=calibration_end, time_unit=time_unit,
                           observation_end=holdout_end)
+    return analyse_summary(summary, holdout=holdout_end is not None, time_unit=time_unit,
+                           horizon_months=horizon_months, discount_rate=discount_rate,
+                           margin=margin)
+
+
+def analyse_summary(summary: pd.DataFrame, *, holdout: bool = False, time_unit: TimeUnit = "week",
+                    horizon_months: int = 12, discount_rate: float = 0.01,
+                    margin: float | None = None) -> ClvAnalysis:
+    """:func:`analyse_clv` from the customers' RFM summary (:func:`rfm_summary`, with its
+    holdout columns when ``holdout``): what the analysis needs of the transactions, so that a
+    summary built another way (out of core, by customer) gives the same analysis."""
+    m = 1.0 if margin is None else float(margin)
     reasons = _degenerate_data(summary)
     warnings: list[str] = []
     bgnbd: BGNBDFit | None = None
@@ -240,6 +251,6 @@ def analyse_clv(tx: pd.DataFrame, *, calibration_end: Any, holdout_end: Any = No
     fallback = "historical" if reasons else None
     customers["clv"] = nan if fallback else clv
     customers["value"] = customers["clv_historical"] if fallback else customers["clv"]
-    holdout = _holdout(summary, usable_bgnbd) if holdout_end is not None else None
+    holdout_figures = _holdout(summary, usable_bgnbd) if holdout else None
     return ClvAnalysis(customers, bgnbd, gamma_gamma, fallback, reasons, warnings,
-                       refund_share, holdout)
+                       refund_share, holdout_figures)

@@ -28,11 +28,13 @@ import os
 import shutil
 import tempfile
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
 
 import numpy as np
+import pandas as pd
 
 from canvas.analytics.large.source import LargeDataError, ParquetSource, require_normalized
 
@@ -44,6 +46,9 @@ _MAX_SALTS = 4
 
 
 T = TypeVar("T")
+Progress = Callable[[int, int], None]  # (buckets done, buckets in all)
+R = TypeVar("R")
+WORKERS = 2  # threads reporting buckets at once: the machine's two cores
 
 
 class HashCollision(Exception):
@@ -111,10 +116,11 @@ def connect(spill: Path):  # -> duckdb.DuckDBPyConnection
     import duckdb
 
     spill.mkdir(parents=True, exist_ok=True)
-    return duckdb.connect(config={"memory_limit": MEMORY_LIMIT, "threads": THREADS,
-                                  "temp_directory": str(spill),
-                                  "preserve_insertion_order": False,
-                                  "enable_progress_bar": False})
+    con = duckdb.connect(config={"memory_limit": MEMORY_LIMIT, "threads": THREADS,
+                                 "temp_directory": str(spill),
+                                 "preserve_insertion_order": False})
+    con.execute("SET enable_progress_bar = false")  # a session option: no bar on the terminal
+    return con
 
 
 def _sql_text(value: str) -> str:
@@ -221,3 +227,35 @@ def with_buckets(source: ParquetSource, work: Callable[[Buckets], T], *,
             continue
     raise LargeDataError(f"{source.path}: customer ids kept sharing hashes in {_MAX_SALTS} "
                          "tries; this should not happen, please report it.")
+
+
+def customer_codes(rows: BucketRows) -> tuple[np.ndarray, np.ndarray]:
+    """Customer codes (from 0) of a bucket's rows and the hash of each code. Raises
+    :class:`HashCollision` when two customer ids of the bucket share their hash (their rows then
+    differ in the second hash)."""
+    codes, hashes = pd.factorize(rows.customer)
+    codes = codes.astype(np.int64, copy=False)
+    check = np.zeros(len(hashes), dtype=np.uint64)
+    check[codes] = rows.check
+    if (check[codes] != rows.check).any():
+        raise HashCollision
+    return codes, np.asarray(hashes)
+
+
+def each_bucket(work: Callable[..., R], b: Buckets, args: tuple,
+                 progress: Progress | None) -> list[R]:
+    """``work(b, k, *args)`` for every bucket k, in ``WORKERS`` threads (NumPy, pandas and Arrow
+    release the GIL in their loops), results in bucket order. Each thread holds one bucket."""
+    if b.count == 1 or WORKERS == 1:
+        results = []
+        for k in range(b.count):
+            results.append(work(b, k, *args))
+            if progress is not None:
+                progress(k + 1, b.count)
+        return results
+    with ThreadPoolExecutor(max_workers=min(WORKERS, b.count)) as pool:
+        futures = [pool.submit(work, b, k, *args) for k in range(b.count)]
+        for done, _ in enumerate(as_completed(futures), start=1):
+            if progress is not None:
+                progress(done, b.count)
+        return [future.result() for future in futures]

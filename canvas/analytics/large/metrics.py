@@ -9,38 +9,28 @@ Buckets are reported by ``WORKERS`` threads, each holding one bucket at a time.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from canvas.analytics.large.buckets import BucketRows, Buckets, HashCollision, read_bucket, with_buckets
+from canvas.analytics.large.buckets import (
+    BucketRows,
+    Buckets,
+    HashCollision,
+    Progress,
+    customer_codes,
+    each_bucket,
+    read_bucket,
+    with_buckets,
+)
 from canvas.analytics.large.source import inspect_parquet
 from canvas.analytics.metrics.headline import _check_margin
 from canvas.analytics.metrics.partials import ReportPartials, add_partials, report_partials
 from canvas.analytics.metrics.periods import Period, _check_period
 from canvas.analytics.metrics.prepare import DateLike, _from_codes, _Tx, _Window, _window_of_days
 from canvas.analytics.metrics.report import finish_report
-
-Progress = Callable[[int, int], None]  # (buckets done, buckets in all)
-R = TypeVar("R")
-WORKERS = 2  # threads reporting buckets at once: the machine's two cores
-
-
-def customer_codes(rows: BucketRows) -> tuple[np.ndarray, np.ndarray]:
-    """Customer codes (from 0) of a bucket's rows and the hash of each code. Raises
-    :class:`HashCollision` when two customer ids of the bucket share their hash (their rows then
-    differ in the second hash)."""
-    codes, hashes = pd.factorize(rows.customer)
-    codes = codes.astype(np.int64, copy=False)
-    check = np.zeros(len(hashes), dtype=np.uint64)
-    check[codes] = rows.check
-    if (check[codes] != rows.check).any():
-        raise HashCollision
-    return codes, np.asarray(hashes)
 
 
 def prepared_bucket(rows: BucketRows, segments: tuple[str, ...] | None) -> _Tx:
@@ -70,25 +60,6 @@ def _bucket_partials(b: Buckets, k: int, w: _Window, period: Period) -> ReportPa
     return report_partials(prepared_bucket(read_bucket(b, k), b.segments), w, period)
 
 
-def _each_bucket(work: Callable[..., R], b: Buckets, args: tuple,
-                 progress: Progress | None) -> list[R]:
-    """``work(b, k, *args)`` for every bucket k, in ``WORKERS`` threads (NumPy, pandas and Arrow
-    release the GIL in their loops), results in bucket order. Each thread holds one bucket."""
-    if b.count == 1 or WORKERS == 1:
-        results = []
-        for k in range(b.count):
-            results.append(work(b, k, *args))
-            if progress is not None:
-                progress(k + 1, b.count)
-        return results
-    with ThreadPoolExecutor(max_workers=min(WORKERS, b.count)) as pool:
-        futures = [pool.submit(work, b, k, *args) for k in range(b.count)]
-        for done, _ in enumerate(as_completed(futures), start=1):
-            if progress is not None:
-                progress(done, b.count)
-        return [future.result() for future in futures]
-
-
 def metrics_report_parquet(path: str | Path, *, period: Period = "month", start: DateLike = None,
                            end: DateLike = None, as_of: DateLike = None,
                            margin: float | None = None, surveys: pd.DataFrame | None = None,
@@ -105,7 +76,7 @@ def metrics_report_parquet(path: str | Path, *, period: Period = "month", start:
 
     def report(b: Buckets) -> dict[str, Any]:
         w = _window_of_days(b.first_day, b.last_day, start, end, as_of)
-        parts = _each_bucket(_bucket_partials, b, (w, period), progress)
+        parts = each_bucket(_bucket_partials, b, (w, period), progress)
         total = parts[0]
         for part in parts[1:]:  # in bucket order, so that the sums do not depend on timing
             total = add_partials(total, part)
