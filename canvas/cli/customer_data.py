@@ -1,7 +1,9 @@
 """The commands about customer data: metrics and clv, and the data arguments they share.
 
 Both read a transactions file through ``canvas.customer_data.ingest`` without touching the
-database; ``metrics --canvas ID`` reads a saved canvas's linked data instead. The modules a
+database, except a normalized Parquet file of more than ``limits.OUT_OF_CORE_ROWS`` rows, which
+``canvas.analytics.large`` reads out of core (a big CSV is ingested to Parquet first);
+``metrics --canvas ID`` reads a saved canvas's linked data instead. The modules a
 command needs are imported inside it (see ``canvas.cli.common``).
 """
 
@@ -61,6 +63,38 @@ def _print(report: dict, args: argparse.Namespace, table: Callable[[dict], str],
         print(text)
 
 
+def _out_of_core(args: argparse.Namespace) -> bool:
+    """Whether PATH is a Parquet file with more rows than ``limits.OUT_OF_CORE_ROWS`` (told by
+    its metadata), to be read out of core (``canvas.analytics.large``). Such a file must be
+    normalized (as the ingestion writes it: a big CSV is ingested to Parquet first), since it is
+    not validated row by row; the options that need the ingestion are refused."""
+    from pathlib import Path
+
+    path = Path(args.path)
+    try:
+        with path.open("rb") as file:
+            if file.read(4) != b"PAR1":
+                return False
+    except OSError:
+        return False  # the ingestion says what is wrong with the path
+    from canvas.analytics.large.source import inspect_parquet, require_normalized
+    from canvas.customer_data import limits
+
+    source = inspect_parquet(path)
+    if source.rows <= limits.OUT_OF_CORE_ROWS:
+        return False
+    require_normalized(source)
+    given = [f"--{flag.replace('_', '-')}" for flag in (*COLUMN_FLAGS, "strict", "drop_duplicates")
+             if getattr(args, flag, None)]
+    if given:
+        raise InvalidInput(f"{path} has {source.rows:,} rows, so it is read out of core as a normalized "
+                           f"Parquet file, without the ingestion's checks: {', '.join(given)} "
+                           "cannot apply. Leave them out, or ingest the file again with them.")
+    print(f"note: {path} has {source.rows:,} rows: read out of core as normalized transactions "
+          "(each row is taken as it is)", file=sys.stderr)
+    return True
+
+
 def cmd_metrics(args: argparse.Namespace) -> int:
     from canvas.analytics import metrics
 
@@ -68,6 +102,13 @@ def cmd_metrics(args: argparse.Namespace) -> int:
         return _canvas_metrics(args)
     if not args.path:
         raise InvalidInput("Give a transactions file (PATH) or a saved canvas with --canvas ID.")
+    if _out_of_core(args):
+        from canvas.analytics.large.metrics import metrics_report_parquet
+
+        report = metrics_report_parquet(args.path, period=args.period, start=args.start, end=args.end,
+                                        margin=args.margin)
+        _print(report, args, metrics.format_metrics_table)
+        return EXIT_OK
     result = _read_transactions(args)
     report = metrics.metrics_report(result.frame, period=args.period, start=args.start, end=args.end,
                                     margin=args.margin)
@@ -147,18 +188,23 @@ def cmd_clv(args: argparse.Namespace) -> int:
     # SciPy takes a third of a second to import: let it load while the file is read.
     loading = threading.Thread(target=importlib.import_module, args=("canvas.analytics.clv",), daemon=True)
     loading.start()
-    result = _read_transactions(args)
+    large = _out_of_core(args)
+    result = None if large else _read_transactions(args)
     loading.join()
     from canvas.analytics import clv
 
+    options = dict(calibration_end=args.calibration_end, holdout_end=args.holdout_end, time_unit=args.time_unit,
+                   horizon_months=args.horizon_months, discount_rate=args.discount_rate, margin=args.margin)
     try:
-        report = clv.clv_report(
-            result.frame, calibration_end=args.calibration_end, holdout_end=args.holdout_end, time_unit=args.time_unit,
-            horizon_months=args.horizon_months, discount_rate=args.discount_rate, margin=args.margin,
-        )
+        if result is None:
+            from canvas.analytics.large.clv import clv_report_parquet
+
+            report = clv_report_parquet(args.path, **options)
+        else:
+            report = clv.clv_report(result.frame, **options)
     except ValueError as error:  # inconsistent dates or rates given on the command line
         raise InvalidInput(str(error)) from None
-    _print(report, args, clv.format_clv_table, result.report)
+    _print(report, args, clv.format_clv_table, None if result is None else result.report)
     return EXIT_OK
 
 
