@@ -36,7 +36,6 @@ SEED = 100
 
 def _generate_sql(rows: int, target: str, fmt: str) -> str:
     customers = max(1, int(rows * 0.17))
-    orders = max(1, rows * 2 // 3)  # lines per order alternate 1 and 2: 1.5 on average
     u = lambda what: f"(hash(o, {SEED}, '{what}') % 1000000007) / 1000000007.0"  # noqa: E731
     return f"""
 COPY (
@@ -49,6 +48,7 @@ COPY (
          'O' || o AS order_id,
          ['Retail', 'Online', 'Wholesale'][1 + CAST(floor({customers} * pow({u('c')}, 1.6))
            AS BIGINT) % 3] AS segment
+  -- lines per order alternate 1 and 2 (1.5 on average); one row in 50 is a refund
   FROM (SELECT i, i * 2 // 3 AS o, hash(i, {SEED}, 'r') % 50 = 0 AS refund
         FROM range({rows}) t(i))
 ) TO '{target}' ({fmt})"""
