@@ -21,6 +21,7 @@ from hypothesis import strategies as st
 
 from canvas.analytics import clv, metrics
 from canvas.analytics.large import buckets as bucket_files
+from canvas.analytics.large import clv as large_clv
 from canvas.analytics.large.buckets import BucketRows, HashCollision, customer_codes
 from canvas.analytics.large.clv import clv_report_parquet
 from canvas.analytics.large.metrics import metrics_report_parquet
@@ -218,7 +219,8 @@ def test_a_collision_splits_again_with_another_salt(shop, tmp_path, monkeypatch)
     {"calibration_end": "2023-03-31", "holdout_end": "2023-12-31", "time_unit": "day",
      "margin": 0.3},
 ])
-def test_clv_out_of_core_equals_clv_in_memory(shop, tmp_path, options):
+def test_clv_out_of_core_equals_clv_in_memory(shop, tmp_path, monkeypatch, options):
+    monkeypatch.setattr(large_clv, "PREDICT_CUSTOMERS", 700)  # predicted in several parts
     path = tmp_path / "shop.parquet"
     shop.to_parquet(path, index=False)
     expected = clv.clv_report(pd.read_parquet(path), **options)

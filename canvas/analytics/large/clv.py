@@ -5,10 +5,11 @@ their rows alone, and every customer's rows are in one bucket (see ``buckets``):
 summary is computed by :func:`canvas.analytics.clv.rfm.rfm_summary` on its rows in the file's
 order (a tie on the first purchase day goes to the earlier row, as in memory), and the summaries
 are stacked in the order of the customers' first rows, the in-memory summary's order: the same
-summary, so the same fits and figures. The models are then fitted and the report made by the in-memory code
-(``analyse_summary``, ``clv_report_of``); BG/NBD fits the distinct (frequency, recency, T) with
-their counts, so 17M customers cost the fit little more than a few thousand. Memory: about 1 KB
-per customer at the peak (the summary, the predictions and their temporaries).
+summary, so the same fits and figures. The models are then fitted and checked by the in-memory code
+(``fit_summary``; BG/NBD fits the distinct (frequency, recency, T) with their counts, so 17M
+customers cost the fit little more than a few thousand), CLV is predicted a million customers
+at a time by ``customer_lifetime_value``, and the report is made by ``clv_report_of``. Memory:
+the summary (about 80 bytes a customer) and the fit's sorted copies of three of its columns.
 """
 
 from __future__ import annotations
@@ -19,11 +20,20 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from canvas.analytics.clv.analysis import analyse_summary
+from canvas.analytics.clv.analysis import (
+    ClvAnalysis,
+    _holdout,
+    broken_reason,
+    customer_lifetime_value,
+    fit_summary,
+    usable_bgnbd,
+)
 from canvas.analytics.clv.report import clv_report_of
 from canvas.analytics.clv.rfm import TimeUnit, _day_number, rfm_summary
 from canvas.analytics.large.buckets import Buckets, Progress, customer_codes, each_bucket, read_bucket, with_buckets
 from canvas.analytics.large.source import inspect_parquet
+
+PREDICT_CUSTOMERS = 1_000_000  # customers whose CLV is predicted at once
 
 
 def _bucket_summary(b: Buckets, k: int, calibration_end: Any, time_unit: TimeUnit,
@@ -54,11 +64,49 @@ def _bucket_summary(b: Buckets, k: int, calibration_end: Any, time_unit: TimeUni
 def _in_file_order(parts: list[pd.DataFrame]) -> pd.DataFrame:
     """The buckets' summaries stacked in the order of the customers' first rows, the order in
     which the in-memory summary lists them: sums and means over customers then add in the
-    same order, and the fits start from the same numbers."""
-    summary = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
+    same order, and the fits start from the same numbers. Column by column, each taken out of
+    the parts as it is stacked, so that memory holds about one summary, not two."""
+    order = np.argsort(np.concatenate([p.pop("first_row").to_numpy() for p in parts]),
+                       kind="stable")
+    columns = list(parts[0].columns) if parts else []
+    stacked = {}
+    for name in columns:
+        stacked[name] = np.concatenate([p.pop(name).to_numpy() for p in parts])[order]
     parts.clear()
-    order = np.argsort(summary.pop("first_row").to_numpy(), kind="stable")
-    return summary.take(order).reset_index(drop=True)
+    return pd.DataFrame(stacked, copy=False)
+
+
+def _analysis(summary: pd.DataFrame, *, holdout: bool, time_unit: TimeUnit, horizon_months: int,
+              discount_rate: float, margin: float | None) -> ClvAnalysis:
+    """:func:`canvas.analytics.clv.analysis.analyse_summary` for what the report shows, at the
+    memory of a few columns: the models fitted on the whole summary, CLV predicted
+    ``PREDICT_CUSTOMERS`` customers at a time (each customer's value depends on their row
+    alone), and only the columns the report reads kept per customer."""
+    m = 1.0 if margin is None else float(margin)
+    fits = fit_summary(summary)
+    n = len(summary)
+    value = np.full(n, np.nan)
+    if fits.predictive and fits.bgnbd is not None and fits.gamma_gamma is not None:
+        broken = 0
+        for lo in range(0, n, PREDICT_CUSTOMERS):
+            part = summary.iloc[lo:lo + PREDICT_CUSTOMERS]
+            clv = customer_lifetime_value(
+                fits.bgnbd, fits.gamma_gamma, part["frequency"], part["recency"], part["T"],
+                part["monetary_value"], time_unit=time_unit, horizon_months=horizon_months,
+                discount_rate=discount_rate, margin=m) * (1 - fits.refund_share)
+            broken += int((~np.isfinite(clv)).sum())
+            value[lo:lo + len(clv)] = clv
+        if broken:
+            fits.reasons.append(broken_reason(broken, n))
+    fallback = "historical" if fits.reasons else None
+    if fallback:
+        value = summary["revenue"].to_numpy(dtype=float) * m
+    customers = pd.DataFrame({"frequency": summary["frequency"].to_numpy(), "value": value})
+    if "segment" in summary.columns:
+        customers["segment"] = summary["segment"].to_numpy()
+    figures = _holdout(summary, usable_bgnbd(fits)) if holdout else None
+    return ClvAnalysis(customers, fits.bgnbd, fits.gamma_gamma, fallback, fits.reasons,
+                       fits.warnings, fits.refund_share, figures)
 
 
 def clv_report_parquet(path: str | Path, *, calibration_end: Any, holdout_end: Any = None,
@@ -79,9 +127,10 @@ def clv_report_parquet(path: str | Path, *, calibration_end: Any, holdout_end: A
         parts = each_bucket(_bucket_summary, b, (calibration_end, time_unit, holdout_end),
                             progress)
         summary = _in_file_order(parts)
-        result = analyse_summary(summary, holdout=holdout_end is not None, time_unit=time_unit,
-                                 horizon_months=horizon_months, discount_rate=discount_rate,
-                                 margin=margin)
+        result = _analysis(summary, holdout=holdout_end is not None, time_unit=time_unit,
+                           horizon_months=horizon_months, discount_rate=discount_rate,
+                           margin=margin)
+        del summary
         return clv_report_of(result, calibration_end=calibration_end, holdout_end=holdout_end,
                              time_unit=time_unit, horizon_months=horizon_months,
                              discount_rate=discount_rate, margin=margin)
