@@ -9,7 +9,7 @@ one or two lines per order sharing an order id), about 2 % refund rows, three se
 ``python -m canvas metrics FILE --json`` twice (the first splits the file into buckets, the
 second reuses them) and ``python -m canvas clv FILE --calibration-end 2025-06-30`` in fresh
 processes: wall time and peak RSS of each (the largest resident size of the process tree,
-polled every 50 ms, and the kernel's ``ru_maxrss`` of the children). With ``--in-memory``
+polled every 50 ms; and the kernel's ``ru_maxrss`` of the children when it grew). With ``--in-memory``
 the in-memory engine on the first 5M rows of the file too (the "no slower up to 5M" line).
 The load average is printed beside each figure: the machine may be shared.
 """
@@ -101,7 +101,9 @@ def measure(command: list[str], env: dict[str, str] | None = None) -> dict:
     maxrss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     if process.returncode != 0:
         raise SystemExit(f"{' '.join(command)} failed:\n{err.decode()[-2000:]}")
-    return {"seconds": round(seconds, 1), "peak_mib": round(max(peak / 2**20, maxrss / 1024)),
+    # ru_maxrss of the children is the largest of any child so far: it tells this command's
+    # peak only when it grew.
+    return {"seconds": round(seconds, 1), "peak_mib": round(peak / 2**20),
             "maxrss_mib": round(maxrss / 1024) if maxrss > before else None,
             "load_before": load, "load_after": _load(), "stdout": out.decode()}
 

@@ -9,7 +9,8 @@ rows are in one bucket, so anything summed over customers is the sum of the buck
 
 The pass runs under a memory limit with two threads and spills to the work folder; its buckets
 are kept in the work folder (``CANVAS_WORK_DIR``, else the system's temporary folder) under the
-file's path, size and modification time, so a second report of the same file skips it.
+file's path, size and modification time, so a second report of the same file skips it; the
+buckets of a file's earlier versions are removed when its new version is split.
 
 Hash collisions: two customer ids with the same 64-bit hash would be counted as one customer.
 For 17M customers the chance is about 1 in 100,000; a bucket read checks that every customer's
@@ -85,7 +86,10 @@ def split(source: ParquetSource, *, count: int | None = None, salt: int = 0) -> 
     """The buckets of ``source``, from the cache when the same file was split before."""
     require_normalized(source)
     count = bucket_count(source.rows) if count is None else count
-    key = hashlib.sha256(f"{source.version}|{count}|{salt}|{_LAYOUT}".encode()).hexdigest()[:24]
+    import duckdb  # its hash function may change between versions: part of the key
+
+    key = hashlib.sha256(f"{source.version}|{count}|{salt}|{_LAYOUT}|{duckdb.__version__}"
+                         .encode()).hexdigest()[:24]
     folder = work_root() / key
     meta = folder / "buckets.json"
     if meta.exists():
@@ -102,7 +106,16 @@ def split(source: ParquetSource, *, count: int | None = None, salt: int = 0) -> 
             pass
     finally:
         shutil.rmtree(partial, ignore_errors=True)
+    _forget_older_versions(source, keep=folder)
     return _from_meta(folder, json.loads(meta.read_text()))
+
+
+def _forget_older_versions(source: ParquetSource, *, keep: Path) -> None:
+    """Remove the buckets of earlier versions of the same file: a changed file is not read
+    again in its old version, and its buckets are about as big as the file."""
+    for meta in keep.parent.glob("*/buckets.json"):
+        if meta.parent != keep and json.loads(meta.read_text()).get("path") == str(source.path.resolve()):
+            shutil.rmtree(meta.parent, ignore_errors=True)
 
 
 def _from_meta(folder: Path, info: dict) -> Buckets:
@@ -169,7 +182,7 @@ def _write_buckets(source: ParquetSource, folder: Path, count: int, salt: int) -
             "(FORMAT parquet, PARTITION_BY (bucket), OVERWRITE_OR_IGNORE true)")
     finally:
         con.close()
-    return {"count": count, "rows": rows, "first_day": first, "last_day": last,
+    return {"path": str(source.path.resolve()), "count": count, "rows": rows, "first_day": first, "last_day": last,
             "segments": segments, "has_orders": source.has_orders, "salt": salt}
 
 
