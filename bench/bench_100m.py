@@ -11,7 +11,8 @@ second reuses them) and ``python -m canvas clv FILE --calibration-end 2025-06-30
 processes: wall time and peak RSS of each (the largest resident size of the process tree,
 polled every 50 ms; and the kernel's ``ru_maxrss`` of the children when it grew). With ``--in-memory``
 the in-memory engine on the first 5M rows of the file too (the "no slower up to 5M" line).
-The load average is printed beside each figure: the machine may be shared.
+The load average is printed beside each figure, and the CPU seconds each command used: the
+machine may be shared.
 """
 
 from __future__ import annotations
@@ -82,7 +83,8 @@ def _load() -> str:
 
 def measure(command: list[str], env: dict[str, str] | None = None) -> dict:
     """Wall time and peak resident memory of ``command`` and its children."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    before, cpu_before = usage.ru_maxrss, usage.ru_utime + usage.ru_stime
     load = _load()
     started = time.perf_counter()
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT,
@@ -98,12 +100,14 @@ def measure(command: list[str], env: dict[str, str] | None = None) -> dict:
         time.sleep(0.05)
     out, err = process.communicate()
     seconds = time.perf_counter() - started
-    maxrss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    maxrss, cpu = usage.ru_maxrss, usage.ru_utime + usage.ru_stime - cpu_before
     if process.returncode != 0:
         raise SystemExit(f"{' '.join(command)} failed:\n{err.decode()[-2000:]}")
     # ru_maxrss of the children is the largest of any child so far: it tells this command's
     # peak only when it grew.
-    return {"seconds": round(seconds, 1), "peak_mib": round(peak / 2**20),
+    # CPU seconds (user + system) say what the work costs whatever else the machine runs.
+    return {"seconds": round(seconds, 1), "cpu_seconds": round(cpu, 1), "peak_mib": round(peak / 2**20),
             "maxrss_mib": round(maxrss / 1024) if maxrss > before else None,
             "load_before": load, "load_after": _load(), "stdout": out.decode()}
 
