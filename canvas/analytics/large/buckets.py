@@ -256,17 +256,17 @@ def customer_codes(rows: BucketRows) -> tuple[np.ndarray, np.ndarray]:
 
 
 def each_bucket(work: Callable[..., R], b: Buckets, args: tuple,
-                 progress: Progress | None) -> list[R]:
-    """``work(b, k, *args)`` for every bucket k, in ``WORKERS`` threads (NumPy, pandas and Arrow
+                 progress: Progress | None, *, workers: int = WORKERS) -> list[R]:
+    """``work(b, k, *args)`` for every bucket k, in ``workers`` threads (NumPy, pandas and Arrow
     release the GIL in their loops), results in bucket order. Each thread holds one bucket."""
-    if b.count == 1 or WORKERS == 1:
+    if b.count == 1 or workers == 1:
         results = []
         for k in range(b.count):
             results.append(work(b, k, *args))
             if progress is not None:
                 progress(k + 1, b.count)
         return results
-    with ThreadPoolExecutor(max_workers=min(WORKERS, b.count)) as pool:
+    with ThreadPoolExecutor(max_workers=min(workers, b.count)) as pool:
         futures = [pool.submit(work, b, k, *args) for k in range(b.count)]
         for done, _ in enumerate(as_completed(futures), start=1):
             if progress is not None:
