@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import os
 import re
 from pathlib import Path
@@ -50,3 +51,19 @@ def shown(markdown: str) -> str:
     backslash escapes resolved, a backslash line break as a new line, the invisible word joiners
     gone. For asserting messages as users read them."""
     return _ESCAPED.sub(r"\1", markdown).replace("\u2060", "")
+
+
+def assert_same_report(expected, actual, path: str = "") -> None:
+    """Equal, floats up to the rounding of sums added in another order."""
+    if isinstance(expected, dict):
+        assert expected.keys() == actual.keys(), path
+        for key in expected:
+            assert_same_report(expected[key], actual[key], f"{path}/{key}")
+    elif isinstance(expected, list):
+        assert len(expected) == len(actual), path
+        for i, (e, a) in enumerate(zip(expected, actual)):
+            assert_same_report(e, a, f"{path}[{i}]")
+    elif isinstance(expected, float) and isinstance(actual, float):
+        assert math.isclose(expected, actual, rel_tol=1e-9, abs_tol=1e-6), (path, expected, actual)
+    else:
+        assert expected == actual, (path, expected, actual)

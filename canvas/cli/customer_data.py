@@ -1,7 +1,9 @@
 """The commands about customer data: metrics and clv, and the data arguments they share.
 
 Both read a transactions file through ``canvas.customer_data.ingest`` without touching the
-database (a file over ``limits.STREAM_FROM_BYTES`` in chunks, through ``customer_data.stream``);
+database: a file over ``limits.STREAM_FROM_BYTES`` is ingested in chunks (``customer_data.stream``)
+into a normalized Parquet file, and a normalized Parquet file of more than
+``limits.OUT_OF_CORE_ROWS`` rows is read out of core (``canvas.analytics.large``);
 ``metrics --canvas ID`` reads a saved canvas's linked data instead. The modules a command needs
 are imported inside it (see ``canvas.cli.common``).
 """
@@ -10,8 +12,11 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from canvas.cli.common import EXIT_OK, open_session
@@ -19,47 +24,68 @@ from canvas.domain.errors import InvalidInput
 from canvas.domain.measures import PERIODS
 
 if TYPE_CHECKING:
-    from canvas.customer_data.ingest import IngestResult, Report
+    import pandas as pd
+
+    from canvas.customer_data.ingest import Report
+    from canvas.customer_data.stream import StreamResult
 
 COLUMN_FLAGS = {"customer": "customer_id", "date": "date", "amount": "amount", "order": "order_id",
                 "segment": "segment"}
 
 
-def _read_transactions(args: argparse.Namespace) -> IngestResult:
+@contextmanager
+def _transactions(args: argparse.Namespace) -> Iterator[tuple[pd.DataFrame | Path, Report]]:
     """Read PATH through the ingestion module; skipped rows and exact repeats go to stderr (bad
-    rows fail with --strict; a file without one usable row fails with why). Returns the ingestion
-    result."""
-    from canvas.customer_data import ingest, stream
+    rows fail with --strict; a file without one usable row fails with why). Yields the rows and
+    the ingestion report: the rows as a frame, or, for a file over ``limits.STREAM_FROM_BYTES``
+    that kept more than ``limits.OUT_OF_CORE_ROWS`` rows, the normalized Parquet file it was
+    ingested into (in a temporary folder, with the out-of-core engine's buckets: both removed
+    afterwards)."""
+    import tempfile
+
+    from canvas.customer_data import ingest, limits, stream
 
     mapping = {field: getattr(args, flag) for flag, field in COLUMN_FLAGS.items() if getattr(args, flag)}
-    if stream.streams(args.path):
-        result = _stream_transactions(args, mapping)
-    else:
-        result = ingest.load(args.path, kind="transactions", mapping=mapping or None, strict=args.strict,
-                             drop_duplicates=args.drop_duplicates)
-    if result.report.rows_kept == 0:  # no figure to compute: one message instead of a report of nothing
-        read = result.report.rows_read
-        why = "; ".join(p.sentence() for p in result.report.problems)
-        raise ingest.IngestError(f"No row of {args.path} can be used ({read:,} row{'s' if read != 1 else ''} "
-                                 f"read, all skipped: {why}). Fix those rows, or name the columns with "
-                                 "--customer, --date and --amount.")
-    for problem in result.report.problems:
-        print(f"warning: {problem.sentence()}", file=sys.stderr)
-    for notice in result.report.notices:  # kept rows: worth knowing, nothing wrong
-        print(f"note: {notice.sentence()}", file=sys.stderr)
-    return result
+    with tempfile.TemporaryDirectory(prefix="canvas-ingest-") as folder:
+        rows: pd.DataFrame | Path
+        if stream.streams(args.path):
+            done = _stream_transactions(args, mapping, Path(folder))
+            report = done.report
+            rows = done.path if report.rows_kept > limits.OUT_OF_CORE_ROWS else stream.read_frame(done)
+        else:
+            result = ingest.load(args.path, kind="transactions", mapping=mapping or None, strict=args.strict,
+                                 drop_duplicates=args.drop_duplicates)
+            rows, report = result.frame, result.report
+        if report.rows_kept == 0:  # no figure to compute: one message instead of a report of nothing
+            read = report.rows_read
+            why = "; ".join(p.sentence() for p in report.problems)
+            raise ingest.IngestError(f"No row of {args.path} can be used ({read:,} row{'s' if read != 1 else ''} "
+                                     f"read, all skipped: {why}). Fix those rows, or name the columns with "
+                                     "--customer, --date and --amount.")
+        for problem in report.problems:
+            print(f"warning: {problem.sentence()}", file=sys.stderr)
+        for notice in report.notices:  # kept rows: worth knowing, nothing wrong
+            print(f"note: {notice.sentence()}", file=sys.stderr)
+        if isinstance(rows, Path):
+            print(f"note: {report.rows_kept:,} rows kept: computed out of core", file=sys.stderr)
+            saved = os.environ.get("CANVAS_WORK_DIR")
+            os.environ["CANVAS_WORK_DIR"] = folder  # the buckets go with the temporary file
+            try:
+                yield rows, report
+            finally:
+                if saved is None:
+                    os.environ.pop("CANVAS_WORK_DIR", None)
+                else:
+                    os.environ["CANVAS_WORK_DIR"] = saved
+        else:
+            yield rows, report
 
 
-def _stream_transactions(args: argparse.Namespace, mapping: dict[str, str]) -> IngestResult:
-    """A file over ``limits.STREAM_FROM_BYTES``: ingested in chunks into a normalized Parquet file in a
-    temporary folder (removed afterwards), with progress on stderr, then read from that file as a
-    dataset is; the report is the streamed one (the same as reading the file whole)."""
-    import tempfile
-    from pathlib import Path
-
-    import pandas as pd
-
-    from canvas.customer_data import ingest, stream
+def _stream_transactions(args: argparse.Namespace, mapping: dict[str, str], folder: Path) -> StreamResult:
+    """A file over ``limits.STREAM_FROM_BYTES``: ingested in chunks into a normalized Parquet file in
+    ``folder``, with progress on stderr; the report is the streamed one (the same as reading the
+    file whole)."""
+    from canvas.customer_data import stream
 
     interactive = sys.stderr.isatty()
 
@@ -67,11 +93,8 @@ def _stream_transactions(args: argparse.Namespace, mapping: dict[str, str]) -> I
         start, end = ("\r", "\n" if progress.stage == "done" else "") if interactive else ("", "\n")
         print(f"{start}reading {args.path}: {progress.sentence()}", end=end, file=sys.stderr, flush=True)
 
-    with tempfile.TemporaryDirectory(prefix="canvas-ingest-") as folder:
-        done = stream.ingest_file(args.path, Path(folder) / "rows.parquet", mapping=mapping or None,
-                                  strict=args.strict, drop_duplicates=args.drop_duplicates, progress=show)
-        frame = stream.read_frame(done)
-    return ingest.IngestResult(frame, done.report, pd.DataFrame())
+    return stream.ingest_file(args.path, folder / "rows.parquet", mapping=mapping or None,
+                              strict=args.strict, drop_duplicates=args.drop_duplicates, progress=show)
 
 
 def _print(report: dict, args: argparse.Namespace, table: Callable[[dict], str],
@@ -89,6 +112,38 @@ def _print(report: dict, args: argparse.Namespace, table: Callable[[dict], str],
         print(text)
 
 
+def _out_of_core(args: argparse.Namespace) -> bool:
+    """Whether PATH is a Parquet file with more rows than ``limits.OUT_OF_CORE_ROWS`` (told by
+    its metadata), to be read out of core (``canvas.analytics.large``). Such a file must be
+    normalized (as the ingestion writes it: a big CSV is ingested to Parquet first), since it is
+    not validated row by row; the options that need the ingestion are refused."""
+    from pathlib import Path
+
+    path = Path(args.path)
+    try:
+        with path.open("rb") as file:
+            if file.read(4) != b"PAR1":
+                return False
+    except OSError:
+        return False  # the ingestion says what is wrong with the path
+    from canvas.analytics.large.source import inspect_parquet, require_normalized
+    from canvas.customer_data import limits
+
+    source = inspect_parquet(path)
+    if source.rows <= limits.OUT_OF_CORE_ROWS:
+        return False
+    require_normalized(source)
+    given = [f"--{flag.replace('_', '-')}" for flag in (*COLUMN_FLAGS, "strict", "drop_duplicates")
+             if getattr(args, flag, None)]
+    if given:
+        raise InvalidInput(f"{path} has {source.rows:,} rows, so it is read out of core as a normalized "
+                           f"Parquet file, without the ingestion's checks: {', '.join(given)} "
+                           "cannot apply. Leave them out, or ingest the file again with them.")
+    print(f"note: {path} has {source.rows:,} rows: read out of core as normalized transactions "
+          "(each row is taken as it is)", file=sys.stderr)
+    return True
+
+
 def cmd_metrics(args: argparse.Namespace) -> int:
     from canvas.analytics import metrics
 
@@ -96,10 +151,23 @@ def cmd_metrics(args: argparse.Namespace) -> int:
         return _canvas_metrics(args)
     if not args.path:
         raise InvalidInput("Give a transactions file (PATH) or a saved canvas with --canvas ID.")
-    result = _read_transactions(args)
-    report = metrics.metrics_report(result.frame, period=args.period, start=args.start, end=args.end,
-                                    margin=args.margin)
-    _print(report, args, metrics.format_metrics_table, result.report)
+    if _out_of_core(args):
+        from canvas.analytics.large.metrics import metrics_report_parquet
+
+        report = metrics_report_parquet(args.path, period=args.period, start=args.start, end=args.end,
+                                        margin=args.margin)
+        _print(report, args, metrics.format_metrics_table)
+        return EXIT_OK
+    with _transactions(args) as (rows, file_report):
+        if isinstance(rows, Path):
+            from canvas.analytics.large.metrics import metrics_report_parquet
+
+            report = metrics_report_parquet(rows, period=args.period, start=args.start, end=args.end,
+                                            margin=args.margin)
+        else:
+            report = metrics.metrics_report(rows, period=args.period, start=args.start, end=args.end,
+                                            margin=args.margin)
+    _print(report, args, metrics.format_metrics_table, file_report)
     return EXIT_OK
 
 
@@ -175,18 +243,23 @@ def cmd_clv(args: argparse.Namespace) -> int:
     # SciPy takes a third of a second to import: let it load while the file is read.
     loading = threading.Thread(target=importlib.import_module, args=("canvas.analytics.clv",), daemon=True)
     loading.start()
-    result = _read_transactions(args)
-    loading.join()
-    from canvas.analytics import clv
+    options = dict(calibration_end=args.calibration_end, holdout_end=args.holdout_end, time_unit=args.time_unit,
+                   horizon_months=args.horizon_months, discount_rate=args.discount_rate, margin=args.margin)
+    with ExitStack() as stack:
+        rows, file_report = (Path(args.path), None) if _out_of_core(args) else stack.enter_context(_transactions(args))
+        loading.join()
+        from canvas.analytics import clv
 
-    try:
-        report = clv.clv_report(
-            result.frame, calibration_end=args.calibration_end, holdout_end=args.holdout_end, time_unit=args.time_unit,
-            horizon_months=args.horizon_months, discount_rate=args.discount_rate, margin=args.margin,
-        )
-    except ValueError as error:  # inconsistent dates or rates given on the command line
-        raise InvalidInput(str(error)) from None
-    _print(report, args, clv.format_clv_table, result.report)
+        try:
+            if isinstance(rows, Path):
+                from canvas.analytics.large.clv import clv_report_parquet
+
+                report = clv_report_parquet(rows, **options)
+            else:
+                report = clv.clv_report(rows, **options)
+        except ValueError as error:  # inconsistent dates or rates given on the command line
+            raise InvalidInput(str(error)) from None
+    _print(report, args, clv.format_clv_table, file_report)
     return EXIT_OK
 
 

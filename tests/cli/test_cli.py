@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
 
 from canvas.cli import main
+from tests.support import assert_same_report
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -268,3 +270,26 @@ def test_a_big_file_is_streamed_with_progress_and_the_same_figures(tmp_path, cap
     assert len(progress) > 3 and "rows/s" in progress[0] and "302 rows read (100%)" in progress[-1]
     assert json.loads(streamed.out) == json.loads(whole.out)
     assert [line for line in streamed.err.splitlines() if not line.startswith("reading")] == whole.err.splitlines()
+
+
+def test_a_big_file_with_many_rows_is_streamed_then_computed_out_of_core(tmp_path, capsys, monkeypatch):
+    from canvas.customer_data import limits, stream
+
+    path = tmp_path / "orders.csv"
+    rows = "".join(f"c{i % 31},2024-{i % 12 + 1:02d}-{i % 27 + 1:02d},{i % 50}.{i % 100:02d},o{i // 2}\n"
+                   for i in range(400))
+    path.write_text("customer,date,amount,order\n" + rows)
+    assert main(["metrics", str(path), "--json"]) == 0
+    whole = json.loads(capsys.readouterr().out)
+    work = tmp_path / "work"
+    monkeypatch.setenv("CANVAS_WORK_DIR", str(work))
+    monkeypatch.setattr(limits, "STREAM_FROM_BYTES", 1000)
+    monkeypatch.setattr(limits, "STREAM_CHUNK_BYTES", 2048)
+    monkeypatch.setattr(stream, "FIRST_ROWS", 10)
+    monkeypatch.setattr(limits, "OUT_OF_CORE_ROWS", 100)
+    assert main(["metrics", str(path), "--json"]) == 0
+    streamed = capsys.readouterr()
+    assert "400 rows kept: computed out of core" in streamed.err
+    assert_same_report(whole, json.loads(streamed.out))
+    assert not work.exists()  # the buckets went with the temporary file
+    assert os.environ["CANVAS_WORK_DIR"] == str(work)

@@ -175,19 +175,41 @@ def analyse_clv(tx: pd.DataFrame, *, calibration_end: Any, holdout_end: Any = No
         raise ValueError(f"margin is a fraction of revenue in (0, 1]; got {margin!r}")
     if holdout_end is not None and _day_number(holdout_end) <= _day_number(calibration_end):
         raise ValueError("holdout_end must be after calibration_end")
-    m = 1.0 if margin is None else float(margin)
     summary = rfm_summary(tx, calibration_end=calibration_end, time_unit=time_unit,
                           observation_end=holdout_end)
+    return analyse_summary(summary, holdout=holdout_end is not None, time_unit=time_unit,
+                           horizon_months=horizon_months, discount_rate=discount_rate,
+                           margin=margin)
+
+
+@dataclass
+class SummaryFits:
+    """Both models fitted on a summary and checked: ``reasons`` to fall back (so far: a
+    prediction may add one), ``warnings``, the refunded share of gross sales."""
+
+    bgnbd: BGNBDFit | None
+    gamma_gamma: GammaGammaFit | None
+    reasons: list[str]
+    warnings: list[str]
+    refund_share: float
+
+    @property
+    def predictive(self) -> bool:
+        """Both models were fitted and passed their checks."""
+        return not self.reasons and self.bgnbd is not None and self.gamma_gamma is not None
+
+
+def fit_summary(summary: pd.DataFrame) -> SummaryFits:
+    """Fit and check both models on the customers' RFM summary (see :func:`analyse_summary`)."""
     reasons = _degenerate_data(summary)
     warnings: list[str] = []
     bgnbd: BGNBDFit | None = None
     gamma_gamma: GammaGammaFit | None = None
-    x = summary["frequency"].to_numpy(dtype=float)
-    t_x = summary["recency"].to_numpy(dtype=float)
-    T = summary["T"].to_numpy(dtype=float)
-    money = summary["monetary_value"].to_numpy(dtype=float)
     if not reasons:
-        bgnbd = fit_bgnbd(x, t_x, T)
+        x = summary["frequency"].to_numpy(dtype=float)
+        money = summary["monetary_value"].to_numpy(dtype=float)
+        bgnbd = fit_bgnbd(x, summary["recency"].to_numpy(dtype=float),
+                          summary["T"].to_numpy(dtype=float))
         reasons += _check_bgnbd(bgnbd)
         repeat = (x > 0) & (money > 0)
         # No correlation to speak of when every repeat buyer has the same count or spend.
@@ -210,36 +232,63 @@ def analyse_clv(tx: pd.DataFrame, *, calibration_end: Any, holdout_end: Any = No
     if refund_share > 0:
         warnings.append(f"Refunds were {refund_share:.1%} of gross sales; expected spend is "
                         "reduced by that share.")
+    return SummaryFits(bgnbd, gamma_gamma, reasons, warnings, refund_share)
+
+
+def usable_bgnbd(fits: SummaryFits) -> BGNBDFit | None:
+    """The purchase model when it was fitted and passed its checks (it then predicts, even
+    when the spend model did not)."""
+    return fits.bgnbd if fits.bgnbd is not None and not _check_bgnbd(fits.bgnbd) else None
+
+
+def broken_reason(broken: int, customers: int) -> str:
+    """Why to fall back when ``broken`` of ``customers`` got no finite predicted CLV."""
+    return (f"The calculation gave no predicted CLV for {broken:,} of {customers:,} customers, "
+            "a fault in this software rather than in your data.")
+
+
+def analyse_summary(summary: pd.DataFrame, *, holdout: bool = False, time_unit: TimeUnit = "week",
+                    horizon_months: int = 12, discount_rate: float = 0.01,
+                    margin: float | None = None) -> ClvAnalysis:
+    """:func:`analyse_clv` from the customers' RFM summary (:func:`rfm_summary`, with its
+    holdout columns when ``holdout``): what the analysis needs of the transactions, so that a
+    summary built another way (out of core, by customer) gives the same analysis."""
+    m = 1.0 if margin is None else float(margin)
+    fits = fit_summary(summary)
+    bgnbd, gamma_gamma, reasons = fits.bgnbd, fits.gamma_gamma, fits.reasons
+    warnings, refund_share = fits.warnings, fits.refund_share
+    x = summary["frequency"].to_numpy(dtype=float)
+    t_x = summary["recency"].to_numpy(dtype=float)
+    T = summary["T"].to_numpy(dtype=float)
+    money = summary["monetary_value"].to_numpy(dtype=float)
 
     customers = summary.copy()
     customers["clv_historical"] = _historical(summary, m)
     horizon = horizon_months * DAYS_PER_MONTH / DAYS_PER_UNIT[time_unit]
     nan = np.full(len(summary), np.nan)
     # A model that was fitted and passed its checks predicts, even when the other one did not.
-    usable_bgnbd = bgnbd if bgnbd is not None and not _check_bgnbd(bgnbd) else None
-    customers["p_alive"] = probability_alive(usable_bgnbd, x, t_x, T) \
-        if usable_bgnbd is not None else nan
-    customers["expected_purchases"] = expected_purchases(usable_bgnbd, horizon, x, t_x, T) \
-        if usable_bgnbd is not None else nan
+    purchases = usable_bgnbd(fits)
+    customers["p_alive"] = probability_alive(purchases, x, t_x, T) \
+        if purchases is not None else nan
+    customers["expected_purchases"] = expected_purchases(purchases, horizon, x, t_x, T) \
+        if purchases is not None else nan
     usable_gamma_gamma = gamma_gamma if gamma_gamma is not None \
         and not _check_gamma_gamma(gamma_gamma, money[x > 0]) else None
     customers["expected_spend"] = expected_spend(usable_gamma_gamma, x, money) \
         * (1 - refund_share) if usable_gamma_gamma is not None else nan
     clv = nan
     # No reasons means both models were fitted and passed their checks.
-    if not reasons and bgnbd is not None and gamma_gamma is not None:
+    if fits.predictive and bgnbd is not None and gamma_gamma is not None:
         clv = customer_lifetime_value(bgnbd, gamma_gamma, x, t_x, T, money,
                                       time_unit=time_unit, horizon_months=horizon_months,
                                       discount_rate=discount_rate,
                                       margin=m) * (1 - refund_share)
         broken = int((~np.isfinite(clv)).sum())
         if broken:  # a fault of ours, not of the data: say so rather than show a wrong number
-            reasons.append(f"The calculation gave no predicted CLV for {broken:,} of "
-                           f"{len(clv):,} customers, a fault in this software rather than in "
-                           "your data.")
+            reasons.append(broken_reason(broken, len(clv)))
     fallback = "historical" if reasons else None
     customers["clv"] = nan if fallback else clv
     customers["value"] = customers["clv_historical"] if fallback else customers["clv"]
-    holdout = _holdout(summary, usable_bgnbd) if holdout_end is not None else None
+    holdout_figures = _holdout(summary, purchases) if holdout else None
     return ClvAnalysis(customers, bgnbd, gamma_gamma, fallback, reasons, warnings,
-                       refund_share, holdout)
+                       refund_share, holdout_figures)

@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from canvas.analytics.clv.analysis import analyse_clv
+from canvas.analytics.clv.analysis import ClvAnalysis, analyse_clv
 from canvas.analytics.clv.rfm import TimeUnit
 from canvas.analytics.jsonable import to_json_value
 from canvas.domain.formatting import format_value
@@ -40,6 +40,16 @@ def clv_report(tx: pd.DataFrame, *, calibration_end: Any, holdout_end: Any = Non
     result = analyse_clv(tx, calibration_end=calibration_end, holdout_end=holdout_end,
                          time_unit=time_unit, horizon_months=horizon_months,
                          discount_rate=discount_rate, margin=margin)
+    return clv_report_of(result, calibration_end=calibration_end, holdout_end=holdout_end,
+                         time_unit=time_unit, horizon_months=horizon_months,
+                         discount_rate=discount_rate, margin=margin)
+
+
+def clv_report_of(result: ClvAnalysis, *, calibration_end: Any, holdout_end: Any,
+                  time_unit: TimeUnit, horizon_months: int, discount_rate: float,
+                  margin: float | None) -> dict[str, Any]:
+    """The report of :func:`clv_report` from an analysis done already (the inputs are those
+    it was done with)."""
     c = result.customers
     report: dict[str, Any] = {
         "calibration_end": pd.Timestamp(calibration_end).date().isoformat(),

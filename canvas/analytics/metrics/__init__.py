@@ -7,7 +7,9 @@ week) and their labels, ``prepare`` the prepared rows and windows every figure s
 ``tables`` the per-period tables the series share; the figure families are ``headline``,
 ``retention`` (activity, churn, cohorts), ``revenue`` (layer cake, NRR/GRR), ``lifetime``
 (simple CLV), ``surveys`` (NPS, CSAT) and ``acquisition`` (CAC, LTV:CAC, payback); ``report``
-gathers them into a JSON-ready dict and ``table`` prints that dict for a terminal.
+gathers them into a JSON-ready dict from the sums of ``partials`` (which add up over disjoint
+sets of customers, so ``canvas.analytics.large`` reports data too big for memory part by part
+with the same code) and ``table`` prints that dict for a terminal.
 """
 
 from canvas.analytics.metrics.acquisition import cac, cac_payback_months, ltv_to_cac

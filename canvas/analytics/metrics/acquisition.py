@@ -18,12 +18,16 @@ from canvas.analytics.metrics.prepare import (
     _Tx,
     _Window,
 )
-from canvas.analytics.metrics.tables import _period_tables
+from canvas.analytics.metrics.tables import _period_tables, _PeriodTables
 
 
 def _cac_table(t: _Tx, spend_day: np.ndarray, spend_amount: np.ndarray, w: _Window,
                period: Period) -> pd.DataFrame:
-    pt = _period_tables(t, w, period)
+    return _cac_frame(_period_tables(t, w, period), spend_day, spend_amount, period)
+
+
+def _cac_frame(pt: _PeriodTables, spend_day: np.ndarray, spend_amount: np.ndarray,
+               period: Period) -> pd.DataFrame:
     n = len(pt.periods)
     if n == 0:
         return pd.DataFrame(columns=["spend", "new_customers", "cac"],

@@ -8,6 +8,7 @@ over zero customers or orders is NaN, and report dicts turn NaN into ``None``.
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass, fields
 
 import numpy as np
 import pandas as pd
@@ -27,30 +28,55 @@ def _check_margin(margin: float | None) -> float:
     return float(margin)
 
 
-def _scalars(t: _Tx, w: _Window, margin: float) -> dict[str, float]:
+@dataclass(frozen=True)
+class _Counts:
+    """What the headline figures are computed from, each a sum over customers, so that the
+    counts of disjoint sets of customers add up to those of their union."""
+
+    customers: int  # with >= 1 order in the window
+    orders: int  # in the window
+    repeat: int  # customers with >= 2 orders in the window
+    revenue: float  # amounts dated in the window
+    revenue_to_date: float  # amounts to the window's end
+    customers_to_date: int  # with >= 1 order by the window's end
+
+    def __add__(self, other: _Counts) -> _Counts:
+        return _Counts(*(getattr(self, f.name) + getattr(other, f.name) for f in fields(self)))
+
+
+def _counts(t: _Tx, w: _Window) -> _Counts:
     o_cust, o_day = t.orders
     to_date = o_day < w.end
     in_window = _in_window(o_day, w)
     n_customers = len(t.customers)
     per_customer = np.bincount(o_cust[in_window], minlength=n_customers)
-    orders = int(in_window.sum())
-    customers = int(np.count_nonzero(per_customer))
-    repeat = int(np.count_nonzero(per_customer >= 2))
-    revenue = float(t.amount[_in_window(t.day, w)].sum())
-    revenue_to_date = float(t.amount[t.day < w.end].sum())
-    customers_to_date = int(np.count_nonzero(np.bincount(o_cust[to_date],
-                                                         minlength=n_customers)))
-    frequency = _ratio(orders, customers)
+    return _Counts(
+        customers=int(np.count_nonzero(per_customer)),
+        orders=int(in_window.sum()),
+        repeat=int(np.count_nonzero(per_customer >= 2)),
+        revenue=float(t.amount[_in_window(t.day, w)].sum()),
+        revenue_to_date=float(t.amount[t.day < w.end].sum()),
+        customers_to_date=int(np.count_nonzero(np.bincount(o_cust[to_date],
+                                                           minlength=n_customers))),
+    )
+
+
+def _headline(c: _Counts, w: _Window, margin: float) -> dict[str, float]:
+    frequency = _ratio(c.orders, c.customers)
     return {
-        "customers": customers,
-        "orders": orders,
-        "revenue": revenue,
-        "aov": _ratio(revenue, orders),
+        "customers": c.customers,
+        "orders": c.orders,
+        "revenue": c.revenue,
+        "aov": _ratio(c.revenue, c.orders),
         "purchase_frequency": frequency,
-        "repeat_purchase_rate": _ratio(repeat, customers),
-        "clv_historical": _ratio(revenue_to_date, customers_to_date) * margin,
-        "orders_per_customer_per_year": frequency / w.years() if customers else math.nan,
+        "repeat_purchase_rate": _ratio(c.repeat, c.customers),
+        "clv_historical": _ratio(c.revenue_to_date, c.customers_to_date) * margin,
+        "orders_per_customer_per_year": frequency / w.years() if c.customers else math.nan,
     }
+
+
+def _scalars(t: _Tx, w: _Window, margin: float) -> dict[str, float]:
+    return _headline(_counts(t, w), w, margin)
 
 
 def summary(tx: pd.DataFrame, by: str | None = None, *, start: DateLike = None,

@@ -212,6 +212,14 @@ def _prepare(tx: pd.DataFrame | _Tx) -> _Tx:
     segment = segments = None
     if "segment" in tx.columns:
         segment, segments = _codes(tx["segment"], sort=True)
+    return _from_codes(cust, customers, day, amount, order, n_orders, segment, segments)
+
+
+def _from_codes(cust: np.ndarray, customers: pd.Index, day: np.ndarray, amount: np.ndarray,
+                order: np.ndarray | None, n_orders: int, segment: np.ndarray | None,
+                segments: pd.Index | None) -> _Tx:
+    """Rows given as codes (customer and order codes from 0, one customer's orders distinct
+    from every other's), sorted by customer then day once."""
     rank = np.zeros(0, dtype=np.int64)
     if len(day):
         lo_day = int(day.min())
@@ -248,11 +256,18 @@ def _day_number(value: DateLike) -> int:
 
 
 def _resolve_window(t: _Tx, start: DateLike, end: DateLike, as_of: DateLike) -> _Window:
-    first = int(t.day.min()) if len(t) else None
+    first, last = (int(t.day.min()), int(t.day.max())) if len(t) else (None, None)
+    return _window_of_days(first, last, start, end, as_of)
+
+
+def _window_of_days(first: int | None, last: int | None, start: DateLike, end: DateLike,
+                    as_of: DateLike) -> _Window:
+    """The window of data whose rows run from day ``first`` to day ``last`` (None: no rows),
+    so that data read in parts get the window of the whole."""
     if as_of is not None:
         as_of_day = _day_number(as_of) + 1
     else:  # the data are as of their last day, or of the window's end when that is later
-        as_of_day = max(int(t.day.max()) + 1 if len(t) else 0,
+        as_of_day = max(last + 1 if last is not None else 0,
                         _day_number(end) + 1 if end is not None else 0)
     end_day = as_of_day if end is None else min(as_of_day, _day_number(end) + 1)
     start_day = None if start is None else _day_number(start)

@@ -10,9 +10,10 @@ import numpy as np
 import pandas as pd
 
 from canvas.analytics.jsonable import to_json_value
-from canvas.analytics.metrics.acquisition import _cac_table, cac_payback_months, ltv_to_cac
-from canvas.analytics.metrics.headline import _check_margin, _ratio, _scalars
+from canvas.analytics.metrics.acquisition import _cac_frame, cac_payback_months, ltv_to_cac
+from canvas.analytics.metrics.headline import _check_margin, _headline, _ratio
 from canvas.analytics.metrics.lifetime import _annual_churn, simple_clv
+from canvas.analytics.metrics.partials import NRR_MONTHS, ReportPartials, _Part, report_partials
 from canvas.analytics.metrics.periods import Period, _labels, period_label
 from canvas.analytics.metrics.prepare import (
     DateLike,
@@ -22,17 +23,12 @@ from canvas.analytics.metrics.prepare import (
     _prepare,
     _require,
     _resolve_window,
-    _Tx,
     _Window,
 )
 from canvas.analytics.metrics.retention import _cohort_frame, _retention_frame
-from canvas.analytics.metrics.revenue import _revenue_retention_frame, _window_retention
+from canvas.analytics.metrics.revenue import _revenue_retention_frame, _window_figures
 from canvas.analytics.metrics.surveys import csat, nps
-from canvas.analytics.metrics.tables import _period_tables
-
-
-def _segment_figures(t: _Tx, w: _Window, period: Period, margin: float) -> dict[str, Any]:
-    return {k: to_json_value(v) for k, v in _segment_raw(t, w, period, margin).items()}
+from canvas.analytics.metrics.tables import _PeriodTables
 
 
 def metrics_report(tx: pd.DataFrame, *, period: Period = "month", start: DateLike = None,
@@ -52,24 +48,30 @@ def metrics_report(tx: pd.DataFrame, *, period: Period = "month", start: DateLik
     (spend / new customers over periods with spend), ``ltv_cac`` (simple CLV, else historical,
     over overall CAC) and ``cac_payback_months``.
     """
-    m = _check_margin(margin)
+    _check_margin(margin)
     t = _prepare(tx)
     w = _resolve_window(t, start, end, as_of)
-    figures = _scalars(t, w, m)
-    pt = _period_tables(t, w, period)
+    return finish_report(report_partials(t, w, period), w, period=period, margin=margin,
+                         surveys=surveys, spend=spend)
+
+
+def finish_report(parts: ReportPartials, w: _Window, *, period: Period, margin: float | None,
+                  surveys: pd.DataFrame | None = None,
+                  spend: pd.DataFrame | None = None) -> dict[str, Any]:
+    """The report of :func:`metrics_report` from the partials of all the rows over window
+    ``w`` (see ``partials``): every ratio is taken here, once."""
+    m = _check_margin(margin)
+    raw = _raw_figures(parts.overall, w, period, m)
+    window_nrr = _window_figures(parts.window, w, NRR_MONTHS)
+    pt = parts.overall.tables
     retention = _retention_frame(pt)
-    churn = _annual_churn(retention, period)
-    clv_simple = simple_clv(figures["aov"], figures["orders_per_customer_per_year"], churn, m)
-    window_nrr = _window_retention(t, w, 12)
 
     report: dict[str, Any] = {
         "period": period,
         "window": {"start": _iso_day(w.begin), "end": _iso_day(w.end - 1),
                    "as_of": _iso_day(w.as_of - 1)},
         "margin": margin,
-        **{k: to_json_value(v) for k, v in figures.items()},
-        "annual_churn": to_json_value(churn),
-        "clv_simple": to_json_value(clv_simple),
+        **{k: to_json_value(v) for k, v in raw.items()},
         "nrr_12m": to_json_value(window_nrr["nrr"]),
         "grr_12m": to_json_value(window_nrr["grr"]),
     }
@@ -101,28 +103,28 @@ def metrics_report(tx: pd.DataFrame, *, period: Period = "month", start: DateLik
     if surveys is not None:
         report.update(_survey_figures(surveys, w))
     if spend is not None:
-        report.update(_spend_figures(t, spend, w, period, figures, clv_simple, m))
-    if t.segment is not None and t.segments is not None:
+        report.update(_spend_figures(pt, spend, period, raw, m))
+    if parts.segments is not None:
         # Each segment's figures are those of its own rows (and survey responses and spend
         # rows when these have segments too), over the same window.
         segments = {}
-        for i, name in enumerate(t.segments):
-            part = t.take(t.segment == i)
-            seg = _segment_figures(part, w, period, m)
+        for name, part in parts.segments:
+            seg_raw = _raw_figures(part, w, period, m)
+            seg = {k: to_json_value(v) for k, v in seg_raw.items()}
             if surveys is not None and "segment" in surveys.columns:
                 seg.update(_survey_figures(surveys[surveys["segment"] == name], w))
             if spend is not None and "segment" in spend.columns:
-                raw = _segment_raw(part, w, period, m)
-                seg.update(_spend_figures(part, spend[spend["segment"] == name], w, period,
-                                          raw, raw["clv_simple"], m))
+                seg.update(_spend_figures(part.tables, spend[spend["segment"] == name], period,
+                                          seg_raw, m))
             segments[str(name)] = seg
         report["segments"] = segments
     return report
 
 
-def _segment_raw(t: _Tx, w: _Window, period: Period, margin: float) -> dict[str, float]:
-    figures = _scalars(t, w, margin)
-    churn = _annual_churn(_retention_frame(_period_tables(t, w, period)), period)
+def _raw_figures(part: _Part, w: _Window, period: Period, margin: float) -> dict[str, float]:
+    """The headline figures of one part, with annual churn and simple CLV."""
+    figures = _headline(part.counts, w, margin)
+    churn = _annual_churn(_retention_frame(part.tables), period)
     figures["annual_churn"] = churn
     figures["clv_simple"] = simple_clv(figures["aov"], figures["orders_per_customer_per_year"],
                                        churn, margin)
@@ -143,12 +145,12 @@ def _survey_figures(surveys: pd.DataFrame, w: _Window) -> dict[str, Any]:
     return out
 
 
-def _spend_figures(t: _Tx, spend: pd.DataFrame, w: _Window, period: Period,
-                   figures: dict[str, float], clv_simple: float,
-                   margin: float) -> dict[str, Any]:
+def _spend_figures(pt: _PeriodTables, spend: pd.DataFrame, period: Period,
+                   figures: dict[str, float], margin: float) -> dict[str, Any]:
     _require(spend, ("period_start", "amount"), "spend")
-    table = _cac_table(t, _as_days(spend["period_start"]),
-                       spend["amount"].to_numpy(dtype=float), w, period)
+    table = _cac_frame(pt, _as_days(spend["period_start"]),
+                       spend["amount"].to_numpy(dtype=float), period)
+    clv_simple = figures["clv_simple"]
     known = table["spend"].notna()
     overall = _ratio(float(table.loc[known, "spend"].sum()),
                      float(table.loc[known, "new_customers"].sum()))

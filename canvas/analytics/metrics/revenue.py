@@ -4,6 +4,7 @@ GRR) per period and over rolling twelve-month windows."""
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass, fields
 from typing import Any
 
 import numpy as np
@@ -58,10 +59,30 @@ def revenue_retention_window(tx: pd.DataFrame, *, months: int = 12, end: DateLik
     return _window_retention(t, _resolve_window(t, None, end, as_of), months)
 
 
-def _window_retention(t: _Tx, w: _Window, months: int) -> dict[str, Any]:
+@dataclass(frozen=True)
+class _WindowSums:
+    """Sums over the customers with an order in the earlier window (see
+    :func:`revenue_retention_window`): they add up over disjoint sets of customers."""
+
+    base_customers: int
+    base_revenue: float  # their revenue in the earlier window
+    revenue: float  # their revenue in the later window
+    capped_revenue: float  # the same, each customer capped at their earlier revenue
+
+    def __add__(self, other: _WindowSums) -> _WindowSums:
+        return _WindowSums(*(getattr(self, f.name) + getattr(other, f.name) for f in fields(self)))
+
+
+def _window_bounds(w: _Window, months: int) -> tuple[int, int]:
+    """First days of the earlier and of the later window."""
     last_end = pd.Timestamp(np.datetime64(w.end, "D"))
     mid = _day_number(last_end - pd.DateOffset(months=months))
     base_start = _day_number(last_end - pd.DateOffset(months=2 * months))
+    return base_start, mid
+
+
+def _window_sums(t: _Tx, w: _Window, months: int) -> _WindowSums:
+    base_start, mid = _window_bounds(w, months)
     n_customers = len(t.customers)
     o_cust, o_day = t.orders
     base = np.bincount(o_cust[(o_day >= base_start) & (o_day < mid)], minlength=n_customers) > 0
@@ -69,13 +90,22 @@ def _window_retention(t: _Tx, w: _Window, months: int) -> dict[str, Any]:
     later = (t.day >= mid) & (t.day < w.end)
     before = np.bincount(t.cust[earlier], t.amount[earlier], n_customers)[base]
     after = np.bincount(t.cust[later], t.amount[later], n_customers)[base]
-    base_revenue = float(before.sum())
-    ok = base_revenue > 0
+    return _WindowSums(int(base.sum()), float(before.sum()), float(after.sum()),
+                       float(np.minimum(after, before).sum()))
+
+
+def _window_figures(s: _WindowSums, w: _Window, months: int) -> dict[str, Any]:
+    base_start, mid = _window_bounds(w, months)
+    ok = s.base_revenue > 0
     return {
-        "nrr": float(after.sum()) / base_revenue if ok else math.nan,
-        "grr": float(np.minimum(after, before).sum()) / base_revenue if ok else math.nan,
-        "base_customers": int(base.sum()), "base_revenue": base_revenue,
-        "revenue": float(after.sum()),
+        "nrr": s.revenue / s.base_revenue if ok else math.nan,
+        "grr": s.capped_revenue / s.base_revenue if ok else math.nan,
+        "base_customers": s.base_customers, "base_revenue": s.base_revenue,
+        "revenue": s.revenue,
         "base_start": _iso_day(base_start), "start": _iso_day(mid), "end": _iso_day(w.end - 1),
         "full_history": bool(w.first is not None and w.first <= base_start),
     }
+
+
+def _window_retention(t: _Tx, w: _Window, months: int) -> dict[str, Any]:
+    return _window_figures(_window_sums(t, w, months), w, months)

@@ -127,3 +127,18 @@ def _series_inputs(tx: pd.DataFrame, period: Period, start: DateLike, end: DateL
                    as_of: DateLike) -> _PeriodTables:
     t = _prepare(tx)
     return _period_tables(t, _resolve_window(t, start, end, as_of), period)
+
+
+def _add_tables(a: _PeriodTables, b: _PeriodTables) -> _PeriodTables:
+    """The tables of two disjoint sets of customers over the same window, added up (tables
+    without periods are those of rows outside the window)."""
+    if not len(a.periods):
+        return b
+    if not len(b.periods):
+        return a
+    cake = a.cohort_revenue.add(b.cohort_revenue, fill_value=0.0).sort_index(axis=1)
+    return _PeriodTables(a.periods, a.partial, a.active + b.active, a.new + b.new,
+                         a.retained + b.retained, a.revenue + b.revenue,
+                         a.cohort_counts + b.cohort_counts, a.base_revenue + b.base_revenue,
+                         a.kept_revenue + b.kept_revenue, a.capped_revenue + b.capped_revenue,
+                         cake)
