@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from canvas.analytics.metrics.periods import _NS_PER_DAY, Period, _check_period, _day_periods, period_index
-from canvas.analytics.metrics.prepare import _NO_DAY, DateLike, _prepare, _resolve_window, _Tx, _Window
+from canvas.analytics.metrics.prepare import DateLike, _prepare, _resolve_window, _Tx, _Window
 
 
 @dataclass(frozen=True)
@@ -54,16 +54,15 @@ def _build_period_tables(t: _Tx, w: _Window, period: Period) -> _PeriodTables:
     periods = period_index(np.arange(p0, p1 + 1), period)
     bounds = period_index(np.arange(p0, p1 + 2), period).start_time.as_unit("ns").asi8
     bounds = bounds // _NS_PER_DAY
-    partial = bounds[1:] > w.end
-    if w.start is not None:
-        partial[0] |= bounds[0] < w.start
+    partial = bounds[1:] > w.end  # the first period is whole: the series start on its first day
     series = (t.day >= bounds[0]) & (t.day < w.end)
     if not series.any():
         return _empty_tables(period)
 
-    # Customers' cohorts come from their first order ever (before the series too).
+    # Customers' cohorts come from their first order ever (before the series too), up to the
+    # window's end: a customer whose first order comes later is not new in the window.
     first_day = t.first_order_day
-    has_order = first_day != _NO_DAY
+    has_order = first_day < w.end  # _NO_DAY (no order at all) is past any end
     first_p = np.full(len(t.customers), np.iinfo(np.int64).min)
     first_p[has_order] = _day_periods(first_day[has_order], period) - p0
     new = np.bincount(first_p[(first_p >= 0) & (first_p < n)], minlength=n)
