@@ -102,6 +102,11 @@ def isolated(function: Callable[..., T], *args: Any, filename: str, seconds: flo
                 process.kill()
             process.join()
             receiver.close()
+    return _outcome(status, payload, filename, memory_bytes)
+
+
+def _outcome(status: str, payload: Any, filename: str, memory_bytes: int) -> Any:
+    """What a child sent (``_child``): its result, or its error raised here."""
     if status == "ok":
         return payload
     if status == "error":
@@ -113,23 +118,11 @@ def isolated(function: Callable[..., T], *args: Any, filename: str, seconds: flo
                       "CSV and upload that; if it fails again, report it with the file.")
 
 
-def _stream_child(connection: Connection, memory_bytes: int, source: Path, out: Path, options: dict[str, Any]) -> None:
-    """In the child: cap the address space, ingest in chunks sending ("progress", Progress) after
-    each, then ("ok", StreamResult) or an error as ``_child`` does."""
+def _ingest_reporting(connection: Connection, source: Path, out: Path, options: dict[str, Any]) -> Any:
+    """In the child (run by ``_child``): ingest in chunks, sending ("progress", Progress) after each."""
     from canvas.customer_data import stream
 
-    try:
-        resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
-        result = stream.ingest_file(source, out, progress=lambda p: connection.send(("progress", p)), **options)
-        connection.send(("ok", result))
-    except MemoryError:
-        connection.send(("memory", None))
-    except IngestError as error:
-        connection.send(("error", error))
-    except BaseException as error:  # noqa: BLE001 - reported to the parent, which logs it
-        connection.send(("crash", f"{type(error).__name__}: {error}"))
-    finally:
-        connection.close()
+    return stream.ingest_file(source, out, progress=lambda p: connection.send(("progress", p)), **options)
 
 
 def streamed(source: Path, out: Path, *, filename: str, progress: Callable[[Any], None],
@@ -140,9 +133,9 @@ def streamed(source: Path, out: Path, *, filename: str, progress: Callable[[Any]
     ``limits.STREAM_STALL_SECONDS``. Returns its ``StreamResult``."""
     with _slot():
         receiver, sender = _context.Pipe(duplex=False)
-        process = _context.Process(target=_stream_child, daemon=True, name=f"canvas-stream-{filename[:40]}",
-                                   args=(sender, limits.STREAM_MEMORY_BYTES, source, out,
-                                         {"filename": filename, **options}))
+        process = _context.Process(target=_child, daemon=True, name=f"canvas-stream-{filename[:40]}",
+                                   args=(sender, limits.STREAM_MEMORY_BYTES, _ingest_reporting,
+                                         (sender, source, out, {"filename": filename, **options})))
         process.start()
         sender.close()
         try:
@@ -163,15 +156,7 @@ def streamed(source: Path, out: Path, *, filename: str, progress: Callable[[Any]
                 process.kill()
             process.join()
             receiver.close()
-    if status == "ok":
-        return payload
-    if status == "error":
-        raise payload
-    if status == "memory":
-        raise _too_much_memory(filename, limits.STREAM_MEMORY_BYTES)
-    log.error("reading %s in chunks failed in its worker: %s", filename, payload)
-    raise IngestError(f"{filename} could not be read (an unexpected error, logged on the server). Save it as "
-                      "CSV and upload that; if it fails again, report it with the file.")
+    return _outcome(status, payload, filename, limits.STREAM_MEMORY_BYTES)
 
 
 def read_head(content: bytes, filename: str, rows: int) -> RawTable:
