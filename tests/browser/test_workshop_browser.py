@@ -75,6 +75,16 @@ def card(page, text: str):
     return cards(page).filter(has_text=text)
 
 
+def listed(page, text: str):
+    """A note in a phone's one-element list of notes (drawn when no vote is open).
+
+    Not ``card``: under load, Streamlit's browser side can leave a vote card of the last run on
+    the page for a while after the vote closes (its clean-up of elements a run no longer drew can
+    be scoped to the next timed fragment run instead; streamlit#16708 describes the same race).
+    """
+    return page.locator(".ws-phone-notes .bmc-note").filter(has_text=text)
+
+
 def board_notes(page):
     """The notes on the facilitator's screen (drawn as sticky notes)."""
     return page.locator("[data-testid='stMain'] .bmc-note")
@@ -195,9 +205,9 @@ def test_a_short_workshop_with_a_facilitator_and_three_phones(people, app_url, d
     expect(button(host, "Close vote (5 cast)")).to_be_visible(timeout=WAIT_MS)
     facilitate(host, "Close vote (5 cast)", "Vote closed")
     expect(board_notes(host).filter(has_text="Brewing guides")).to_contain_text("4 votes", timeout=WAIT_MS)
-    for phone in phones:
-        expect(card(phone, "Brewing guides")).to_contain_text("4 votes", timeout=WAIT_MS)
-        expect(card(phone, "Weekly fresh beans")).to_contain_text("1 vote", timeout=WAIT_MS)
+    for phone in phones:  # the vote closed: the notes are one element again, with their votes
+        expect(listed(phone, "Brewing guides")).to_contain_text("4 votes", timeout=WAIT_MS)
+        expect(listed(phone, "Weekly fresh beans")).to_contain_text("1 vote", timeout=WAIT_MS)
 
     # Merge the two duplicates; promote the merged note (tagged with a segment) and the winner.
     choose(host, "Keep this note", "Fresh beans every week")
