@@ -8,8 +8,9 @@ PORT ?= 8501
 run: setup  ## set up and start the app on http://localhost:$(PORT)
 	$(PY) -m streamlit run app.py --server.port $(PORT)
 
-test: lint  ## set up, lint (ruff), type-check (mypy) and run the whole test suite
-	$(PY) -m pytest -n 2 --dist loadgroup
+test: lint  ## set up, lint (ruff), type-check (mypy) and run the whole test suite (the browser tests alone, after the rest on two workers)
+	$(PY) -m pytest -n 2 -m "not browser"
+	$(PY) -m pytest -m browser
 
 test-postgres: setup-test  ## the suite again with every test's database on PostgreSQL (CI runs it after `make test`)
 	CANVAS_TEST_DATABASE=postgresql $(PY) -m pytest -n 2 -m "not browser"

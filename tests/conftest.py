@@ -177,12 +177,3 @@ def browser():
         chromium = launch(playwright)
         yield chromium
         chromium.close()
-
-
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Under pytest-xdist (``make test`` runs ``-n 2 --dist loadgroup``) every browser test goes to
-    one worker, in file order: they start servers and Chromium, and share one browser per worker,
-    while the other worker runs the rest of the suite."""
-    for item in items:
-        if item.get_closest_marker("browser"):
-            item.add_marker(pytest.mark.xdist_group("browser"))

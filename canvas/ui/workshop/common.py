@@ -24,6 +24,7 @@ from typing import Any
 
 import streamlit as st
 from sqlmodel import Session
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from canvas.domain.blocks import BLOCKS
 from canvas.domain.models import Note, utcnow
@@ -129,12 +130,24 @@ def live_part(view: WorkshopView, *, participant: bool, draw: Callable[[datetime
 
 def _ticking(view: WorkshopView, participant: bool, draw: Callable[[datetime, int], None]) -> None:
     state = live.watcher(frame.engine()).workshop_state(view.workshop_id)
-    newest, drawn = (state.shared_version, view.shared_version) if participant else (state.version, view.version)
     now = utcnow()
-    ran_out = view.remaining_seconds > 0 and view.agenda.remaining_seconds(now) == 0  # notes are refused now
-    if newest > drawn or ran_out:
-        st.rerun(scope="app")
+    if _timed_run():
+        newest, drawn = (state.shared_version, view.shared_version) if participant else (state.version, view.version)
+        ran_out = view.remaining_seconds > 0 and view.agenda.remaining_seconds(now) == 0  # notes are refused now
+        if newest > drawn or ran_out:
+            st.rerun(scope="app")
     draw(now, hidden_now(view, state))
+
+
+def _timed_run() -> bool:
+    """Whether this is the fragment's own timed run, not its first drawing inside a run of the page.
+
+    Only timed runs rerun the page: inside a page's run the view was read a moment ago, and a rerun
+    asked for there would stop the page half drawn (Streamlit then clears what it has not drawn yet:
+    a phone's note box vanished while others' notes kept arriving). The next tick catches the change.
+    """
+    ctx = get_script_run_ctx(suppress_warning=True)
+    return bool(ctx is not None and ctx.fragment_ids_this_run)
 
 
 # Phones tick once a second; the facilitator's screen and the projector, two screens a room, twice.
