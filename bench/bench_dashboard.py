@@ -41,9 +41,8 @@ DONE = """(expected) => {
     const app = document.querySelector('[data-testid=stApp]');
     if (!app || app.getAttribute('data-test-script-state') !== 'notRunning') return false;
     if (document.querySelector('[data-testid=stSkeleton]')) return false;
-    const charts = document.querySelectorAll('[data-testid=stPlotlyChart]');
-    const drawn = document.querySelectorAll('[data-testid=stPlotlyChart] .main-svg');
-    return charts.length >= expected && drawn.length >= charts.length;
+    const charts = [...document.querySelectorAll('[data-testid=stPlotlyChart]')];  // each one drawn
+    return charts.length >= expected && charts.every(chart => chart.querySelector('.main-svg'));
 }"""
 
 

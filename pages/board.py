@@ -17,7 +17,7 @@ from canvas.domain.models import (
     SegmentCreate,
     SegmentUpdate,
 )
-from canvas.ui import access, exports, frame, identity, live, markup
+from canvas.ui import access, drafts, exports, frame, identity, live, markup
 from canvas.ui.identity import current_author
 
 COLOUR_NAMES = {hex_: name for name, hex_ in NOTE_COLOURS.items()}
@@ -41,6 +41,7 @@ def add_note(canvas_id: str, block: Block) -> None:
                          author=current_author())
         # Only once saved: a refused note keeps its text and its popover stays open.
         st.session_state[f"{prefix}_text"] = ""
+        drafts.drop(f"{prefix}_text")
         st.session_state[f"{prefix}_open"] = False
         # And a new key: a live check's request already on its way with "open" cannot reopen it (ui/live.py).
         st.session_state[f"{prefix}_round"] = st.session_state.get(f"{prefix}_round", 0) + 1
@@ -170,24 +171,34 @@ def popover_key(prefix: str) -> str:
 
 
 def note_forms(board: storage.Board, block: Block) -> None:
+    """The block's Add and Edit popovers. Their content is drawn only while one is open (eight
+    blocks of forms drawn closed made every board rerun, a live redraw included, several times
+    longer); a draft typed in Add and left by closing it is kept for the next opening."""
     canvas_id = board.canvas.id
     prefix = f"board_add_{block.value}"
+    text_key = f"{prefix}_text"
     row = st.container(horizontal=True, gap="small", key=f"board_tools_{block.value}")
     # Keyed and tracked, so a successful add can close it (add_note); not a form, so the colour
     # can be asked only while no segment is chosen.
-    with row.popover("Add", icon=":material/add:", help=f"Add a note to {BLOCKS[block].title}",
-                     key=popover_key(prefix), on_change="rerun"):
-        st.text_area("Note", key=f"{prefix}_text", max_chars=NOTE_MAX_CHARS, height=90,
-                     placeholder=BLOCKS[block].questions[0])
-        if segment_select(board, key=f"{prefix}_segment") is None:
-            st.selectbox("Colour", list(NOTE_COLOURS), key=f"{prefix}_colour")
-        st.button("Add note", type="primary", key=f"{prefix}_submit", on_click=add_note, args=(canvas_id, block))
+    add = row.popover("Add", icon=":material/add:", help=f"Add a note to {BLOCKS[block].title}",
+                      key=popover_key(prefix), on_change=drafts.keep, args=(text_key,))
+    if add.open:
+        with add:
+            drafts.restore(text_key)
+            st.text_area("Note", key=text_key, max_chars=NOTE_MAX_CHARS, height=90,
+                         placeholder=BLOCKS[block].questions[0])
+            if segment_select(board, key=f"{prefix}_segment") is None:
+                st.selectbox("Colour", list(NOTE_COLOURS), key=f"{prefix}_colour")
+            st.button("Add note", type="primary", key=f"{prefix}_submit", on_click=add_note,
+                      args=(canvas_id, block))
     notes = board.notes[block]
-    # Keyed and tracked as well: it stays open through the reruns of others' changes and of a conflict.
-    with row.popover("Edit", icon=":material/edit:", disabled=not notes, help="Edit, reorder or delete a note",
-                     key=f"board_edit_{block.value}_open", on_change="rerun"):
-        if not notes:
-            return
+    # Keyed and tracked as well: it stays open through the reruns of others' changes and of a
+    # conflict. Closing it without saving drops the form's changes, as a dialog's Cancel does.
+    edit = row.popover("Edit", icon=":material/edit:", disabled=not notes, help="Edit, reorder or delete a note",
+                       key=f"board_edit_{block.value}_open", on_change="rerun")
+    if not notes or not edit.open:
+        return
+    with edit:
         by_id = {n.id: n for n in notes}
         # Keyed by note id, not position, so the selection follows a note as it moves.
         picked = st.selectbox("Note", list(by_id), key=f"board_pick_{block.value}",

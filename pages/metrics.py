@@ -110,7 +110,7 @@ result = cached.metrics_of(canvas.id, key, filters)
 if result is None:
     st.info("No orders in this selection: widen the dates or pick other segments.")
     st.stop()
-figures, measures = result.figures, result.measures
+measures = result.measures
 
 # --- KPI tiles --------------------------------------------------------------------------------
 on_tiles = segments.targets_for_tiles(board.segments, board.relationships, filters)
@@ -168,11 +168,13 @@ retention_tab, value_tab, cost_tab, whatif_tab = st.tabs(SECTIONS, key=SECTION, 
 
 if retention_tab.open:
     with retention_tab:
-        st.plotly_chart(mc.cohort_heatmap(figures.cohorts), width="stretch", key="met_cohorts")
+        cohorts, curves, active, layer_cake = cached.retention_charts(canvas.id, key, filters,
+                                                                      tuple(colours.items()), currency)
+        st.plotly_chart(cohorts, width="stretch", key="met_cohorts")
         a, b = st.columns(2)
-        a.plotly_chart(mc.retention_curves(dict(result.curves), colours), width="stretch", key="met_curves")
-        b.plotly_chart(mc.active_and_churn(figures.active, figures.retention), width="stretch", key="met_active")
-        st.plotly_chart(mc.layer_cake(figures.layer_cake, currency), width="stretch", key="met_layer_cake")
+        a.plotly_chart(curves, width="stretch", key="met_curves")
+        b.plotly_chart(active, width="stretch", key="met_active")
+        st.plotly_chart(layer_cake, width="stretch", key="met_layer_cake")
 
 if value_tab.open:
     with value_tab:

@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import date
 
+import plotly.graph_objects as go
 import streamlit as st
 from streamlit.runtime.scriptrunner import add_script_run_ctx
 
@@ -24,6 +25,7 @@ from canvas.analytics.predictive import PredictiveCLV, predictive_clv
 from canvas.analytics.segments import Measures, PrimaryTypes
 from canvas.customer_data import linked
 from canvas.ui import frame
+from canvas.ui.charts import metrics as mc
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +44,20 @@ def metrics_of(canvas_id: str, key: str, filters: Filters) -> service.MetricsRes
     """Everything the page draws for one selection; None when it has no orders."""
     frames = linked_frames(canvas_id, key)
     return None if frames is None else service.metrics_of(frames, filters)
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def retention_charts(canvas_id: str, key: str, filters: Filters, colours: tuple[tuple[str, str], ...],
+                     currency: str) -> tuple[go.Figure, ...]:
+    """The Retention section's four figures for one selection (cohorts, curves, active and churn,
+    layer cake), built once: building them took most of a cached rerun's server time. Shared like
+    the results (``st.plotly_chart`` only reads a figure). ``colours``: (segment, hex) pairs."""
+    result = metrics_of(canvas_id, key, filters)
+    if result is None:
+        return ()
+    figures = result.figures
+    return (mc.cohort_heatmap(figures.cohorts), mc.retention_curves(dict(result.curves), dict(colours)),
+            mc.active_and_churn(figures.active, figures.retention), mc.layer_cake(figures.layer_cake, currency))
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)

@@ -91,6 +91,26 @@ def test_an_empty_note_shows_a_message(page, app_url):
     expect(page.get_by_text("Note text: The note cannot be empty")).to_be_visible()
 
 
+def test_a_draft_left_by_closing_the_add_popover_is_there_when_it_opens_again(page, app_url):
+    """A popover's content is drawn only while it is open; what was typed survives its closing."""
+    page.goto(app_url)
+    wait_for_app(page)
+    body = open_popover(page, "channels", "Add")
+    body.get_by_label("Note").fill("Half a thought")
+    body.get_by_label("Note").blur()  # sent, as clicking elsewhere does
+    wait_for_app(page)
+    page.keyboard.press("Escape")
+    expect(page.locator("[data-testid='stPopoverBody']")).to_have_count(0)
+    wait_for_app(page)
+    body = open_popover(page, "channels", "Add")
+    expect(body.get_by_label("Note")).to_have_value("Half a thought")
+    body.get_by_role("button", name="Add note").click()
+    expect(block(page, "channels").get_by_text("Half a thought")).to_be_visible()
+    wait_for_app(page)
+    body = open_popover(page, "channels", "Add")  # saved: the next note starts empty
+    expect(body.get_by_label("Note")).to_have_value("")
+
+
 # Per block: its own notes (not the computed summaries), and what of its content lies outside its box.
 BLOCK_LAYOUT = """() => [...document.querySelectorAll('[class*="st-key-board_block_"]')].map(block => {
   const box = block.getBoundingClientRect();

@@ -26,8 +26,23 @@ def markdown_text(app: AppTest) -> str:
     return "\n".join(m.value for m in app.markdown)
 
 
+def opened(app: AppTest, key: str) -> AppTest:
+    """The person opens the popover of ``key``: its content is drawn only while it is open."""
+    app.session_state[key] = True
+    return app.run()
+
+
+def add_popover_key(app: AppTest, block: Block) -> str:
+    """The block's Add popover key now (``board.popover_key``: a new one after each note added)."""
+    prefix = f"board_add_{block.value}"
+    saved = app.session_state[f"{prefix}_round"] if f"{prefix}_round" in app.session_state else 0
+    return f"{prefix}_open" if saved == 0 else f"{prefix}_open_{saved}"
+
+
 def add_form_submit(app: AppTest, block: Block, text: str, segment: str | None = None) -> AppTest:
     prefix = f"board_add_{block.value}"
+    if not any(t.key == f"{prefix}_text" for t in app.text_area):
+        app = opened(app, add_popover_key(app, block))
     app.text_area(key=f"{prefix}_text").input(text)
     if segment is not None:  # as in the browser: choosing a segment reruns the page
         app = app.selectbox(key=f"{prefix}_segment").set_value(segment).run()
@@ -51,8 +66,9 @@ def test_first_start_shows_the_demo_canvas_as_a_board(app):
 
 
 def test_adding_a_tagged_note_saves_it_without_asking_a_colour_and_closes_the_popover(app, engine):
+    assert not [t for t in app.text_area if t.key == "board_add_key_partners_text"]  # closed: not drawn
+    app = opened(app, "board_add_key_partners_open")  # the person opened the Add popover
     assert app.selectbox(key="board_add_key_partners_colour").value == "Yellow"  # untagged: a colour is asked
-    app.session_state["board_add_key_partners_open"] = True  # the person opened the Add popover
     app = add_form_submit(app, Block.KEY_PARTNERS, "Local bakeries", segment="seg-office")
     assert not app.exception and not app.error
     assert "Local bakeries" in markdown_text(app)
@@ -60,13 +76,16 @@ def test_adding_a_tagged_note_saves_it_without_asking_a_colour_and_closes_the_po
     with Session(engine) as session:
         notes = storage.load_board(session=session, canvas_id=DEMO_CANVAS_ID).notes[Block.KEY_PARTNERS]
         assert (notes[-1].text, notes[-1].segment_id) == ("Local bakeries", "seg-office")
-    assert app.text_area(key="board_add_key_partners_text").value == ""
     assert app.session_state["board_add_key_partners_open"] is False  # closed: the new note is not hidden
     # ... and drawn under a new key, so a live check's request still carrying "open" cannot reopen it
     assert app.session_state["board_add_key_partners_round"] == 1
+    assert not [t for t in app.text_area if t.key == "board_add_key_partners_text"]
+    app = opened(app, "board_add_key_partners_open_1")
+    assert app.text_area(key="board_add_key_partners_text").value == ""  # the next note starts empty
 
 
 def test_an_untagged_note_takes_the_chosen_colour(app, engine):
+    app = opened(app, "board_add_channels_open")
     app.selectbox(key="board_add_channels_colour").set_value("Green")
     app = add_form_submit(app, Block.CHANNELS, "Podcast ads")
     assert not app.error
@@ -76,7 +95,6 @@ def test_an_untagged_note_takes_the_chosen_colour(app, engine):
 
 
 def test_an_empty_note_gets_a_message_and_nothing_is_saved(app, engine):
-    app.session_state["board_add_channels_open"] = True
     app = add_form_submit(app, Block.CHANNELS, "   ")
     assert not app.exception
     assert [shown(e.value) for e in app.error] == ["Note text: The note cannot be empty"]
@@ -97,6 +115,7 @@ def test_a_note_added_while_someone_else_adds_one_is_saved_too(app, engine):
 
 
 def test_a_stale_note_edit_is_refused_and_keeps_the_text(app, engine):
+    app = opened(app, "board_edit_channels_open")
     app.selectbox(key="board_pick_channels").set_value("demo-note-17")
     app = app.run()
     with Session(engine) as other_person:
@@ -120,6 +139,7 @@ def test_a_stale_note_edit_is_refused_and_keeps_the_text(app, engine):
 def test_an_edit_form_redrawn_after_someone_elses_change_still_sends_the_version_it_was_loaded_from(app, engine):
     """Live updates redraw the page while a form is open; its box keeps the old text, so saving it
     must still be a conflict, not a silent overwrite of the other person's change."""
+    app = opened(app, "board_edit_channels_open")
     app.selectbox(key="board_pick_channels").set_value("demo-note-17")
     app = app.run()
     with Session(engine) as other_person:
@@ -146,6 +166,7 @@ def test_undo_button_reverts_the_last_change(app, engine):
 
 
 def test_edit_note_reorder_and_delete(app, engine):
+    app = opened(app, "board_edit_channels_open")
     app.selectbox(key="board_pick_channels").set_value("demo-note-17")
     app = app.run()
     [save] = [b for b in app.button if b.label == "Save" and "board_note_demo-note-17" in str(b.form_id)]
@@ -161,6 +182,7 @@ def test_edit_note_reorder_and_delete(app, engine):
 
 
 def test_a_tagged_note_is_not_asked_its_colour_when_edited(app, engine):
+    app = opened(app, "board_edit_channels_open")
     app.selectbox(key="board_pick_channels").set_value("demo-note-17")  # tagged Home brewers
     app = app.run()
     assert not [s for s in app.selectbox if s.key == "board_note_demo-note-17_colour"]
@@ -183,6 +205,7 @@ def test_a_tagged_note_is_not_asked_its_colour_when_edited(app, engine):
 
 def test_buttons_use_material_icons_not_emoji(app):
     """Emoji show as empty boxes where no emoji font is installed."""
+    app = opened(app, "board_edit_channels_open")
     app.selectbox(key="board_pick_channels").set_value("demo-note-17")
     app = app.run()
     labels = [b.label for b in app.button] + [b.proto.icon for b in app.button]

@@ -51,6 +51,9 @@ def test_a_view_link_shows_the_board_without_any_control_that_changes_it(engine,
     assert not app.exception and not app.error
     assert "Home brewers" in markdown_text(app)
     assert any("View only" in c.value for c in app.caption)
+    for popover in ("board_add_channels_open", "board_edit_channels_open"):  # even if asked open
+        app.session_state[popover] = True
+    app = app.run()
     assert not [k for k in keys(app) if k.startswith(("board_add_", "board_note_", "board_segment_"))]
     assert "board_undo" not in keys(app)
     assert [o for o in app.selectbox(key="nav_canvas_picker").options] == ["Kettle & Crema (demo)"]  # not "Secret plan"
@@ -124,6 +127,8 @@ def test_an_edit_link_edits_its_canvas_only(engine, other_id):
     _, token = link(engine, "edit")
     app = start({"share": token})
     assert "board_undo" in keys(app)
+    app.session_state["board_add_channels_open"] = True  # the person opens the Add popover
+    app = app.run()
     app.text_area(key="board_add_channels_text").input("Shared by link")
     app = app.button(key="board_add_channels_submit").click().run()
     assert not app.exception and not app.error
