@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
@@ -39,8 +38,8 @@ def _transactions(args: argparse.Namespace) -> Iterator[tuple[pd.DataFrame | Pat
     rows fail with --strict; a file without one usable row fails with why). Yields the rows and
     the ingestion report: the rows as a frame, or, for a file over ``limits.STREAM_FROM_BYTES``
     that kept more than ``limits.OUT_OF_CORE_ROWS`` rows, the normalized Parquet file it was
-    ingested into (in a temporary folder, with the out-of-core engine's buckets: both removed
-    afterwards)."""
+    ingested into (in a temporary folder, removed afterwards: the out-of-core engine is given
+    that folder as its ``work_dir``, so its buckets go with it)."""
     import tempfile
 
     from canvas.customer_data import ingest, limits, stream
@@ -68,17 +67,7 @@ def _transactions(args: argparse.Namespace) -> Iterator[tuple[pd.DataFrame | Pat
             print(f"note: {notice.sentence()}", file=sys.stderr)
         if isinstance(rows, Path):
             print(f"note: {report.rows_kept:,} rows kept: computed out of core", file=sys.stderr)
-            saved = os.environ.get("CANVAS_WORK_DIR")
-            os.environ["CANVAS_WORK_DIR"] = folder  # the buckets go with the temporary file
-            try:
-                yield rows, report
-            finally:
-                if saved is None:
-                    os.environ.pop("CANVAS_WORK_DIR", None)
-                else:
-                    os.environ["CANVAS_WORK_DIR"] = saved
-        else:
-            yield rows, report
+        yield rows, report
 
 
 def _stream_transactions(args: argparse.Namespace, mapping: dict[str, str], folder: Path) -> StreamResult:
@@ -119,10 +108,12 @@ def _out_of_core(args: argparse.Namespace) -> bool:
     not validated row by row; the options that need the ingestion are refused."""
     from pathlib import Path
 
+    from canvas.customer_data.files import is_parquet
+
     path = Path(args.path)
     try:
         with path.open("rb") as file:
-            if file.read(4) != b"PAR1":
+            if not is_parquet(file.read(4)):
                 return False
     except OSError:
         return False  # the ingestion says what is wrong with the path
@@ -163,7 +154,7 @@ def cmd_metrics(args: argparse.Namespace) -> int:
             from canvas.analytics.large.metrics import metrics_report_parquet
 
             report = metrics_report_parquet(rows, period=args.period, start=args.start, end=args.end,
-                                            margin=args.margin)
+                                            margin=args.margin, work_dir=rows.parent)  # temporary
         else:
             report = metrics.metrics_report(rows, period=args.period, start=args.start, end=args.end,
                                             margin=args.margin)
@@ -254,7 +245,8 @@ def cmd_clv(args: argparse.Namespace) -> int:
             if isinstance(rows, Path):
                 from canvas.analytics.large.clv import clv_report_parquet
 
-                report = clv_report_parquet(rows, **options)
+                # A file ingested here is temporary, and so are its buckets: in its folder.
+                report = clv_report_parquet(rows, **options, work_dir=None if file_report is None else rows.parent)
             else:
                 report = clv.clv_report(rows, **options)
         except ValueError as error:  # inconsistent dates or rates given on the command line

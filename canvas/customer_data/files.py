@@ -27,6 +27,18 @@ from canvas.customer_data import limits
 from canvas.customer_data.errors import IngestError
 
 DELIMITERS = (",", ";", "\t", "|")
+PARQUET_MAGIC = b"PAR1"  # a Parquet file's first (and last) four bytes
+WORKBOOK_MAGIC = b"PK\x03\x04"  # a zip archive's: an .xlsx workbook
+
+
+def is_parquet(head: bytes) -> bool:
+    """Whether a file starting with ``head`` is Parquet (told by content, never by name)."""
+    return head[:4] == PARQUET_MAGIC
+
+
+def is_workbook(head: bytes) -> bool:
+    """Whether a file starting with ``head`` is a zip archive, as an Excel workbook is."""
+    return head[:4] == WORKBOOK_MAGIC
 
 
 @dataclass
@@ -99,9 +111,9 @@ def read_table(source: str | Path | bytes | IO[bytes], *, filename: str | None =
     content, filename = _read_bytes(source, filename)
     if not content.strip():
         raise IngestError(f"{filename} is empty: export the data again and upload the file with its rows.")
-    if content[:4] == b"PAR1":
+    if is_parquet(content):
         return _read_parquet(content, filename)
-    if content[:4] == b"PK\x03\x04":
+    if is_workbook(content):
         return _read_xlsx(content, filename)
     if b"\x00" in content[:4096] and _utf16_codec(content) is None:
         raise IngestError(f"{filename} {NOT_A_TABLE}")

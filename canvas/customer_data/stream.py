@@ -42,6 +42,8 @@ from canvas.customer_data.files import (
     RawTable,
     csv_options,
     first_ragged_line,
+    is_parquet,
+    is_workbook,
     ragged_message,
     sniff_header,
 )
@@ -130,9 +132,9 @@ def streams(path: str | Path) -> bool:
         return False
     with path.open("rb") as file:
         magic = file.read(4)
-    if magic == b"PK\x03\x04":
+    if is_workbook(magic):
         return False
-    if magic == b"PAR1":
+    if is_parquet(magic):
         import pyarrow.parquet as pq
 
         try:
@@ -277,9 +279,9 @@ def _open(path: Path, filename: str, block_bytes: int, attempt: int) -> _Source:
         head = file.read(HEAD_BYTES)
     if not head.strip():
         raise IngestError(f"{filename} is empty: export the data again and upload the file with its rows.")
-    if head[:4] == b"PAR1":
+    if is_parquet(head):
         return _open_parquet(path, filename, max(1, block_bytes // 64))
-    if head[:4] == b"PK\x03\x04":
+    if is_workbook(head):
         raise IngestError(f"{filename} is an Excel workbook: it is read whole, not in chunks.")  # see streams()
     if head.startswith(b"\xef\xbb\xbf"):
         return _open_text(path, filename, block_bytes, "utf8", "UTF-8 with BOM")

@@ -8,7 +8,8 @@ segment values, -1 when missing) and ``row`` (the row's place in the file). Ever
 rows are in one bucket, so anything summed over customers is the sum of the buckets' sums.
 
 The pass runs under a memory limit with two threads and spills to the work folder; its buckets
-are kept in the work folder (``CANVAS_WORK_DIR``, else the system's temporary folder) under the
+are kept in the work folder (``work_dir`` when given, else ``CANVAS_WORK_DIR``, else the
+system's temporary folder) under the
 file's path, size and modification time, so a second report of the same file skips it; the
 buckets of a file's earlier versions are removed when its new version is split.
 
@@ -73,24 +74,27 @@ class Buckets:
         return self.folder / f"bucket={bucket}"
 
 
-def work_root() -> Path:
-    """Where bucket files are kept between runs."""
-    return Path(os.environ.get("CANVAS_WORK_DIR") or tempfile.gettempdir()) / "canvas-buckets"
+def work_root(work_dir: str | Path | None = None) -> Path:
+    """Where bucket files are kept between runs: under ``work_dir``, by default ``CANVAS_WORK_DIR``
+    or the system's temporary folder."""
+    return Path(work_dir or os.environ.get("CANVAS_WORK_DIR") or tempfile.gettempdir()) / "canvas-buckets"
 
 
 def bucket_count(rows: int) -> int:
     return max(1, math.ceil(rows / BUCKET_ROWS))
 
 
-def split(source: ParquetSource, *, count: int | None = None, salt: int = 0) -> Buckets:
-    """The buckets of ``source``, from the cache when the same file was split before."""
+def split(source: ParquetSource, *, count: int | None = None, salt: int = 0,
+          work_dir: str | Path | None = None) -> Buckets:
+    """The buckets of ``source``, from the cache (under ``work_root(work_dir)``) when the same file
+    was split before."""
     require_normalized(source)
     count = bucket_count(source.rows) if count is None else count
     import duckdb  # its hash function may change between versions: part of the key
 
     key = hashlib.sha256(f"{source.version}|{count}|{salt}|{_LAYOUT}|{duckdb.__version__}"
                          .encode()).hexdigest()[:24]
-    folder = work_root() / key
+    folder = work_root(work_dir) / key
     meta = folder / "buckets.json"
     if meta.exists():
         return _from_meta(folder, json.loads(meta.read_text()))
@@ -230,12 +234,13 @@ def read_bucket(buckets: Buckets, bucket: int, *, with_row: bool = False) -> Buc
 
 
 def with_buckets(source: ParquetSource, work: Callable[[Buckets], T], *,
-                 count: int | None = None) -> T:
-    """``work(buckets)`` on the buckets of ``source``; when it finds two customer ids sharing a
-    hash (:class:`HashCollision`), again on buckets split with another salt."""
+                 count: int | None = None, work_dir: str | Path | None = None) -> T:
+    """``work(buckets)`` on the buckets of ``source`` (kept under ``work_dir``, see ``split``);
+    when it finds two customer ids sharing a hash (:class:`HashCollision`), again on buckets
+    split with another salt."""
     for salt in range(_MAX_SALTS):
         try:
-            return work(split(source, count=count, salt=salt))
+            return work(split(source, count=count, salt=salt, work_dir=work_dir))
         except HashCollision:
             continue
     raise LargeDataError(f"{source.path}: customer ids kept sharing hashes in {_MAX_SALTS} "

@@ -113,10 +113,11 @@ def clv_report_parquet(path: str | Path, *, calibration_end: Any, holdout_end: A
                        time_unit: TimeUnit = "week", horizon_months: int = 12,
                        discount_rate: float = 0.01, margin: float | None = None,
                        buckets: int | None = None,
-                       progress: Progress | None = None) -> dict[str, Any]:
+                       progress: Progress | None = None,
+                       work_dir: str | Path | None = None) -> dict[str, Any]:
     """:func:`canvas.analytics.clv.clv_report` of a normalized Parquet file, out of core:
     equal to ``clv_report(pd.read_parquet(path), ...)`` (sums of money up to the order of
-    additions). ``buckets`` and ``progress`` as for ``metrics_report_parquet``."""
+    additions). ``buckets``, ``progress`` and ``work_dir`` as for ``metrics_report_parquet``."""
     if margin is not None and not 0 < margin <= 1:
         raise ValueError(f"margin is a fraction of revenue in (0, 1]; got {margin!r}")
     if holdout_end is not None and _day_number(holdout_end) <= _day_number(calibration_end):
@@ -137,4 +138,4 @@ def clv_report_parquet(path: str | Path, *, calibration_end: Any, holdout_end: A
                              time_unit=time_unit, horizon_months=horizon_months,
                              discount_rate=discount_rate, margin=margin)
 
-    return with_buckets(source, report, count=buckets)
+    return with_buckets(source, report, count=buckets, work_dir=work_dir)

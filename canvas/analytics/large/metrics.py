@@ -64,12 +64,14 @@ def metrics_report_parquet(path: str | Path, *, period: Period = "month", start:
                            end: DateLike = None, as_of: DateLike = None,
                            margin: float | None = None, surveys: pd.DataFrame | None = None,
                            spend: pd.DataFrame | None = None, buckets: int | None = None,
-                           progress: Progress | None = None) -> dict[str, Any]:
+                           progress: Progress | None = None,
+                           work_dir: str | Path | None = None) -> dict[str, Any]:
     """:func:`canvas.analytics.metrics.metrics_report` of a normalized Parquet file (see
     ``source``), out of core: equal to ``metrics_report(pd.read_parquet(path), ...)`` (the
     same integers; sums of money up to the order of additions) at the memory of one bucket.
     ``buckets`` overrides the number of buckets (by default one per ``BUCKET_ROWS`` rows);
-    ``progress`` is called after each bucket."""
+    ``progress`` is called after each bucket; ``work_dir`` is where the buckets are kept
+    (``buckets.split``)."""
     _check_margin(margin)
     _check_period(period)
     source = inspect_parquet(path)
@@ -83,4 +85,4 @@ def metrics_report_parquet(path: str | Path, *, period: Period = "month", start:
         return finish_report(total, w, period=period, margin=margin, surveys=surveys,
                              spend=spend)
 
-    return with_buckets(source, report, count=buckets)
+    return with_buckets(source, report, count=buckets, work_dir=work_dir)
