@@ -75,6 +75,11 @@ def main() -> None:
     summary("AppTest: board page rerun", reruns)
     adds = []
     for i in range(min(args.repeat, 10)):
+        # The person opens the Add popover (its content is drawn only while open; its key is
+        # new after each note added, as board.popover_key says), then types and adds.
+        saved = app.session_state["board_add_channels_round"] if "board_add_channels_round" in app.session_state else 0
+        app.session_state["board_add_channels_open" + (f"_{saved}" if saved else "")] = True
+        app.run()
         app.text_area(key="board_add_channels_text").input(f"Bench {i}")
         button = app.button(key="board_add_channels_submit")
         start = time.perf_counter()

@@ -153,6 +153,8 @@ step("first load")
 step("filter: pick one segment", lambda: app.multiselect(key="met_segments").set_value(["Office teams"]))
 step("filter: granularity to quarter", lambda: app.segmented_control(key="met_period").set_value("quarter"))
 step("filter: back to all segments", lambda: app.multiselect(key="met_segments").set_value([]))
+app.session_state["section"] = "What-if"  # the charts are in sections behind tabs: open the what-if
+app.run()
 step("what-if: retention slider", lambda: app.slider(key="met_wi_retention").set_value(2.0))
 print(json.dumps(out))
 """
@@ -200,7 +202,7 @@ def main() -> None:
                 browser = launch(playwright)
                 page = browser.new_page(viewport={"width": 1440, "height": 1000})
                 page_url = f"{base}/metrics?canvas=demo-kettle-crema"
-                charts = 11
+                charts = 4  # the open section's (Retention): the others are drawn when their tab is opened
                 record("first load, fresh server (imports, no cache)", timed(page, lambda: page.goto(page_url),
                                                                               charts, navigates=True))
                 segment = SEGMENTS[attempt % len(SEGMENTS)]

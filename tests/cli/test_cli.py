@@ -293,3 +293,16 @@ def test_a_big_file_with_many_rows_is_streamed_then_computed_out_of_core(tmp_pat
     assert_same_report(whole, json.loads(streamed.out))
     assert not work.exists()  # the buckets went with the temporary file
     assert os.environ["CANVAS_WORK_DIR"] == str(work)
+
+
+def test_the_file_commands_do_not_load_the_database_layer(tmp_path):
+    """`metrics FILE` and `clv FILE` need no database: importing SQLModel cost half a second a run."""
+    csv = tmp_path / "orders.csv"
+    csv.write_text("customer_id,date,amount\na,2026-01-05,10\nb,2026-02-03,12\na,2026-03-01,9\n")
+    probe = ("import runpy, sys; sys.argv = ['canvas', 'metrics', sys.argv[1], '--json']\n"
+             "try:\n    runpy.run_module('canvas', run_name='__main__')\nexcept SystemExit:\n    pass\n"
+             "print('LOADED', sorted(m for m in ('sqlmodel', 'sqlalchemy', 'pydantic') if m in sys.modules),"
+             " file=sys.stderr)")
+    result = subprocess.run([sys.executable, "-c", probe, str(csv)], cwd=ROOT, capture_output=True, text=True)
+    assert '"customers"' in result.stdout or '"active' in result.stdout, result.stderr  # it did compute
+    assert "LOADED []" in result.stderr
