@@ -20,6 +20,11 @@ from canvas.analytics.metrics import period_label
 from canvas.ui.charts.relationships import _layout, plain
 
 GREY = "#9E9E9E"
+# A heatmap writes its share in each cell only up to this many filled cells: Plotly draws each
+# as SVG text, and the 300 of two years of monthly cohorts took 0.2-0.4 s of every redraw in
+# Chromium on this project's machine (0.05-0.1 s without), the largest part of a filter change.
+# Past it the colours stay, and hovering a cell gives its share.
+CELL_LABELS_MAX = 120
 
 
 def colour_of(colours: Mapping[str, str], name: str) -> str:
@@ -55,17 +60,21 @@ def cohort_heatmap(cohorts: pd.DataFrame, *, max_offsets: int = 24, max_cohorts:
     if len(cohorts) > max_cohorts:
         title = f"Cohort retention of the latest {max_cohorts} cohorts (% active k periods later)"
     matrix = cohorts.iloc[-max_cohorts:, :max_offsets] * 100
-    text = matrix.map(lambda v: "" if pd.isna(v) else f"{v:.0f}")
+    labelled = int(matrix.notna().to_numpy().sum()) <= CELL_LABELS_MAX
+    cells = {}
+    if labelled:
+        text = matrix.map(lambda v: "" if pd.isna(v) else f"{v:.0f}")
+        cells = dict(text=text.to_numpy(), texttemplate="%{text}", textfont=dict(size=10))
     fig = go.Figure(go.Heatmap(
-        z=matrix.to_numpy(), x=[str(k) for k in matrix.columns], y=_labels(matrix.index), text=text.to_numpy(),
-        texttemplate="%{text}", textfont=dict(size=10), colorscale="Blues", zmin=0, zmax=100, xgap=1, ygap=1,
-        colorbar=dict(title="%", thickness=10),
+        z=matrix.to_numpy(), x=[str(k) for k in matrix.columns], y=_labels(matrix.index), **cells,
+        colorscale="Blues", zmin=0, zmax=100, xgap=1, ygap=1, colorbar=dict(title="%", thickness=10),
         hovertemplate="cohort %{y}<br>%{x} periods later: %{z:.1f} %<extra></extra>",
     ))
     fig.update_yaxes(autorange="reversed", title="cohort (first order)",
                      **_periods_axis(_labels(matrix.index), most=40))
     fig.update_xaxes(title="periods since first order")
-    return _layout(fig, title, height=max(340, 16 * len(matrix) + 120))
+    return _layout(fig, title, height=max(340, 16 * len(matrix) + 120),
+                   note="" if labelled else "Hover a cell for its share; darker is more retained.")
 
 
 def retention_curves(curves: Mapping[str, pd.Series], colours: Mapping[str, str]) -> go.Figure:

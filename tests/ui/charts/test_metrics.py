@@ -139,3 +139,17 @@ def test_segment_names_reach_the_charts_as_inert_text(demo):
             shown = [str(trace.name)] + [v for v in data if isinstance(v, str)]
             assert not any("<b>" in t or "& " in t for t in shown), shown
         assert any("&lt;b>Bold&lt;/b> &amp; %{y} co" in str(t.name) or "&lt;b>" in str(t.x) for t in fig.data)
+
+
+def test_the_cohort_heatmap_writes_shares_in_its_cells_only_while_they_are_few(demo):
+    """Each cell label is SVG text for the browser to draw: two years of months are coloured cells
+    with their share on hover, a few quarters carry the numbers."""
+    tx, _, _ = demo
+    monthly = compute_figures(tx, None, None, period="month").cohorts
+    quarterly = compute_figures(tx, None, None, period="quarter").cohorts
+    assert monthly.notna().to_numpy().sum() > mc.CELL_LABELS_MAX >= quarterly.notna().to_numpy().sum()
+    many, few = mc.cohort_heatmap(monthly), mc.cohort_heatmap(quarterly)
+    assert many.data[0].text is None and "Hover a cell" in many.layout.title.subtitle.text
+    assert few.data[0].texttemplate == "%{text}" and not few.layout.title.subtitle.text
+    filled = [label for row in few.data[0].text for label in row if label]
+    assert len(filled) == quarterly.notna().to_numpy().sum() and all(label.isdigit() for label in filled)
