@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import statistics
 import sys
 import tempfile
@@ -171,10 +172,10 @@ def upload(page, base: str, path: Path) -> None:
     page.goto(f"{base}/data?canvas=demo-kettle-crema")
     page.wait_for_selector("[data-testid='stFileUploaderDropzoneInput']", state="attached", timeout=60_000)
     page.locator("[data-testid='stFileUploaderDropzoneInput']").set_input_files(str(path))
-    button = page.get_by_role("button", name="Confirm and save")
+    button = page.get_by_role("button", name=re.compile(r"^Confirm and save"))
     button.wait_for(timeout=120_000)
     button.click()
-    page.get_by_text("saved and linked to the canvas").wait_for(timeout=120_000)
+    page.get_by_role("link", name="See the metrics").wait_for(timeout=120_000)  # shown once saved
 
 
 def main() -> None:
